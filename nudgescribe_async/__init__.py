@@ -1,0 +1,58 @@
+"""Async-first Python SDK for the Nudgescribe client API.
+
+>>> from nudgescribe_async import AsyncNudgescribe
+>>> async with AsyncNudgescribe() as client:  # credentials from NUDGESCRIBE_* env vars
+...     workspaces = await client.campaigns.list()
+"""
+
+from __future__ import annotations
+
+from ._client import AsyncNudgescribe
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    MissingFieldsError,
+    NotFoundError,
+    NudgescribeError,
+    QuotaExceededError,
+    RateLimitError,
+    RequestValidationError,
+    ResponseDecodeError,
+    ServerError,
+    UploadValidationError,
+    WaitTimeoutError,
+)
+from ._logs import setup_logging
+from ._types import NOT_GIVEN, NotGiven
+from ._version import __version__
+
+__all__ = [
+    "NOT_GIVEN",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncNudgescribe",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "MissingFieldsError",
+    "NotFoundError",
+    "NotGiven",
+    "NudgescribeError",
+    "QuotaExceededError",
+    "RateLimitError",
+    "RequestValidationError",
+    "ResponseDecodeError",
+    "ServerError",
+    "UploadValidationError",
+    "WaitTimeoutError",
+    "__version__",
+]
+
+setup_logging()

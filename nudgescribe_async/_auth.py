@@ -1,0 +1,181 @@
+"""TokenManager: the access/refresh token pair behind one lock.
+
+Rules (design.md §3):
+
+- Refresh is single-flight: however many callers find the token stale at once, one request
+  goes out (``GET /v1/auth`` with the refresh token), the rest wait for its result.
+- A token counts as stale ``refresh_skew`` seconds before its ``exp`` claim, the skew clamped
+  to half the token's lifetime so that short-lived tokens (seconds, in tests) still work.
+  ``exp`` is read from the JWT without checking the signature; ``expires_in`` is the fallback.
+- A 403 invalidates the access token only if it is still the token that failed (a concurrent
+  caller may have renewed it already).
+- A stale or refused refresh token means full re-authentication (``POST /v1/auth``), also
+  single-flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import attrs
+import orjson
+
+from ._errors import AuthenticationError, MissingFieldsError, ResponseDecodeError
+from ._types import RequestSpec
+
+__all__ = ["Token", "TokenManager", "jwt_claims", "make_token"]
+
+log = logging.getLogger("nudgescribe")
+
+Send = Callable[[RequestSpec], Awaitable[Any]]
+Clock = Callable[[], float]
+
+
+@attrs.frozen
+class Token:
+    """One bearer token and when to stop using it (wall-clock seconds)."""
+
+    value: str = attrs.field(repr=False)
+    expires_at: float
+    renew_at: float
+
+    def usable(self, now: float) -> bool:
+        """Whether the token may still be sent without renewing it first."""
+        return now < self.renew_at
+
+
+def jwt_claims(token: str) -> Mapping[str, Any]:
+    """Decode a JWT's claims without verifying it; empty if it is not a readable JWT."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return {}
+    payload = parts[1] + "=" * (-len(parts[1]) % 4)
+    try:
+        claims = orjson.loads(base64.urlsafe_b64decode(payload))
+    except (ValueError, orjson.JSONDecodeError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+def make_token(value: str, expires_in: Any, *, now: float, skew: float) -> Token:
+    """Build a :class:`Token`, preferring the JWT ``exp`` claim over ``expires_in``."""
+    claims = jwt_claims(value)
+    exp = claims.get("exp")
+    if isinstance(exp, (int, float)) and not isinstance(exp, bool):
+        expires_at = float(exp)
+        issued = claims.get("iat")
+        start = float(issued) if isinstance(issued, (int, float)) else now
+    elif isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool):
+        expires_at, start = now + float(expires_in), now
+    else:
+        # Neither: trust it until the server says otherwise (a 403 renews it).
+        return Token(value, float("inf"), float("inf"))
+    lifetime = max(0.0, expires_at - start)
+    return Token(value, expires_at, expires_at - min(skew, lifetime / 2))
+
+
+class TokenManager:
+    """Hands out a fresh access token, renewing it at most once at a time."""
+
+    def __init__(
+        self,
+        send: Send,
+        *,
+        api_key: str,
+        email: str,
+        api_secret: str,
+        refresh_skew: float,
+        clock: Clock = time.time,
+    ) -> None:
+        self._send = send
+        self._api_key = api_key
+        self._email = email
+        self._api_secret = api_secret
+        self._skew = refresh_skew
+        self._clock = clock
+        self._lock = asyncio.Lock()
+        self._access: Token | None = None
+        self._refresh: Token | None = None
+
+    def __repr__(self) -> str:
+        state = "authenticated" if self._access is not None else "unauthenticated"
+        return f"<TokenManager {state}>"
+
+    async def access_token(self) -> str:
+        """Return a usable access token, renewing (single-flight) when needed."""
+        current = self._access
+        if current is not None and current.usable(self._clock()):
+            return current.value
+        async with self._lock:
+            current = self._access
+            if current is not None and current.usable(self._clock()):
+                return current.value
+            await self._renew_locked()
+            assert self._access is not None
+            return self._access.value
+
+    def invalidate(self, failed: str) -> None:
+        """Forget the access token after a 403, but only if it is still ``failed``."""
+        if self._access is not None and self._access.value == failed:
+            log.debug("access token refused; it will be renewed")
+            self._access = None
+
+    async def authenticate(self) -> dict[str, Any]:
+        """Authenticate with the API key and secret now; return the raw token response."""
+        async with self._lock:
+            return await self._authenticate_locked()
+
+    async def refresh(self) -> dict[str, Any]:
+        """Refresh now (re-authenticating if the refresh token is refused or missing)."""
+        async with self._lock:
+            return await self._renew_locked(force_refresh=True)
+
+    async def _renew_locked(self, *, force_refresh: bool = False) -> dict[str, Any]:
+        refresh = self._refresh
+        if refresh is not None and (force_refresh or refresh.usable(self._clock())):
+            try:
+                return await self._refresh_locked(refresh.value)
+            except (AuthenticationError, MissingFieldsError) as exc:
+                log.debug("refresh refused (%s); re-authenticating", exc.status_code)
+                self._refresh = None
+        return await self._authenticate_locked()
+
+    async def _authenticate_locked(self) -> dict[str, Any]:
+        log.debug("authenticating")
+        spec = RequestSpec(
+            "POST",
+            "/v1/auth",
+            json={"email": self._email, "api_secret": self._api_secret},
+            headers={"x-api-key": self._api_key},
+            auth="none",
+        )
+        body = await self._send(spec)
+        self._store(body)
+        return body  # type: ignore[no-any-return]
+
+    async def _refresh_locked(self, refresh_token: str) -> dict[str, Any]:
+        log.debug("refreshing the access token")
+        headers = {"Authorization": f"Bearer {refresh_token}"}
+        spec = RequestSpec("GET", "/v1/auth", headers=headers, auth="none")
+        body = await self._send(spec)
+        self._store(body)
+        return body  # type: ignore[no-any-return]
+
+    def _store(self, body: Any) -> None:
+        if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
+            raise ResponseDecodeError("auth response has no access_token string", path="$")
+        now = self._clock()
+        self._access = make_token(
+            body["access_token"], body.get("expires_in"), now=now, skew=self._skew
+        )
+        refresh = body.get("refresh_token")
+        if isinstance(refresh, str):
+            self._refresh = make_token(
+                refresh, body.get("refresh_expires_in"), now=now, skew=self._skew
+            )
+

@@ -1,0 +1,154 @@
+"""AsyncNudgescribe: configuration, lifecycle, resource attributes and ``with_options()``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any
+
+import aiohttp
+import attrs
+
+from ._auth import TokenManager
+from ._config import Decrypt, Environment, resolve_config, to_client_timeout
+from ._transport import Connection, Transport
+from ._types import NOT_GIVEN, NotGiven, RequestSpec, TimeoutLike
+from .resources.auth import AsyncAuth
+
+__all__ = ["AsyncNudgescribe"]
+
+
+class AsyncNudgescribe:
+    """Async client for the Nudgescribe client API.
+
+    Each argument falls back to an environment variable (``NUDGESCRIBE_API_KEY``,
+    ``NUDGESCRIBE_EMAIL``, ``NUDGESCRIBE_API_SECRET``, ``NUDGESCRIBE_API_CODE``,
+    ``NUDGESCRIBE_CLIENT_IP``, ``NUDGESCRIBE_BASE_URL``); a missing credential raises
+    :class:`ConfigurationError` here, before any I/O.
+
+    >>> async with AsyncNudgescribe() as client:  # doctest: +SKIP
+    ...     groups = await client.customer_groups.list("ws_1")
+
+    ``timeout`` is float seconds (the budget of one attempt) or an ``aiohttp.ClientTimeout``;
+    ``max_retries`` the retries after the first attempt (default 2). ``session`` lets you pass
+    your own ``aiohttp.ClientSession``, which the client then never closes. ``decrypt`` turns
+    encrypted customer profile values into plaintext (see ``customers``).
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        email: str | None = None,
+        api_secret: str | None = None,
+        api_code: str | None = None,
+        client_ip: str | None = None,
+        base_url: str | None = None,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+        *,
+        environment: Environment | None = None,
+        session: aiohttp.ClientSession | None = None,
+        refresh_skew: float | None = None,
+        decrypt: Decrypt | None = None,
+    ) -> None:
+        config = resolve_config(
+            api_key=api_key, email=email, api_secret=api_secret, api_code=api_code,
+            client_ip=client_ip, base_url=base_url, environment=environment, timeout=timeout,
+            max_retries=max_retries, refresh_skew=refresh_skew, decrypt=decrypt,
+        )
+        connection = Connection(session)
+        transport = Transport(config, connection)
+        tokens = TokenManager(
+            transport.request, api_key=config.api_key, email=config.email,
+            api_secret=config.api_secret, refresh_skew=config.refresh_skew,
+        )
+        transport.tokens = tokens
+        self._setup(transport, tokens, owner=True)
+
+    def _setup(self, transport: Transport, tokens: TokenManager, *, owner: bool) -> None:
+        self._transport = transport
+        self._tokens = tokens
+        self._owner = owner
+        self.auth = AsyncAuth(self)
+        """Explicit authentication: ``authenticate()``, ``refresh()``."""
+
+    @property
+    def base_url(self) -> str:
+        """The API root this client talks to."""
+        return str(self._transport.config.base_url)
+
+    @property
+    def closed(self) -> bool:
+        """Whether the client (or the parent it shares a session with) is closed."""
+        return self._transport.connection.closed
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutLike | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncNudgescribe:
+        """A client with other defaults that shares this one's session and tokens.
+
+        Closing the copy does nothing; closing the original closes the shared session.
+
+        >>> patient = client.with_options(timeout=120, max_retries=5)  # doctest: +SKIP
+        """
+        config = self._transport.config
+        changes: dict[str, Any] = {}
+        if not isinstance(timeout, NotGiven):
+            changes["timeout"] = to_client_timeout(timeout)
+        if not isinstance(max_retries, NotGiven):
+            # Validated the same way as at construction.
+            resolve_config(api_key="-", email="-", api_secret="-", api_code="-",
+                           max_retries=max_retries, env={})
+            changes["max_retries"] = max_retries
+        transport = Transport(attrs.evolve(config, **changes), self._transport.connection,
+                              self._tokens)
+        copy = object.__new__(type(self))
+        copy._setup(transport, self._tokens, owner=False)
+        return copy
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """Call any endpoint with the same auth, retries and errors; return the decoded JSON.
+
+        The escape hatch for what the SDK does not model yet. ``idempotent`` overrides the
+        retry rules' guess from the method and path.
+
+        >>> await client.request("POST", "/v1/cg", json={"workspace_id": "ws_1"})  # doctest: +SKIP
+        {'success': True, 'customer_groups': [...]}
+        """
+        spec = RequestSpec(
+            method.upper(), path, json=json, headers=dict(extra_headers or {}),
+            timeout=timeout, idempotent=idempotent,
+        )
+        return await self._transport.request(spec)
+
+    async def aclose(self) -> None:
+        """Close the HTTP session (if this client created it). Safe to call twice."""
+        if self._owner:
+            await self._transport.connection.close()
+
+    async def __aenter__(self) -> AsyncNudgescribe:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        config = self._transport.config
+        return f"AsyncNudgescribe(base_url={self.base_url!r}, email={config.email!r})"

@@ -1,0 +1,144 @@
+"""Client configuration: one frozen value, resolved once from arguments and env vars.
+
+Each credential falls back to an environment variable; a credential missing from both raises
+:class:`ConfigurationError` naming the variable, before any I/O. Secrets are kept out of
+``repr``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Literal
+
+import attrs
+from aiohttp import ClientTimeout
+from yarl import URL
+
+from ._errors import ConfigurationError
+from ._types import TimeoutLike
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "DEVELOPMENT_URL",
+    "PRODUCTION_URL",
+    "ClientConfig",
+    "Decrypt",
+    "Environment",
+    "resolve_config",
+    "to_client_timeout",
+]
+
+PRODUCTION_URL = "https://client-api.nudgescribe.com"
+DEVELOPMENT_URL = "https://client-api.dev.nudgescribe.com"
+Environment = Literal["production", "development"]
+
+#: Finite by default: a hung server must never hang the caller.
+DEFAULT_TIMEOUT = ClientTimeout(total=60.0, connect=10.0, sock_read=30.0)
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_REFRESH_SKEW = 60.0
+
+#: Turns one encrypted profile value into plaintext.
+Decrypt = Callable[[str], str]
+
+_ENV = {
+    "api_key": "NUDGESCRIBE_API_KEY",
+    "email": "NUDGESCRIBE_EMAIL",
+    "api_secret": "NUDGESCRIBE_API_SECRET",
+    "api_code": "NUDGESCRIBE_API_CODE",
+    "client_ip": "NUDGESCRIBE_CLIENT_IP",
+    "base_url": "NUDGESCRIBE_BASE_URL",
+}
+
+
+@attrs.frozen
+class ClientConfig:
+    """Everything a client needs; secrets are hidden from ``repr``."""
+
+    api_key: str = attrs.field(repr=False)
+    email: str
+    api_secret: str = attrs.field(repr=False)
+    api_code: str = attrs.field(repr=False)
+    base_url: URL
+    client_ip: str | None = None
+    timeout: ClientTimeout = DEFAULT_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
+    #: Refresh this many seconds before ``exp`` (clamped to half the token's lifetime).
+    refresh_skew: float = DEFAULT_REFRESH_SKEW
+    decrypt: Decrypt | None = attrs.field(default=None, repr=False)
+
+
+def to_client_timeout(value: TimeoutLike) -> ClientTimeout:
+    """Turn float seconds (total budget of one attempt) into an ``aiohttp.ClientTimeout``."""
+    if isinstance(value, ClientTimeout):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ConfigurationError(f"timeout must be positive seconds or a ClientTimeout: {value!r}")
+    seconds = float(value)
+    return ClientTimeout(total=seconds, connect=min(seconds, DEFAULT_TIMEOUT.connect or seconds))
+
+
+def resolve_config(
+    *,
+    api_key: str | None = None,
+    email: str | None = None,
+    api_secret: str | None = None,
+    api_code: str | None = None,
+    client_ip: str | None = None,
+    base_url: str | URL | None = None,
+    environment: Environment | None = None,
+    timeout: TimeoutLike | None = None,
+    max_retries: int | None = None,
+    refresh_skew: float | None = None,
+    decrypt: Decrypt | None = None,
+    env: Mapping[str, str] | None = None,
+) -> ClientConfig:
+    """Build a :class:`ClientConfig` from arguments, falling back to ``NUDGESCRIBE_*`` vars."""
+    environ = os.environ if env is None else env
+
+    def pick(name: str, given: str | None) -> str | None:
+        return given if given is not None else (environ.get(_ENV[name]) or None)
+
+    def need(name: str, given: str | None) -> str:
+        value = pick(name, given)
+        if not value:
+            raise ConfigurationError(
+                f"missing {name}: pass {name}=... or set the {_ENV[name]} environment variable"
+            )
+        return value
+
+    if max_retries is not None and (isinstance(max_retries, bool) or max_retries < 0):
+        raise ConfigurationError(f"max_retries must be an int >= 0: {max_retries!r}")
+    if refresh_skew is not None and refresh_skew < 0:
+        raise ConfigurationError(f"refresh_skew must be >= 0: {refresh_skew!r}")
+    return ClientConfig(
+        api_key=need("api_key", api_key),
+        email=need("email", email),
+        api_secret=need("api_secret", api_secret),
+        api_code=need("api_code", api_code),
+        client_ip=pick("client_ip", client_ip),
+        base_url=_base_url(pick("base_url", None if base_url is None else str(base_url)),
+                           environment),
+        timeout=DEFAULT_TIMEOUT if timeout is None else to_client_timeout(timeout),
+        max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries,
+        refresh_skew=DEFAULT_REFRESH_SKEW if refresh_skew is None else float(refresh_skew),
+        decrypt=decrypt,
+    )
+
+
+def _base_url(explicit: str | None, environment: Environment | None) -> URL:
+    if explicit is not None and environment is not None:
+        raise ConfigurationError("pass either base_url or environment, not both")
+    if explicit is None:
+        if environment in (None, "production"):
+            return URL(PRODUCTION_URL)
+        if environment == "development":
+            return URL(DEVELOPMENT_URL)
+        raise ConfigurationError(f"unknown environment {environment!r}")
+    url = URL(explicit)
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigurationError(f"base_url must be an http(s) URL with a host: {explicit!r}")
+    if url.user or url.password:
+        raise ConfigurationError("base_url must not carry credentials")
+    # Paths are appended as "/v1/...": keep any prefix path, drop a trailing slash.
+    return url.with_path(url.path.rstrip("/")).with_query(None).with_fragment(None)

@@ -1,0 +1,81 @@
+"""Small shared types: the NOT_GIVEN sentinel, timeouts and the request spec.
+
+A resource method turns its arguments into a :class:`RequestSpec`; the transport turns the
+spec into HTTP. Nothing in here does I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from typing import Any, Final, Literal, TypeVar
+
+import attrs
+from aiohttp import ClientTimeout
+
+__all__ = [
+    "NOT_GIVEN",
+    "AuthMode",
+    "FormPart",
+    "NotGiven",
+    "RequestSpec",
+    "TimeoutLike",
+    "or_default",
+]
+
+_T = TypeVar("_T")
+
+
+class NotGiven(enum.Enum):
+    """Marks an argument the caller did not pass (distinct from an explicit ``None``)."""
+
+    NOT_GIVEN = "NOT_GIVEN"
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NOT_GIVEN: Final = NotGiven.NOT_GIVEN
+
+#: Seconds as a float (total budget of one attempt) or a full ``aiohttp.ClientTimeout``.
+TimeoutLike = float | ClientTimeout
+
+#: How a request authenticates: with the access token and the auth-context headers, or with
+#: nothing added by the transport (the auth calls bring their own headers).
+AuthMode = Literal["bearer", "none"]
+
+
+def or_default(value: _T | NotGiven, default: _T) -> _T:
+    """Return ``value`` unless it is NOT_GIVEN, else ``default``."""
+    return default if isinstance(value, NotGiven) else value
+
+
+@attrs.frozen
+class FormPart:
+    """One part of a multipart/form-data body."""
+
+    name: str
+    value: str | bytes
+    filename: str | None = None
+    content_type: str | None = None
+
+
+@attrs.frozen
+class RequestSpec:
+    """Everything the transport needs to send one API call.
+
+    ``idempotent=None`` lets the retry rules decide from the method and path.
+    Exactly one of ``json`` and ``form`` may be set (or neither, for GET).
+    """
+
+    method: str
+    path: str
+    json: Mapping[str, Any] | None = None
+    form: Sequence[FormPart] | None = None
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+    timeout: TimeoutLike | NotGiven | None = NOT_GIVEN
+    idempotent: bool | None = None
+    auth: AuthMode = "bearer"

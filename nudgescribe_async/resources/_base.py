@@ -1,0 +1,73 @@
+"""What every resource class shares: a client reference and one way to call the API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .._convert import structure_response
+from .._types import NOT_GIVEN, FormPart, NotGiven, RequestSpec, TimeoutLike
+
+if TYPE_CHECKING:
+    from .._client import AsyncNudgescribe
+
+__all__ = ["AsyncResource"]
+
+_M = TypeVar("_M")
+
+
+class AsyncResource:
+    """Base of the resource classes hanging off :class:`AsyncNudgescribe`."""
+
+    def __init__(self, client: AsyncNudgescribe) -> None:
+        self._client = client
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        body: Mapping[str, Any] | None,
+        model: type[_M],
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutLike | None | NotGiven = NOT_GIVEN,
+        form: list[FormPart] | None = None,
+    ) -> _M:
+        """Send one call and structure its answer into ``model``.
+
+        ``extra_body`` keys are merged over ``body`` so users can send what we don't model.
+        """
+        data = await self._raw(
+            method, path, body, extra_body=extra_body, extra_headers=extra_headers,
+            timeout=timeout, form=form,
+        )
+        return structure_response(data, model, url=str(self._client._transport.url(path)))
+
+    async def _raw(
+        self,
+        method: str,
+        path: str,
+        body: Mapping[str, Any] | None,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutLike | None | NotGiven = NOT_GIVEN,
+        form: list[FormPart] | None = None,
+    ) -> Any:
+        if form is not None:
+            form = form + [FormPart(k, _form_value(v)) for k, v in (extra_body or {}).items()]
+            json_body = None
+        else:
+            json_body = {**(body or {}), **(extra_body or {})}
+        spec = RequestSpec(
+            method, path, json=json_body, form=form, headers=dict(extra_headers or {}),
+            timeout=timeout,
+        )
+        return await self._client._transport.request(spec)
+
+
+def _form_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
