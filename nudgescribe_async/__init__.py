@@ -53,6 +53,7 @@ __all__ = [
     "UploadValidationError",
     "WaitTimeoutError",
     "__version__",
+    "setup_logging",
 ]
 
 setup_logging()

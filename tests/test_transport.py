@@ -77,6 +77,7 @@ async def test_status_maps_to_exception_class(
 ) -> None:
     """Each contract status raises its class with status, message, request_id, method, URL."""
     mock_api.post(AUTH_URL, payload=auth_payload(), repeat=True)
+    mock_api.get(AUTH_URL, payload=auth_payload(), repeat=True)  # a 403 renews the token once
     mock_api.put(CG_URL, status=status, payload={"success": False, **body},
                  headers={"x-request-id": "req-7"}, repeat=True)
     with pytest.raises(cls) as info:
