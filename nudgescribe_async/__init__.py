@@ -28,6 +28,7 @@ from ._errors import (
     WaitTimeoutError,
 )
 from ._logs import setup_logging
+from ._pagination import AsyncPager, Page, PageResult
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 
@@ -37,6 +38,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncNudgescribe",
+    "AsyncPager",
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",
@@ -45,6 +47,8 @@ __all__ = [
     "NotFoundError",
     "NotGiven",
     "NudgescribeError",
+    "Page",
+    "PageResult",
     "QuotaExceededError",
     "RateLimitError",
     "RequestValidationError",

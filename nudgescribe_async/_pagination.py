@@ -1,0 +1,341 @@
+"""Concurrent, ordered, cancellable iteration over 1-based numbered pages.
+
+A resource builds an :class:`AsyncPager` from a coroutine function that fetches one page by
+number; the pager fetches up to ``concurrency`` pages at once, hands items out strictly in page
+order, and never runs ahead of its consumer by more than ``concurrency`` pages. Nothing here
+knows about HTTP: the fetcher owns the request, its retries and the decoding.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import deque
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Sequence
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from nudgescribe_async._errors import RequestValidationError
+
+__all__ = ["DEFAULT_CONCURRENCY", "AsyncPager", "Page", "PageResult"]
+
+T = TypeVar("T")
+
+#: Pages in flight when the caller does not say.
+DEFAULT_CONCURRENCY = 8
+
+
+@attrs.frozen
+class PageResult(Generic[T]):
+    """What a page fetcher returns: one page's items and the page count sent with them.
+
+    ``total_pages`` is ``None`` when the response does not carry a count (e.g. exported
+    message files); the pager then relies on the count it learned at the start.
+
+    >>> PageResult(items=["a", "b"], total_pages=3)
+    PageResult(items=['a', 'b'], total_pages=3)
+    """
+
+    items: Sequence[T]
+    total_pages: int | None = None
+
+
+@attrs.frozen
+class Page(Generic[T]):
+    """One page as the pager hands it out.
+
+    ``number`` is the 1-based page number, ``items`` the page's items in server order and
+    ``total_pages`` the count that page's response reported (``None`` if it reported none).
+    """
+
+    number: int
+    items: Sequence[T]
+    total_pages: int | None = None
+
+
+class AsyncPager(Generic[T]):
+    """Iterate the items of numbered pages, fetching up to ``concurrency`` pages at once.
+
+    Construct it from ``fetch_page(number) -> PageResult[T]`` plus at most one way to learn the
+    page count: ``total_pages`` (known up front) or ``count_pages()`` (a count endpoint). With
+    neither, page ``start_page`` is fetched first and its ``total_pages`` is used (its items are
+    not fetched twice)::
+
+        pager = AsyncPager(fetch, count_pages=count, concurrency=8)
+        async for customer in pager:          # items, strictly in page order
+            ...
+        async for page in pager.pages():      # Page objects: .number, .items, .total_pages
+            ...
+        everything = await pager.collect()    # list of all items
+        first = await pager                   # Page of start_page only (no iteration)
+
+    Concurrency and memory: at most ``concurrency`` fetches exist at any time, counting both
+    requests in flight and pages fetched but not yet handed out; the next one is scheduled
+    only when the consumer asks for the next page. A slow consumer therefore holds the pager
+    at ``concurrency`` pages however many pages there are.
+
+    Page count rules (snapshot semantics):
+
+    * The count learned at the start is the snapshot; :attr:`total_pages` exposes it.
+    * If a page's response reports a *smaller* count (items were deleted), the snapshot
+      shrinks to it: no page beyond it is requested, and fetches beyond it that are already
+      in flight are cancelled and their pages dropped.
+    * A *larger* reported count is ignored: pages beyond the snapshot are never requested.
+      Make a new pager to see them. So a stale count never produces duplicate pages.
+    * An empty page ends the iteration, even before the snapshot's end; a short final page is
+      fine. Empty pages are never handed out by :meth:`pages`.
+    * A page that carries items is always handed out, even if its own response reports a
+      count below its number; iteration stops after it.
+    * If no count is ever known (the responses carry none), pages are fetched until the first
+      empty one; the up to ``concurrency - 1`` fetches already sent past it are cancelled.
+
+    Errors: if fetching page *k* fails, its exception reaches the consumer after every item of
+    the pages before *k*, and every other fetch still in flight is cancelled first.
+
+    Lifetime: a pager is single-use. The first of ``async for``, :meth:`pages` or
+    :meth:`collect` claims it; starting a second iteration raises ``RuntimeError``. Breaking
+    out of the loop, the consumer being cancelled, :meth:`aclose`, or leaving
+    ``async with pager:`` cancels the fetches in flight and waits for them to finish, so no
+    task or exception is leaked. (After a bare ``break`` the event loop closes the abandoned
+    iterator one or two loop turns later; use ``async with pager:`` for an immediate close.)
+    ``await pager`` does not claim the pager: it fetches ``start_page`` once and caches it,
+    and a later iteration reuses that page instead of fetching it again.
+    """
+
+    def __init__(
+        self,
+        fetch_page: Callable[[int], Awaitable[PageResult[T]]],
+        *,
+        total_pages: int | None = None,
+        count_pages: Callable[[], Awaitable[int]] | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        start_page: int = 1,
+    ) -> None:
+        """Check the arguments (raising ``RequestValidationError``); no I/O happens here."""
+        _require_int_at_least("concurrency", concurrency, 1)
+        _require_int_at_least("start_page", start_page, 1)
+        if total_pages is not None:
+            _require_int_at_least("total_pages", total_pages, 0)
+            if count_pages is not None:
+                raise RequestValidationError(
+                    "count_pages", "pass total_pages or count_pages, not both"
+                )
+        self._fetch_page = fetch_page
+        self._known_total = total_pages
+        self._count_pages = count_pages
+        self._concurrency = concurrency
+        self._start_page = start_page
+        self._first: PageResult[T] | None = None
+        self._window: _PageWindow[T] | None = None
+        self._claimed = False
+        self._closed = False
+
+    @property
+    def concurrency(self) -> int:
+        """The most page fetches this pager keeps at once."""
+        return self._concurrency
+
+    @property
+    def total_pages(self) -> int | None:
+        """The number of the last page this pager will fetch, or ``None`` while unknown.
+
+        Known from the start when ``total_pages`` was passed; otherwise learned when iteration
+        starts, and lowered if a later page reports fewer pages.
+        """
+        if self._window is not None:
+            return self._window.last_page
+        return self._known_total
+
+    def __aiter__(self) -> AsyncGenerator[T, None]:
+        """Claim the pager and iterate its items in page order."""
+        self._claim()
+        return self._iterate_items()
+
+    def pages(self) -> AsyncGenerator[Page[T], None]:
+        """Claim the pager and iterate its non-empty pages, as :class:`Page`, in page order."""
+        self._claim()
+        return self._iterate_pages()
+
+    async def collect(self) -> list[T]:
+        """Claim the pager and return every item, in page order, as one list."""
+        return [item async for item in self]
+
+    def __await__(self) -> Generator[Any, None, Page[T]]:
+        """``await pager`` returns the :class:`Page` numbered ``start_page``."""
+        return self._first_page().__await__()
+
+    async def aclose(self) -> None:
+        """Stop the iteration: cancel the fetches in flight and wait for them. Idempotent."""
+        self._closed = True
+        if self._window is not None:
+            await self._window.aclose()
+
+    async def __aenter__(self) -> AsyncPager[T]:
+        """Return the pager itself; leaving the block calls :meth:`aclose`."""
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """Close the pager, whatever ended the block."""
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        """Show the configuration, not the fetched data."""
+        return (
+            f"AsyncPager(start_page={self._start_page}, total_pages={self.total_pages}, "
+            f"concurrency={self._concurrency})"
+        )
+
+    def _claim(self) -> None:
+        if self._claimed or self._closed:
+            raise RuntimeError(
+                "this AsyncPager was already iterated or closed; a pager is single-use, "
+                "so call the list method again for a fresh one"
+            )
+        self._claimed = True
+
+    async def _first_page(self) -> Page[T]:
+        if self._first is None:
+            self._first = await self._fetch_page(self._start_page)
+        return Page(self._start_page, self._first.items, self._first.total_pages)
+
+    async def _learn_last_page(self) -> int | None:
+        if self._known_total is not None:
+            return self._known_total
+        if self._count_pages is not None:
+            return max(0, await self._count_pages())
+        await self._first_page()
+        assert self._first is not None
+        return self._first.total_pages
+
+    async def _iterate_pages(self) -> AsyncGenerator[Page[T], None]:
+        last_page = await self._learn_last_page()
+        window = _PageWindow(
+            self._fetch_page, self._concurrency, self._start_page, last_page, self._first
+        )
+        self._window = window
+        try:
+            # _closed is re-read each turn: aclose() may run in another task meanwhile.
+            while not self._closed and (page := await window.next_page()) is not None:
+                yield page
+        finally:
+            await window.aclose()
+
+    async def _iterate_items(self) -> AsyncGenerator[T, None]:
+        async with contextlib.aclosing(self._iterate_pages()) as pages:
+            async for page in pages:
+                for item in page.items:
+                    yield item
+
+
+class _PageWindow(Generic[T]):
+    """The sliding window of page fetches behind one iteration, oldest page first.
+
+    Its owner must call :meth:`aclose` when done, also on error or cancellation.
+    """
+
+    def __init__(
+        self,
+        fetch_page: Callable[[int], Awaitable[PageResult[T]]],
+        concurrency: int,
+        first_number: int,
+        last_page: int | None,
+        prefetched: PageResult[T] | None,
+    ) -> None:
+        self._fetch_page = fetch_page
+        self._concurrency = concurrency
+        self._next_number = first_number
+        self.last_page = last_page
+        self._slots: deque[tuple[int, asyncio.Future[PageResult[T]]]] = deque()
+        self._dropped: list[asyncio.Future[PageResult[T]]] = []
+        self._closed = False
+        if prefetched is not None and self._in_range(first_number):
+            self._slots.append((first_number, _resolved(prefetched)))
+            self._next_number += 1
+
+    async def next_page(self) -> Page[T] | None:
+        """Return the next non-empty page in order, or ``None`` when the iteration is over."""
+        self._fill()
+        if self._closed or not self._slots:
+            await self.aclose()
+            return None
+        number, head = self._slots[0]
+        if not head.done():
+            # wait() rather than `await head`: when aclose() runs in another task, the head is
+            # cancelled, and that must end this iteration quietly, not raise CancelledError.
+            await asyncio.wait((head,))
+        if self._was_closed():
+            return None
+        self._slots.popleft()
+        page = self._accept(number, head.result())  # a failed fetch raises here
+        if page is None:
+            await self.aclose()
+        return page
+
+    async def aclose(self) -> None:
+        """Cancel every fetch this window still holds and wait until they have finished."""
+        self._closed = True
+        abandoned = [future for _, future in self._slots] + self._dropped
+        self._slots.clear()
+        self._dropped = []
+        for future in abandoned:
+            _abandon(future)
+        if abandoned:
+            await asyncio.wait(abandoned)
+
+    def _was_closed(self) -> bool:
+        # A method, not the bare attribute, so mypy does not keep a pre-await narrowing.
+        return self._closed
+
+    def _in_range(self, number: int) -> bool:
+        return self.last_page is None or number <= self.last_page
+
+    def _fill(self) -> None:
+        # Scheduling only here, when the consumer asks for a page, is the backpressure.
+        while (
+            not self._closed
+            and len(self._slots) < self._concurrency
+            and self._in_range(self._next_number)
+        ):
+            number = self._next_number
+            task = asyncio.ensure_future(self._fetch_page(number))
+            self._slots.append((number, task))
+            self._next_number += 1
+
+    def _accept(self, number: int, result: PageResult[T]) -> Page[T] | None:
+        reported = result.total_pages
+        if reported is not None and (self.last_page is None or reported < self.last_page):
+            self._shrink_to(max(reported, 0))
+        if not result.items:
+            return None
+        return Page(number, result.items, reported)
+
+    def _shrink_to(self, last_page: int) -> None:
+        self.last_page = last_page
+        while self._slots and self._slots[-1][0] > last_page:
+            _, future = self._slots.pop()
+            _abandon(future)
+            self._dropped.append(future)  # still awaited by aclose()
+
+
+def _resolved(result: PageResult[T]) -> asyncio.Future[PageResult[T]]:
+    future: asyncio.Future[PageResult[T]] = asyncio.get_running_loop().create_future()
+    future.set_result(result)
+    return future
+
+
+def _abandon(future: asyncio.Future[Any]) -> None:
+    # The callback marks a late exception as retrieved, so nothing logs
+    # "Task exception was never retrieved" even if our own wait is interrupted.
+    future.cancel()
+    future.add_done_callback(_retrieve_outcome)
+
+
+def _retrieve_outcome(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
+def _require_int_at_least(argument: str, value: object, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise RequestValidationError(argument, f"must be an integer >= {minimum}, got {value!r}")
