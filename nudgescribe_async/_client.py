@@ -14,6 +14,12 @@ from ._config import Decrypt, Environment, resolve_config, to_client_timeout
 from ._transport import Connection, Transport
 from ._types import NOT_GIVEN, NotGiven, RequestSpec, TimeoutLike
 from .resources.auth import AsyncAuth
+from .resources.campaigns import AsyncCampaigns
+from .resources.customer_groups import AsyncCustomerGroups
+from .resources.customers import AsyncCustomers
+from .resources.messages import AsyncMessages
+from .resources.profile_fields import AsyncProfileFields
+from .resources.reruns import AsyncReruns
 
 __all__ = ["AsyncNudgescribe"]
 
@@ -71,6 +77,18 @@ class AsyncNudgescribe:
         self._owner = owner
         self.auth = AsyncAuth(self)
         """Explicit authentication: ``authenticate()``, ``refresh()``."""
+        self.profile_fields = AsyncProfileFields(self)
+        """Customer profile fields of a workspace (``/v1/cpf``)."""
+        self.customer_groups = AsyncCustomerGroups(self)
+        """Customer groups of a workspace (``/v1/cg``)."""
+        self.customers = AsyncCustomers(self)
+        """Upload, page through, list and delete customers (``/v1/customer``)."""
+        self.campaigns = AsyncCampaigns(self)
+        """Campaigns by workspace, lookup by id and status waits (``/v1/campaign/all``)."""
+        self.messages = AsyncMessages(self)
+        """Publish campaigns and read exported message files (``/v1/messages/*``)."""
+        self.reruns = AsyncReruns(self)
+        """Campaign reruns, run history and run messages (``/v1/campaign/rerun/*``)."""
 
     @property
     def base_url(self) -> str:

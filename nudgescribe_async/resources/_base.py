@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .._convert import structure_response
-from .._types import NOT_GIVEN, FormPart, NotGiven, RequestSpec, TimeoutLike
+from nudgescribe_async._convert import structure_response
+from nudgescribe_async._types import NOT_GIVEN, FormPart, NotGiven, RequestSpec, TimeoutLike
+from nudgescribe_async.resources._validate import require_timeout
 
 if TYPE_CHECKING:
-    from .._client import AsyncNudgescribe
+    from nudgescribe_async._client import AsyncNudgescribe
 
 __all__ = ["AsyncResource"]
 
@@ -22,6 +23,9 @@ class AsyncResource:
     def __init__(self, client: AsyncNudgescribe) -> None:
         self._client = client
 
+    def _url(self, path: str) -> str:
+        return str(self._client._transport.url(path))
+
     async def _call(
         self,
         method: str,
@@ -29,12 +33,13 @@ class AsyncResource:
         body: Mapping[str, Any] | None,
         model: type[_M],
         *,
+        key: str | None = None,
         extra_body: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutLike | None | NotGiven = NOT_GIVEN,
+        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
         form: list[FormPart] | None = None,
     ) -> _M:
-        """Send one call and structure its answer into ``model``.
+        """Send one call and structure its answer (or its ``key`` member) into ``model``.
 
         ``extra_body`` keys are merged over ``body`` so users can send what we don't model.
         """
@@ -42,7 +47,7 @@ class AsyncResource:
             method, path, body, extra_body=extra_body, extra_headers=extra_headers,
             timeout=timeout, form=form,
         )
-        return structure_response(data, model, url=str(self._client._transport.url(path)))
+        return structure_response(data, model, url=self._url(path), key=key)
 
     async def _raw(
         self,
@@ -52,9 +57,11 @@ class AsyncResource:
         *,
         extra_body: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutLike | None | NotGiven = NOT_GIVEN,
+        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
         form: list[FormPart] | None = None,
     ) -> Any:
+        # A bad per-call timeout would otherwise surface only after authenticating.
+        require_timeout(timeout)
         if form is not None:
             form = form + [FormPart(k, _form_value(v)) for k, v in (extra_body or {}).items()]
             json_body = None

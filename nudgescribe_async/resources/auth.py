@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .._convert import structure_response
-from ..models.auth import TokenResponse
-from ._base import AsyncResource
+from nudgescribe_async._convert import structure_response
+from nudgescribe_async.models.auth import TokenResponse
+from nudgescribe_async.resources._base import AsyncResource
 
 __all__ = ["AsyncAuth"]
 
@@ -20,7 +20,7 @@ class AsyncAuth(AsyncResource):
         1209600
         """
         data = await self._client._tokens.authenticate()
-        return structure_response(data, TokenResponse, url=str(self._client._transport.url("/v1/auth")))
+        return structure_response(data, TokenResponse, url=self._url("/v1/auth"))
 
     async def refresh(self) -> TokenResponse:
         """Refresh the access token with the refresh token (``GET /v1/auth``).
@@ -28,4 +28,4 @@ class AsyncAuth(AsyncResource):
         Falls back to full authentication when the refresh token is missing or refused.
         """
         data = await self._client._tokens.refresh()
-        return structure_response(data, TokenResponse, url=str(self._client._transport.url("/v1/auth")))
+        return structure_response(data, TokenResponse, url=self._url("/v1/auth"))

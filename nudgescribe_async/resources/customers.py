@@ -1,0 +1,346 @@
+"""``client.customers``: upload, page through and delete the customers of a group.
+
+Profile values come back as opaque ciphertext strings (the service encrypts them with account
+keys and does not publish the scheme). A *decrypt hook* turns them into plaintext: pass
+``decrypt=`` to the client (every call uses it) or to ``get_page`` / ``list`` (that call only;
+``decrypt=False`` keeps the ciphertext even when the client has a hook). The hook is called as
+``decrypt(ciphertext) -> plaintext`` once per profile value, and the SDK returns new
+:class:`Customer` objects (``attrs.evolve``) whose ``profile`` maps each field name to the
+hook's result; everything else on the customer is unchanged. An exception raised by the hook
+propagates unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import os
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import IO, Any, Literal, TypeVar, Union
+
+import attrs
+
+from nudgescribe_async._config import Decrypt
+from nudgescribe_async._convert import unstructure_request
+from nudgescribe_async._errors import RequestValidationError
+from nudgescribe_async._pagination import DEFAULT_CONCURRENCY, AsyncPager, PageResult
+from nudgescribe_async._types import NOT_GIVEN, FormPart, NotGiven, TimeoutLike
+from nudgescribe_async.models import (
+    Customer,
+    CustomerPage,
+    CustomerPageCount,
+    DeleteResult,
+    UploadResult,
+)
+from nudgescribe_async.resources._base import AsyncResource
+from nudgescribe_async.resources._validate import (
+    given,
+    require_concurrency,
+    require_field_name,
+    require_id,
+    require_ids,
+    require_page,
+    require_page_size,
+    require_timeout,
+)
+
+__all__ = ["DELETE_BATCH_SIZE", "DELETE_CONCURRENCY", "AsyncCustomers", "CsvFile", "DecryptArg"]
+
+#: A CSV upload: a path (``str`` or ``os.PathLike``), the bytes, or a binary or text file
+#: object opened by the caller (read to the end; not closed by the SDK).
+CsvFile = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[bytes], IO[str]]
+#: ``None``: use the client's hook (if any); ``False``: no decryption; or a hook for this call.
+DecryptArg = Union[Decrypt, Literal[False], None]  # noqa: UP007  (runtime alias on 3.10)
+
+#: The contract's limit of customer ids per ``DELETE /v1/customer`` call.
+DELETE_BATCH_SIZE = 1000
+#: Delete batches in flight at once.
+DELETE_CONCURRENCY = 8
+
+_PATH = "/v1/customer"
+_T = TypeVar("_T")
+
+
+class AsyncCustomers(AsyncResource):
+    """Upload, count, page through, list and delete customers of a group."""
+
+    async def upload(
+        self,
+        workspace_id: str,
+        customer_group_id: str,
+        *,
+        unique_field: str,
+        customers: Iterable[Mapping[str, object]] | None = None,
+        file: CsvFile | None = None,
+        validate_only: bool = False,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+    ) -> UploadResult:
+        """Upload customers (``POST /v1/customer/check``), updating by ``unique_field``.
+
+        Pass exactly one of ``customers`` (records ``{field_name: value}``, sent as JSON) or
+        ``file`` (a UTF-8 CSV whose header row names profile fields; a path, bytes or an open
+        file, sent as ``multipart/form-data`` with the scalars as form fields). Invalid data
+        raises ``UploadValidationError`` (``.header_errors``, ``.row_errors``) and nothing is
+        stored. ``validate_only=True`` stores nothing and returns the findings with ``valid``.
+        Uploads over 1000 rows come back ``queued`` with a ``job_uid`` and no counts.
+
+        >>> result = await client.customers.upload(
+        ...     "ws_1", "cg_1", unique_field="email",
+        ...     customers=[{"email": "ada@example.com", "first_name": "Ada"}],
+        ... )  # doctest: +SKIP
+        >>> result = await client.customers.upload(
+        ...     "ws_1", "cg_1", unique_field="email", file="customers.csv")  # doctest: +SKIP
+        """
+        scalars = {
+            "workspace_id": require_id("workspace_id", workspace_id),
+            "customer_group_id": require_id("customer_group_id", customer_group_id),
+            "unique_field": require_field_name(unique_field, "unique_field"),
+        }
+        if not isinstance(validate_only, bool):
+            raise RequestValidationError("validate_only", f"must be a bool, got {validate_only!r}")
+        if (customers is None) == (file is None):
+            raise RequestValidationError("customers", "pass exactly one of customers= and file=")
+        require_timeout(timeout)
+        if customers is not None:
+            body = {**scalars, "customers": _records(customers), "validate_only": validate_only}
+            return await self._call(
+                "POST", "/v1/customer/check", body, UploadResult,
+                extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+            )
+        assert file is not None
+        content, filename = await _read_csv(file)
+        form = [FormPart(k, v) for k, v in scalars.items()]
+        form.append(FormPart("validate_only", "true" if validate_only else "false"))
+        form.append(FormPart("file", content, filename=filename, content_type="text/csv"))
+        return await self._call(
+            "POST", "/v1/customer/check", None, UploadResult, form=form,
+            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+        )
+
+    async def count_pages(
+        self,
+        customer_group_id: str,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+    ) -> CustomerPageCount:
+        """Return how many pages of ``page_size`` customers a group has (``/v1/customer/pages``).
+
+        Without ``page_size`` the server's default (100) applies.
+
+        >>> count = await client.customers.count_pages("cg_1", page_size=500)  # doctest: +SKIP
+        >>> count.total_pages, count.total_customers  # doctest: +SKIP
+        (3, 1234)
+        """
+        body = {
+            "customer_group_id": require_id("customer_group_id", customer_group_id),
+            **given(page_size=_optional_page_size(page_size)),
+        }
+        return await self._call(
+            "POST", "/v1/customer/pages", body, CustomerPageCount,
+            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+        )
+
+    async def get_page(
+        self,
+        customer_group_id: str,
+        page: int,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        decrypt: DecryptArg = None,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+    ) -> CustomerPage:
+        """Return one 1-based page of a group's customers (``POST /v1/customer``).
+
+        Profile values are ciphertext unless a decrypt hook applies (see the module docs).
+
+        >>> page = await client.customers.get_page("cg_1", 1, page_size=100)  # doctest: +SKIP
+        >>> page.customers[0].profile["email"]  # doctest: +SKIP
+        'enc:v1:...'
+        """
+        body = {
+            "customer_group_id": require_id("customer_group_id", customer_group_id),
+            "page": require_page(page),
+            **given(page_size=_optional_page_size(page_size)),
+        }
+        hook = self._resolve_decrypt(decrypt)
+        result = await self._call(
+            "POST", _PATH, body, CustomerPage,
+            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+        )
+        return _decrypt_page(result, hook)
+
+    def list(
+        self,
+        customer_group_id: str,
+        *,
+        page_size: int = 100,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        decrypt: DecryptArg = None,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+    ) -> AsyncPager[Customer]:
+        """Return a pager over every customer of a group, in page order (no I/O until iterated).
+
+        The page count comes from ``count_pages``; up to ``concurrency`` pages are fetched at
+        once. ``extra_body``, ``extra_headers`` and ``timeout`` apply to every call it makes.
+
+        >>> async for customer in client.customers.list("cg_1", page_size=1000):
+        ...     print(customer.customer_id)  # doctest: +SKIP
+        """
+        group_id = require_id("customer_group_id", customer_group_id)
+        size = require_page_size(page_size)
+        require_concurrency(concurrency)
+        require_timeout(timeout)
+        hook: DecryptArg = self._resolve_decrypt(decrypt) or False
+        options: dict[str, Any] = {
+            "extra_body": extra_body, "extra_headers": extra_headers, "timeout": timeout,
+        }
+
+        async def count() -> int:
+            return (await self.count_pages(group_id, page_size=size, **options)).total_pages
+
+        async def fetch(number: int) -> PageResult[Customer]:
+            page = await self.get_page(group_id, number, page_size=size, decrypt=hook, **options)
+            return PageResult(page.customers, page.total_pages)
+
+        return AsyncPager(fetch, count_pages=count, concurrency=concurrency)
+
+    async def delete(
+        self,
+        customer_group_id: str,
+        customer_ids: Iterable[str],
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+    ) -> DeleteResult:
+        """Delete customers from a group (``DELETE /v1/customer``); return the summed count.
+
+        Duplicate ids are sent once. More than 1000 ids are split into batches of 1000 sent
+        concurrently (8 at a time). If a batch fails, the error is raised after the batches
+        still in flight are cancelled; batches that already succeeded stay deleted.
+
+        >>> result = await client.customers.delete("cg_1", ids)  # doctest: +SKIP
+        >>> result.deleted_count  # doctest: +SKIP
+        2500
+        """
+        group_id = require_id("customer_group_id", customer_group_id)
+        ids = require_ids("customer_ids", customer_ids)
+        batches = [ids[i:i + DELETE_BATCH_SIZE] for i in range(0, len(ids), DELETE_BATCH_SIZE)]
+
+        def send(batch: builtins.list[str]) -> Callable[[], Awaitable[DeleteResult]]:
+            body = {"customer_group_id": group_id, "customer_ids": batch}
+            return lambda: self._call(
+                "DELETE", _PATH, body, DeleteResult,
+                extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+            )
+
+        results = await _gather_bounded([send(b) for b in batches], DELETE_CONCURRENCY)
+        if len(results) == 1:
+            return results[0]
+        counts = [r.deleted_count for r in results if r.deleted_count is not None]
+        return DeleteResult(deleted_count=sum(counts) if counts else None)
+
+    def _resolve_decrypt(self, decrypt: DecryptArg) -> Decrypt | None:
+        if decrypt is False:
+            return None
+        if decrypt is None:
+            return self._client._transport.config.decrypt
+        if not callable(decrypt):
+            raise RequestValidationError(
+                "decrypt", f"must be a callable, None or False, got {decrypt!r}"
+            )
+        return decrypt
+
+
+def _optional_page_size(page_size: int | NotGiven) -> int | NotGiven:
+    return page_size if isinstance(page_size, NotGiven) else require_page_size(page_size)
+
+
+def _records(customers: object) -> list[dict[str, Any]]:
+    if isinstance(customers, (str, bytes, Mapping)) or not isinstance(customers, Iterable):
+        raise RequestValidationError("customers", "must be a list of {field_name: value} mappings")
+    records: list[dict[str, Any]] = []
+    for index, record in enumerate(customers):
+        if not isinstance(record, Mapping):
+            raise RequestValidationError(
+                "customers", f"item {index} must be a mapping, got {type(record).__name__}"
+            )
+        try:
+            records.append(unstructure_request(record))
+        except TypeError as exc:
+            raise RequestValidationError("customers", f"item {index}: {exc}") from None
+    if not records:
+        raise RequestValidationError("customers", "must contain at least one record")
+    return records
+
+
+async def _read_csv(file: CsvFile) -> tuple[bytes, str]:
+    """Return the CSV bytes and a filename for the multipart part."""
+    if isinstance(file, (bytes, bytearray, memoryview)):
+        return bytes(file), "customers.csv"
+    if isinstance(file, (str, os.PathLike)):
+        path = os.fspath(file)
+        try:
+            # A thread keeps a large file's read off the event loop.
+            data: bytes | str = await asyncio.to_thread(_read_path, path)
+        except OSError as exc:
+            raise RequestValidationError("file", f"cannot read {path!r}: {exc.strerror}") from None
+        return _utf8(data), os.path.basename(path) or "customers.csv"
+    read = getattr(file, "read", None)
+    if not callable(read):
+        raise RequestValidationError(
+            "file", f"must be a path, bytes or a file object, got {type(file).__name__}"
+        )
+    data = await asyncio.to_thread(read)
+    if not isinstance(data, (bytes, str)):
+        raise RequestValidationError("file", f"read() returned {type(data).__name__}")
+    name = getattr(file, "name", None)
+    return _utf8(data), os.path.basename(name) if isinstance(name, str) else "customers.csv"
+
+
+def _read_path(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _utf8(data: bytes | str) -> bytes:
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def _decrypt_page(page: CustomerPage, hook: Decrypt | None) -> CustomerPage:
+    if hook is None:
+        return page
+    customers = [
+        attrs.evolve(c, profile={k: hook(v) for k, v in c.profile.items()})
+        for c in page.customers
+    ]
+    return attrs.evolve(page, customers=customers)
+
+
+async def _gather_bounded(
+    calls: list[Callable[[], Awaitable[_T]]], limit: int
+) -> list[_T]:
+    """Run ``calls`` with at most ``limit`` at once; results in order; cancel all on error."""
+    semaphore = asyncio.Semaphore(limit)
+
+    async def run(call: Callable[[], Awaitable[_T]]) -> _T:
+        async with semaphore:
+            return await call()
+
+    tasks = [asyncio.ensure_future(run(call)) for call in calls]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise

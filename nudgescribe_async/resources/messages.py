@@ -1,0 +1,246 @@
+"""``client.messages``: publish a campaign's messages and read the exported files.
+
+Publishing queues an export job; its files appear in secure storage once the job is done
+(``count_pages`` reports 0 until then; :meth:`AsyncMessages.wait_for_export` polls for you).
+Each exported file holds at most 1000 rows and can be fetched as CSV text, JSON rows or a
+pre-signed download URL (current run only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal, overload
+
+from nudgescribe_async._errors import RequestValidationError
+from nudgescribe_async._pagination import DEFAULT_CONCURRENCY, AsyncPager, PageResult
+from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
+from nudgescribe_async.models import (
+    CsvExport,
+    ExportedMessage,
+    ExportFormat,
+    ExportPage,
+    JsonExport,
+    MessagePageCount,
+    PublishResult,
+    UrlExport,
+    export_model_for,
+)
+from nudgescribe_async.resources._base import AsyncResource
+from nudgescribe_async.resources._validate import (
+    require_concurrency,
+    require_id,
+    require_page,
+    require_run_number,
+    require_seconds,
+    require_timeout,
+)
+from nudgescribe_async.resources._wait import poll_until
+
+__all__ = ["AsyncMessages"]
+
+
+class AsyncMessages(AsyncResource):
+    """Publish a campaign, count and fetch its exported files, list every exported row."""
+
+    async def publish(
+        self,
+        campaign_id: str,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+    ) -> PublishResult:
+        """Export a ``Ready to publish`` campaign's messages (``POST /v1/messages/publish``).
+
+        The campaign (and its messages) become ``Published`` and an export job is queued.
+        Other statuses raise ``BadRequestError``; a spent quota ``QuotaExceededError``. Not
+        retried on timeouts or 5xx (it triggers work).
+
+        >>> result = await client.messages.publish("cmp_1")  # doctest: +SKIP
+        >>> result.job_uid  # doctest: +SKIP
+        'job_...'
+        """
+        body = {"campaign_id": require_id("campaign_id", campaign_id)}
+        return await self._call(
+            "POST", "/v1/messages/publish", body, PublishResult,
+            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+        )
+
+    async def count_pages(
+        self,
+        campaign_id: str,
+        *,
+        run_number: int | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+    ) -> MessagePageCount:
+        """Return how many exported files exist (``POST /v1/messages/pages``); 0 until done.
+
+        Without ``run_number`` only the current run's folder counts; with it, that run's.
+
+        >>> count = await client.messages.count_pages("cmp_1")  # doctest: +SKIP
+        >>> count.total_pages  # doctest: +SKIP
+        3
+        """
+        body = _body(campaign_id, run_number)
+        return await self._call(
+            "POST", "/v1/messages/pages", body, MessagePageCount,
+            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+        )
+
+    @overload
+    async def fetch(
+        self, campaign_id: str, page: int, *, format: Literal["csv", ExportFormat.CSV],
+        run_number: int | None = ..., extra_body: Mapping[str, Any] | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        timeout: TimeoutLike | NotGiven | None = ...,
+    ) -> CsvExport: ...
+
+    @overload
+    async def fetch(
+        self, campaign_id: str, page: int, *, format: Literal["json", ExportFormat.JSON] = ...,
+        run_number: int | None = ..., extra_body: Mapping[str, Any] | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        timeout: TimeoutLike | NotGiven | None = ...,
+    ) -> JsonExport: ...
+
+    @overload
+    async def fetch(
+        self, campaign_id: str, page: int, *, format: Literal["url", ExportFormat.URL],
+        run_number: None = ..., extra_body: Mapping[str, Any] | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        timeout: TimeoutLike | NotGiven | None = ...,
+    ) -> UrlExport: ...
+
+    @overload
+    async def fetch(
+        self, campaign_id: str, page: int, *, format: ExportFormat | str,
+        run_number: int | None = ..., extra_body: Mapping[str, Any] | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        timeout: TimeoutLike | NotGiven | None = ...,
+    ) -> ExportPage: ...
+
+    async def fetch(
+        self,
+        campaign_id: str,
+        page: int,
+        *,
+        format: ExportFormat | str = "json",
+        run_number: int | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+    ) -> ExportPage:
+        """Fetch one exported file (``POST /v1/messages/fetch``) in the chosen ``format``.
+
+        ``"json"`` returns :class:`JsonExport` (``.messages``, at most 1000 rows), ``"csv"``
+        :class:`CsvExport` (``.content``), ``"url"`` :class:`UrlExport` (``.url``,
+        ``.expires_at``). Pre-signed URLs exist only for the current run, so ``format="url"``
+        with a ``run_number`` is refused before sending; fetch a past run as json or csv.
+
+        >>> rows = await client.messages.fetch("cmp_1", 1)  # doctest: +SKIP
+        >>> link = await client.messages.fetch("cmp_1", 1, format="url")  # doctest: +SKIP
+        >>> old = await client.messages.fetch("cmp_1", 1, format="csv", run_number=1)
+        ... # doctest: +SKIP
+        """
+        fmt = _export_format(format)
+        body = {**_body(campaign_id, run_number), "page": require_page(page), "format": fmt}
+        if fmt == ExportFormat.URL.value and run_number is not None:
+            raise RequestValidationError(
+                "run_number", "pre-signed URLs exist only for the current run; omit "
+                "run_number or fetch a past run with format='json' or 'csv'",
+            )
+        model: type[ExportPage] = export_model_for(fmt)
+        return await self._call(
+            "POST", "/v1/messages/fetch", body, model,
+            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+        )
+
+    def list(
+        self,
+        campaign_id: str,
+        *,
+        run_number: int | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+    ) -> AsyncPager[ExportedMessage]:
+        """Return a pager over every row of every exported file, in file order.
+
+        The file count comes from ``count_pages`` (so publish and wait for the export first);
+        each file is fetched as JSON, up to ``concurrency`` at once. No I/O until iterated.
+
+        >>> rows = await client.messages.list("cmp_1").collect()  # doctest: +SKIP
+        """
+        campaign = require_id("campaign_id", campaign_id)
+        run = require_run_number(run_number)
+        require_concurrency(concurrency)
+        require_timeout(timeout)
+        options: dict[str, Any] = {
+            "extra_body": extra_body, "extra_headers": extra_headers, "timeout": timeout,
+        }
+
+        async def count() -> int:
+            return (await self.count_pages(campaign, run_number=run, **options)).total_pages
+
+        async def fetch(number: int) -> PageResult[ExportedMessage]:
+            exported = await self.fetch(campaign, number, format="json", run_number=run,
+                                        **options)
+            return PageResult(exported.messages)
+
+        return AsyncPager(fetch, count_pages=count, concurrency=concurrency)
+
+    async def wait_for_export(
+        self,
+        campaign_id: str,
+        *,
+        run_number: int | None = None,
+        timeout: float = 300.0,
+        poll_interval: float = 2.0,
+        request_timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> MessagePageCount:
+        """Poll :meth:`count_pages` until the export has files (> 0); return that count.
+
+        ``timeout`` is the overall budget in seconds (raises ``WaitTimeoutError``, a
+        ``TimeoutError``); ``poll_interval`` the pause between polls. Because ``timeout`` is
+        taken, the per-request timeout of each poll is called ``request_timeout`` here.
+
+        >>> await client.messages.publish("cmp_1")  # doctest: +SKIP
+        >>> count = await client.messages.wait_for_export("cmp_1", timeout=120)  # doctest: +SKIP
+        """
+        campaign = require_id("campaign_id", campaign_id)
+        run = require_run_number(run_number)
+        budget = require_seconds("timeout", timeout, allow_zero=True)
+        interval = require_seconds("poll_interval", poll_interval)
+        require_timeout(request_timeout, "request_timeout")
+
+        async def probe() -> MessagePageCount:
+            return await self.count_pages(campaign, run_number=run, extra_body=extra_body,
+                                          extra_headers=extra_headers, timeout=request_timeout)
+
+        run_text = "the current run" if run is None else f"run {run}"
+        return await poll_until(
+            probe, lambda count: count.total_pages > 0,
+            timeout=budget, poll_interval=interval,
+            describe=lambda _: f"campaign {campaign} has no exported files yet for {run_text}",
+        )
+
+
+def _body(campaign_id: str, run_number: int | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"campaign_id": require_id("campaign_id", campaign_id)}
+    run = require_run_number(run_number)
+    if run is not None:
+        body["run_number"] = run
+    return body
+
+
+def _export_format(value: object) -> str:
+    if isinstance(value, str):
+        text = str(value).lower()  # str() gives an ExportFormat member's value
+        if text in {f.value for f in ExportFormat}:
+            return text
+    raise RequestValidationError("format", f"must be 'csv', 'json' or 'url', got {value!r}")

@@ -1,0 +1,171 @@
+"""``client.profile_fields``: the columns of a workspace's customer profile (``/v1/cpf``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from nudgescribe_async._convert import unstructure_request
+from nudgescribe_async._errors import RequestValidationError
+from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
+from nudgescribe_async.models import (
+    DateFormat,
+    DeleteResult,
+    FieldType,
+    FieldUpdate,
+    ProfileField,
+    ProfileFieldList,
+)
+from nudgescribe_async.resources._base import AsyncResource
+from nudgescribe_async.resources._validate import (
+    given,
+    require_field_format,
+    require_field_name,
+    require_id,
+    require_ids,
+)
+
+__all__ = ["AsyncProfileFields"]
+
+_PATH = "/v1/cpf"
+
+
+class AsyncProfileFields(AsyncResource):
+    """Create, list, update and delete customer profile fields of a workspace."""
+
+    async def create(
+        self,
+        workspace_id: str,
+        field_name: str,
+        field_type: FieldType | str,
+        *,
+        display_name: str | NotGiven = NOT_GIVEN,
+        field_format: DateFormat | str | NotGiven | None = NOT_GIVEN,
+        is_required: bool | NotGiven = NOT_GIVEN,
+        is_unique: bool | NotGiven = NOT_GIVEN,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+    ) -> ProfileField:
+        """Define a new profile field (``PUT /v1/cpf``) and return it.
+
+        ``field_format`` is required for ``Date`` (one of the 14 :class:`DateFormat` values)
+        and ``currency`` (an ISO 4217 code) fields; it is checked before sending.
+
+        >>> field = await client.profile_fields.create(
+        ...     "ws_1", "birthday", FieldType.DATE, field_format="yyyy-MM-dd",
+        ... )  # doctest: +SKIP
+        >>> field.field_id  # doctest: +SKIP
+        'f1a2...'
+        """
+        require_field_format(field_type, field_format)
+        body = {
+            "workspace_id": require_id("workspace_id", workspace_id),
+            "field_name": require_field_name(field_name),
+            "field_type": _wire(field_type),
+            **given(display_name=display_name, field_format=_wire(field_format),
+                    is_required=is_required, is_unique=is_unique),
+        }
+        return await self._call(
+            "PUT", _PATH, body, ProfileField, key="field",
+            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+        )
+
+    async def list(
+        self,
+        workspace_id: str,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+    ) -> ProfileFieldList:
+        """Return every profile field of a workspace (``POST /v1/cpf``).
+
+        An unknown workspace raises ``MissingFieldsError`` (401 "Invalid Workspace", as
+        published).
+
+        >>> fields = await client.profile_fields.list("ws_1")  # doctest: +SKIP
+        >>> [f.field_name for f in fields.fields]  # doctest: +SKIP
+        ['email', 'first_name']
+        """
+        body = {"workspace_id": require_id("workspace_id", workspace_id)}
+        return await self._call(
+            "POST", _PATH, body, ProfileFieldList,
+            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+        )
+
+    async def update(
+        self,
+        workspace_id: str,
+        fields: Iterable[FieldUpdate | Mapping[str, object]],
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+    ) -> ProfileFieldList:
+        """Update several fields at once (``PATCH /v1/cpf``); return the updated fields.
+
+        Each item is a :class:`FieldUpdate` or a mapping with the same keys (``field_id`` plus
+        any of ``display_name``, ``field_format``, ``is_required``); only the keys given are
+        sent. Stored customer data is kept.
+
+        >>> updated = await client.profile_fields.update("ws_1", [
+        ...     FieldUpdate(field_id="f1", display_name="First name"),
+        ...     {"field_id": "f2", "is_required": True},
+        ... ])  # doctest: +SKIP
+        """
+        body = {
+            "workspace_id": require_id("workspace_id", workspace_id),
+            "fields": _field_updates(fields),
+        }
+        return await self._call(
+            "PATCH", _PATH, body, ProfileFieldList,
+            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+        )
+
+    async def delete(
+        self,
+        workspace_id: str,
+        field_ids: Iterable[str],
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+    ) -> DeleteResult:
+        """Delete fields and the customer data stored in them (``DELETE /v1/cpf``).
+
+        >>> result = await client.profile_fields.delete("ws_1", ["f1", "f2"])  # doctest: +SKIP
+        >>> result.deleted_count  # doctest: +SKIP
+        2
+        """
+        body = {
+            "workspace_id": require_id("workspace_id", workspace_id),
+            "field_ids": require_ids("field_ids", field_ids),
+        }
+        return await self._call(
+            "DELETE", _PATH, body, DeleteResult,
+            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+        )
+
+
+def _wire(value: object) -> object:
+    """Enum members go on the wire as their value; everything else as is."""
+    return value.value if isinstance(value, (FieldType, DateFormat)) else value
+
+
+def _field_updates(fields: object) -> Sequence[dict[str, Any]]:
+    if isinstance(fields, (str, bytes, Mapping)) or not isinstance(fields, Iterable):
+        raise RequestValidationError(
+            "fields", "must be a list of FieldUpdate objects or mappings"
+        )
+    items: list[dict[str, Any]] = []
+    for index, item in enumerate(fields):
+        try:
+            data = unstructure_request(item)
+        except TypeError as exc:
+            raise RequestValidationError("fields", f"item {index}: {exc}") from None
+        require_id(f"fields[{index}].field_id", data.get("field_id"))
+        items.append(data)
+    if not items:
+        raise RequestValidationError("fields", "must contain at least one field update")
+    return items
