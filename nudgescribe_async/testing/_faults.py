@@ -1,0 +1,113 @@
+"""Programmable fault injection, per path (``fnmatch`` patterns allowed) and optional method.
+
+Kinds:
+
+* ``latency`` -- sleep ``seconds`` and then answer normally.
+* ``fail`` -- answer ``status`` with the contract's error body (or ``body`` verbatim).
+* ``rate_limit`` -- answer 429 with ``Retry-After: <retry_after>``.
+* ``drop`` -- close the connection without any response.
+* ``truncate`` -- send headers with a Content-Length larger than the body, then close.
+* ``hang`` -- never answer (until the client gives up or the server shuts down).
+
+Counted rules (``times=N``) are consumed in the order added: each request matching a path uses
+the first matching rule that has uses left, and exhausted rules disappear. A rule added with
+``times=None`` is *standing*: a standing ``latency`` rule delays every matching request (on top
+of whatever counted rule applies), which is what pager benchmarks need::
+
+    server.faults.add("/v1/customer", kind="latency", seconds=0.02, times=None)
+    server.faults.add("/v1/customer/pages", kind="fail", status=503, times=2)
+    server.faults.add("/v1/messages/fetch", kind="rate_limit", retry_after=1)
+    rule = server.faults.add("/v1/*", kind="drop")
+    server.faults.remove(rule)
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = ["FaultKind", "FaultRule", "Faults"]
+
+FaultKind = Literal["latency", "fail", "rate_limit", "drop", "truncate", "hang"]
+_KINDS = ("latency", "fail", "rate_limit", "drop", "truncate", "hang")
+
+
+@dataclass
+class FaultRule:
+    """One fault rule; ``remaining`` is None for standing rules; ``hits`` counts uses."""
+
+    path: str
+    kind: FaultKind
+    method: str | None = None
+    remaining: int | None = 1
+    status: int = 500
+    seconds: float = 0.0
+    retry_after: float | int = 1
+    body: Any = None
+    error_code: str | None = None
+    message: str | None = None
+    hits: int = 0
+
+    def matches(self, method: str, path: str) -> bool:
+        """True when the rule applies to a request ``method`` ``path``."""
+        if self.method is not None and self.method.upper() != method.upper():
+            return False
+        return self.path == path or fnmatch.fnmatchcase(path, self.path)
+
+
+class Faults:
+    """The ordered fault rules of one server (``server.faults``)."""
+
+    def __init__(self) -> None:
+        """Start with no rules."""
+        self.rules: list[FaultRule] = []
+
+    def add(self, path: str, *, kind: FaultKind = "fail", method: str | None = None,
+            times: int | None = 1, status: int = 500, seconds: float = 0.0,
+            retry_after: float | int = 1, body: Any = None, error_code: str | None = None,
+            message: str | None = None) -> FaultRule:
+        """Add a rule and return it (keep it to :meth:`remove` it or read ``hits``).
+
+        ``body`` (any JSON value) replaces the error body of ``fail``; ``seconds`` is the
+        ``latency`` delay; ``times=None`` makes a standing rule.
+        """
+        if kind not in _KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; expected one of {_KINDS}")
+        if times is not None and times < 1:
+            raise ValueError("times must be at least 1 (or None for a standing rule)")
+        rule = FaultRule(path=path, kind=kind, method=method, remaining=times, status=status,
+                         seconds=seconds, retry_after=retry_after, body=body,
+                         error_code=error_code, message=message)
+        self.rules.append(rule)
+        return rule
+
+    def remove(self, rule: FaultRule) -> None:
+        """Remove ``rule`` if still present."""
+        if rule in self.rules:
+            self.rules.remove(rule)
+
+    def clear(self) -> None:
+        """Remove every rule."""
+        self.rules.clear()
+
+    def match(self, method: str, path: str) -> tuple[float, FaultRule | None]:
+        """Return (standing latency, consumed counted rule or None) for one request."""
+        if not self.rules:
+            return 0.0, None
+        standing = 0.0
+        chosen: FaultRule | None = None
+        for rule in self.rules:
+            if not rule.matches(method, path):
+                continue
+            if rule.remaining is None and rule.kind == "latency":
+                standing += rule.seconds
+                rule.hits += 1
+            elif chosen is None:
+                chosen = rule
+                rule.hits += 1
+                if rule.remaining is not None:
+                    rule.remaining -= 1
+        if chosen is not None and chosen.remaining == 0:
+            self.rules.remove(chosen)
+        return standing, chosen

@@ -1,0 +1,162 @@
+"""Fast seeding primitives used by the ``ReferenceServer`` controls and the demo dataset.
+
+They write straight into the state (no HTTP, no per-row validation), so 200,000 customers seed
+in about a second. Field and group creation still apply the API's rules (name pattern, types,
+formats, duplicates) and raise :class:`SeedError` on a violation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from nudgescribe_async.testing._campaigns import build_export, generate_messages, mark_published
+from nudgescribe_async.testing._handlers_profile import create_field, create_group
+from nudgescribe_async.testing._http import ApiError
+from nudgescribe_async.testing._state import (
+    STATUS_DRAFT,
+    STATUS_GENERATING,
+    STATUS_PUBLISHED,
+    STATUS_READY,
+    STATUS_REVIEW,
+    Campaign,
+    Customer,
+    CustomerGroup,
+    ProfileField,
+    State,
+    Workspace,
+)
+from nudgescribe_async.testing._validation import DATE_PARSERS
+
+__all__ = [
+    "SeedError",
+    "seed_campaign",
+    "seed_customers",
+    "seed_field",
+    "seed_group",
+    "synthetic_rows",
+]
+
+STATUSES = (STATUS_DRAFT, STATUS_GENERATING, STATUS_REVIEW, STATUS_READY, STATUS_PUBLISHED)
+SEGMENT_WORDS = ("gold", "silver", "bronze", "platinum")
+FIRST_NAMES = ("Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Linus")
+
+
+class SeedError(ValueError):
+    """A seeding control was called with values the API itself would refuse."""
+
+
+def _unwrap(err: ApiError) -> SeedError:
+    return SeedError(f"{err.status}: {err.message}")
+
+
+def seed_field(state: State, ws: Workspace, field_name: str, field_type: str,
+               **options: Any) -> ProfileField:
+    """Create a profile field with the API's rules (``options`` as in ``PUT /v1/cpf``)."""
+    body = {"field_name": field_name, "field_type": field_type, **options}
+    try:
+        return create_field(state, ws, body)
+    except ApiError as err:
+        raise _unwrap(err) from None
+
+
+def seed_group(state: State, ws: Workspace, name: str, description: str | None) -> CustomerGroup:
+    """Create a customer group with the API's rules."""
+    try:
+        return create_group(state, ws, name, description)
+    except ApiError as err:
+        raise _unwrap(err) from None
+
+
+def _date_text(spec: ProfileField, index: int) -> str:
+    directive = DATE_PARSERS[spec.field_format or "yyyy-MM-dd"][1]
+    return (date(1970, 1, 1) + timedelta(days=(index * 37) % 18000)).strftime(directive)
+
+
+def synthetic_value(spec: ProfileField, index: int) -> str:
+    """Return a deterministic valid value of ``spec`` for customer number ``index``."""
+    kind, name = spec.field_type, spec.field_name
+    if kind == "number":
+        return str(18 + index % 60)
+    if kind == "char":
+        return "NSEW"[index % 4]
+    if kind == "currency":
+        return f"{(index * 7919) % 1_000_000 / 100:.2f}"
+    if kind == "Date":
+        return _date_text(spec, index)
+    if spec.is_unique:
+        return f"customer{index:07d}@example.test" if "email" in name else f"{name}-{index:07d}"
+    if "name" in name:
+        return FIRST_NAMES[index % len(FIRST_NAMES)]
+    return SEGMENT_WORDS[index % len(SEGMENT_WORDS)]
+
+
+def synthetic_rows(ws: Workspace, count: int, start: int = 0) -> Iterable[dict[str, str]]:
+    """Yield ``count`` valid profile rows for every field of ``ws``."""
+    specs = list(ws.fields.values())
+    for index in range(start, start + count):
+        yield {spec.field_name: synthetic_value(spec, index) for spec in specs}
+
+
+def unique_field_of(ws: Workspace) -> str:
+    """Return the workspace's first ``is_unique`` field name."""
+    for spec in ws.fields.values():
+        if spec.is_unique:
+            return spec.field_name
+    raise SeedError("the workspace has no is_unique field; define one or pass unique_field")
+
+
+def seed_customers(state: State, group: CustomerGroup, rows: Iterable[Mapping[str, Any]],
+                   unique_field: str) -> int:
+    """Upsert ``rows`` (values stringified) into ``group`` without validation; return count."""
+    index = group.index(unique_field)
+    now = state.stamp()
+    customers = group.customers
+    new_id = state.new_id
+    count = 0
+    for row in rows:
+        profile = {k: v if isinstance(v, str) else str(v) for k, v in row.items()}
+        key = profile.get(unique_field)
+        if not key:
+            raise SeedError(f"every seeded row needs a value for {unique_field!r}")
+        existing = index.get(key)
+        if existing is not None:
+            existing.profile.update(profile)
+            existing.encrypted = None
+        else:
+            customer = Customer(new_id(), key, profile, now, now)
+            customers[customer.customer_id] = customer
+            index[key] = customer
+        count += 1
+    group.changed(keep_index=(unique_field, index))
+    return count
+
+
+def seed_campaign(state: State, ws: Workspace, group: CustomerGroup, name: str, *,
+                  status: str, segment_field: str | None,
+                  with_messages: bool) -> Campaign:
+    """Create a campaign in ``status`` with one message per customer of ``group``.
+
+    Messages match the status: pending review, approved, or published with its export ready.
+    ``Draft`` and ``Generating`` campaigns get no messages.
+    """
+    if status not in STATUSES:
+        raise SeedError(f"status must be one of {STATUSES}")
+    if segment_field is not None and ws.field_by_name(segment_field) is None:
+        raise SeedError(f"segment_field {segment_field!r} is not a field of the workspace")
+    now = state.stamp()
+    campaign = Campaign(
+        campaign_id=state.new_id(), workspace_id=ws.workspace_id, name=name,
+        status=status, customer_group_id=group.customer_group_id,
+        segment_field=segment_field, run_number=1, published_at=None, created_at=now,
+        updated_at=now, first_group_id=group.customer_group_id, first_group_name=group.name,
+    )
+    ws.campaigns[campaign.campaign_id] = campaign
+    state.campaigns[campaign.campaign_id] = campaign
+    if with_messages and status in (STATUS_REVIEW, STATUS_READY, STATUS_PUBLISHED):
+        generate_messages(state, campaign, group, status=status)
+    if status == STATUS_PUBLISHED:
+        mark_published(state, campaign)
+        build_export(campaign, 1)
+    return campaign

@@ -1,0 +1,369 @@
+"""The in-memory model behind the reference server.
+
+Everything lives in one :class:`State`: accounts (isolated by API key) own workspaces; a workspace
+owns profile fields, customer groups and campaigns; a group owns its customers (upserted by the
+upload's unique field); a campaign owns its messages, run records and exported files. Handlers
+and test controls mutate it synchronously on the event loop, so no locks are needed.
+
+Profile values are kept in plaintext here and encrypted on the way out (see ``_cipher``).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from nudgescribe_async.testing._cipher import derive_account_key, encrypt_demo_value
+
+__all__ = [
+    "Account",
+    "Campaign",
+    "Customer",
+    "CustomerGroup",
+    "ExportFolder",
+    "Message",
+    "ProfileField",
+    "RunRecord",
+    "State",
+    "Workspace",
+    "iso",
+]
+
+STATUS_DRAFT = "Draft"
+STATUS_GENERATING = "Generating"
+STATUS_REVIEW = "Ready for review"
+STATUS_READY = "Ready to publish"
+STATUS_PUBLISHED = "Published"
+
+
+def iso(ts: float) -> str:
+    """Return ``ts`` (epoch seconds) as ISO 8601 UTC with a ``Z`` suffix."""
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+@dataclass(slots=True)
+class ProfileField:
+    """One column of a workspace's customer profile."""
+
+    field_id: str
+    workspace_id: str
+    field_name: str
+    display_name: str
+    field_type: str
+    field_format: str | None
+    is_required: bool
+    is_unique: bool
+    created_at: str
+    updated_at: str
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the wire form of the field."""
+        return {
+            "field_id": self.field_id,
+            "workspace_id": self.workspace_id,
+            "field_name": self.field_name,
+            "display_name": self.display_name,
+            "field_type": self.field_type,
+            "field_format": self.field_format,
+            "is_required": self.is_required,
+            "is_unique": self.is_unique,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+@dataclass(slots=True)
+class Customer:
+    """One customer of a group; ``profile`` holds plaintext values keyed by field name."""
+
+    customer_id: str
+    unique_value: str
+    profile: dict[str, str]
+    created_at: str
+    updated_at: str
+    encrypted: dict[str, str] | None = None
+
+    def to_json(self, key: bytes) -> dict[str, Any]:
+        """Return the wire form, encrypting (and caching) the profile values."""
+        if self.encrypted is None:
+            self.encrypted = {k: encrypt_demo_value(key, v) for k, v in self.profile.items()}
+        return {
+            "customer_id": self.customer_id,
+            "unique_value": self.unique_value,
+            "profile": self.encrypted,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+@dataclass(slots=True)
+class CustomerGroup:
+    """A named set of customers in one workspace."""
+
+    customer_group_id: str
+    workspace_id: str
+    name: str
+    description: str | None
+    created_at: str
+    updated_at: str
+    customers: dict[str, Customer] = field(default_factory=dict)
+    _ordered: list[Customer] | None = None
+    _indexes: dict[str, dict[str, Customer]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the wire form; ``customer_count`` is always the live count."""
+        return {
+            "customer_group_id": self.customer_group_id,
+            "workspace_id": self.workspace_id,
+            "name": self.name,
+            "description": self.description,
+            "customer_count": len(self.customers),
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+    def changed(self, keep_index: tuple[str, dict[str, Customer]] | None = None) -> None:
+        """Drop the cached ordering and indexes after a mutation (``keep_index`` is current)."""
+        self._ordered = None
+        self._indexes = dict([keep_index]) if keep_index else {}
+
+    def ordered(self) -> list[Customer]:
+        """Return the customers in insertion order (cached for paging)."""
+        if self._ordered is None:
+            self._ordered = list(self.customers.values())
+        return self._ordered
+
+    def index(self, field_name: str) -> dict[str, Customer]:
+        """Return customers keyed by their value of ``field_name`` (cached)."""
+        found = self._indexes.get(field_name)
+        if found is None:
+            found = {}
+            for customer in self.customers.values():
+                value = customer.profile.get(field_name)
+                if value:
+                    found[value] = customer
+            self._indexes[field_name] = found
+        return found
+
+
+@dataclass(slots=True)
+class Message:
+    """One generated message of a campaign run."""
+
+    message_id: str
+    campaign_id: str
+    run_number: int
+    customer_id: str
+    segment_id: str
+    segment_name: str
+    subject: str
+    content: str
+    review_status: str
+    approval_stage: str
+    archived: bool
+    origin: str
+    created_at: str
+    published_at: str | None = None
+
+    def to_rerun_json(self) -> dict[str, Any]:
+        """Return the form used by ``/v1/campaign/rerun/messages``."""
+        return {
+            "message_id": self.message_id,
+            "run_number": self.run_number,
+            "customer_id": self.customer_id,
+            "segment": {"segment_id": self.segment_id, "name": self.segment_name},
+            "content": self.content,
+            "review_status": self.review_status,
+            "approval_stage": self.approval_stage,
+            "archived": self.archived,
+            "created_at": self.created_at,
+        }
+
+    def to_export_row(self) -> dict[str, Any]:
+        """Return the exported row (CSV header = these keys)."""
+        return {
+            "message_id": self.message_id,
+            "customer_id": self.customer_id,
+            "segment_id": self.segment_id,
+            "subject": self.subject,
+            "content": self.content,
+            "run_number": self.run_number,
+            "published_at": self.published_at,
+        }
+
+
+@dataclass(slots=True)
+class RunRecord:
+    """A rerun record (run 2 onwards); run 1 is synthesised from the campaign."""
+
+    rerun_id: str
+    run_number: int
+    customer_group_id: str
+    customer_group_name: str
+    segment_count: int
+    created_at: str
+    matched: int = 0
+    new: int = 0
+    orphaned: int = 0
+    orphaned_messages: int = 0
+
+
+@dataclass(slots=True)
+class ExportFolder:
+    """Exported files of one run; ``rows`` is empty and ``ready`` false until the job is done."""
+
+    run_number: int
+    ready: bool = False
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Campaign:
+    """A campaign; ``segment_field`` names the profile field that defines its segments."""
+
+    campaign_id: str
+    workspace_id: str
+    name: str
+    status: str
+    customer_group_id: str
+    segment_field: str | None
+    run_number: int
+    published_at: str | None
+    created_at: str
+    updated_at: str
+    first_group_id: str = ""
+    first_group_name: str = ""
+    segment_ids: dict[str, str] = field(default_factory=dict)
+    messages: list[Message] = field(default_factory=list)
+    runs: list[RunRecord] = field(default_factory=list)
+    exports: dict[int, ExportFolder] = field(default_factory=dict)
+    pending_job: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the wire form of the campaign."""
+        return {
+            "campaign_id": self.campaign_id,
+            "workspace_id": self.workspace_id,
+            "name": self.name,
+            "status": self.status,
+            "customer_group_id": self.customer_group_id,
+            "run_number": self.run_number,
+            "published_at": self.published_at,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+@dataclass(slots=True)
+class Workspace:
+    """A workspace of one account."""
+
+    workspace_id: str
+    account_id: str
+    name: str
+    fields: dict[str, ProfileField] = field(default_factory=dict)
+    groups: dict[str, CustomerGroup] = field(default_factory=dict)
+    campaigns: dict[str, Campaign] = field(default_factory=dict)
+
+    def field_by_name(self, name: str) -> ProfileField | None:
+        """Return the field whose ``field_name`` is ``name``, if any."""
+        for candidate in self.fields.values():
+            if candidate.field_name == name:
+                return candidate
+        return None
+
+
+@dataclass(slots=True)
+class Account:
+    """An API account: credentials, quotas and workspaces."""
+
+    account_id: str
+    user_id: str
+    api_key: str
+    email: str
+    api_secret: str
+    api_code: str
+    role_code: str
+    encryption_key: bytes
+    quotas: dict[str, int]
+    usage: dict[str, int] = field(default_factory=dict)
+    token_generation: int = 0
+    workspaces: dict[str, Workspace] = field(default_factory=dict)
+
+
+class State:
+    """All accounts and id lookups of one server.
+
+    Ids come from a seeded RNG so the demo dataset is identical on every start.
+    """
+
+    def __init__(self, *, rng_seed: int | str | None = None) -> None:
+        """Create an empty state; ``rng_seed`` makes generated ids deterministic."""
+        self.accounts: dict[str, Account] = {}
+        self.rng = random.Random(rng_seed)
+        self.workspaces: dict[str, Workspace] = {}
+        self.groups: dict[str, CustomerGroup] = {}
+        self.campaigns: dict[str, Campaign] = {}
+        self.fixed_now: float | None = None
+
+    def new_id(self) -> str:
+        """Return a fresh UUID4 string from the state's RNG."""
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def now(self) -> float:
+        """Return the clock used for ``created_at`` stamps (fixed while seeding the demo)."""
+        return self.fixed_now if self.fixed_now is not None else time.time()
+
+    def stamp(self) -> str:
+        """Return the current ISO timestamp."""
+        return iso(self.now())
+
+    def add_account(self, *, api_key: str, email: str, api_secret: str, api_code: str,
+                    quotas: dict[str, int], role_code: str = "admin") -> Account:
+        """Create and register an account."""
+        account_id = self.new_id()
+        account = Account(
+            account_id=account_id, user_id=self.new_id(), api_key=api_key, email=email,
+            api_secret=api_secret, api_code=api_code, role_code=role_code,
+            encryption_key=derive_account_key(account_id), quotas=dict(quotas),
+        )
+        self.accounts[api_key] = account
+        return account
+
+    def account_by_id(self, account_id: str) -> Account | None:
+        """Return the account with ``account_id``, if any."""
+        for account in self.accounts.values():
+            if account.account_id == account_id:
+                return account
+        return None
+
+    def add_workspace(self, account: Account, name: str) -> Workspace:
+        """Create a workspace in ``account``."""
+        ws = Workspace(workspace_id=self.new_id(), account_id=account.account_id, name=name)
+        account.workspaces[ws.workspace_id] = ws
+        self.workspaces[ws.workspace_id] = ws
+        return ws
+
+    def workspace_of(self, account: Account, workspace_id: Any) -> Workspace | None:
+        """Return the account's workspace ``workspace_id`` (None if unknown or foreign)."""
+        if not isinstance(workspace_id, str):
+            return None
+        return account.workspaces.get(workspace_id)
+
+    def group_of(self, account: Account, group_id: Any) -> CustomerGroup | None:
+        """Return the account's group ``group_id`` (None if unknown or foreign)."""
+        group = self.groups.get(group_id) if isinstance(group_id, str) else None
+        if group is None or group.workspace_id not in account.workspaces:
+            return None
+        return group
+
+    def campaign_of(self, account: Account, campaign_id: Any) -> Campaign | None:
+        """Return the account's campaign ``campaign_id`` (None if unknown or foreign)."""
+        found = self.campaigns.get(campaign_id) if isinstance(campaign_id, str) else None
+        if found is None or found.workspace_id not in account.workspaces:
+            return None
+        return found

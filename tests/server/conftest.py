@@ -1,0 +1,54 @@
+"""Fixtures for the reference-server contract tests: a server, a plain aiohttp session, a logged-in
+``Api`` (raw requests, never the SDK) and a seeded ``World``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+
+from nudgescribe_async.testing import ReferenceServer
+
+from .server_helpers import Api, World
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[ReferenceServer]:
+    """A fresh server with small export files so paging edges are cheap to reach."""
+    async with ReferenceServer(export_rows_per_file=1000) as srv:
+        yield srv
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    """A plain aiohttp session."""
+    async with aiohttp.ClientSession() as sess:
+        yield sess
+
+
+@pytest.fixture
+async def api(server: ReferenceServer, session: aiohttp.ClientSession) -> Api:
+    """An ``Api`` logged in as the demo account."""
+    client = Api(server, session, server.demo_credentials)
+    await client.login()
+    return client
+
+
+@pytest.fixture
+def world(server: ReferenceServer) -> World:
+    """Workspace with email (unique, required), name, tier, initial (char), age (number),
+    joined (Date dd/MM/yyyy), balance (currency USD); group "People" holds 10 customers."""
+    ws = server.seed_workspace("Main")
+    wid = ws.workspace_id
+    server.seed_profile_field(wid, "email", is_required=True, is_unique=True)
+    server.seed_profile_field(wid, "first_name")
+    server.seed_profile_field(wid, "tier")
+    server.seed_profile_field(wid, "initial", "char")
+    server.seed_profile_field(wid, "age", "number")
+    server.seed_profile_field(wid, "joined", "Date", field_format="dd/MM/yyyy")
+    server.seed_profile_field(wid, "balance", "currency", field_format="USD")
+    empty = server.seed_group(wid, "Empty")
+    people = server.seed_group(wid, "People")
+    server.seed_customers(people.customer_group_id, count=10)
+    return World(wid, empty.customer_group_id, people.customer_group_id)
