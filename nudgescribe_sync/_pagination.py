@@ -1,0 +1,131 @@
+"""Pager: the blocking twin of AsyncPager, pulling whole pages across the portal.
+
+Each step of an iteration crosses to the portal loop once and brings back a whole page, so the
+per-call cost of the thread hop is paid per page, never per item. The async pager keeps
+fetching up to ``concurrency`` pages on the loop while the caller's thread works through the
+items it already has.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncGenerator, Iterator
+from typing import Generic, TypeVar
+
+from nudgescribe_async._pagination import AsyncPager, Page
+from nudgescribe_sync._forward import Runner
+
+__all__ = ["Pager"]
+
+T = TypeVar("T")
+
+
+class Pager(Generic[T]):
+    """Iterate the items of numbered pages; the same methods as ``AsyncPager``, blocking.
+
+    ::
+
+        pager = client.customers.list(group_id, concurrency=8)
+        for customer in pager:                # items, strictly in page order
+            ...
+        for page in pager.pages():            # Page objects: .number, .items, .total_pages
+            ...
+        everything = pager.collect()          # list of all items
+        first = pager.first_page()            # the twin of ``await pager``
+
+    A pager is single-use, like the async one. Breaking out of a ``for`` loop, :meth:`close`
+    or leaving ``with pager:`` cancels the fetches still in flight on the portal loop and
+    waits for them.
+    """
+
+    def __init__(self, pager: AsyncPager[T], run: Runner) -> None:
+        """Wrap ``pager``; ``run`` executes one coroutine function on the pager's loop."""
+        self._async = pager
+        self._run = run
+        self._open: list[AsyncGenerator[Page[T], None]] = []
+
+    @property
+    def concurrency(self) -> int:
+        """The most page fetches this pager keeps at once."""
+        return self._async.concurrency
+
+    @property
+    def total_pages(self) -> int | None:
+        """The number of the last page this pager will fetch, or ``None`` while unknown."""
+        return self._async.total_pages
+
+    def __iter__(self) -> Iterator[T]:
+        """Claim the pager and iterate its items in page order."""
+        return self._items(self._async.pages())
+
+    def pages(self) -> Iterator[Page[T]]:
+        """Claim the pager and iterate its non-empty pages, as ``Page``, in page order."""
+        return self._pages(self._async.pages())
+
+    def collect(self) -> list[T]:
+        """Claim the pager and return every item, in page order, as one list.
+
+        The whole iteration runs on the portal loop in a single call.
+        """
+        return self._run(self._async.collect)
+
+    def first_page(self) -> Page[T]:
+        """The ``Page`` numbered ``start_page``, fetched once and cached (``await pager``)."""
+        pager = self._async
+
+        async def first() -> Page[T]:
+            return await pager
+
+        return self._run(first)
+
+    def close(self) -> None:
+        """Stop the iteration: cancel the fetches in flight and wait for them. Idempotent."""
+        open_iterations, self._open = self._open, []
+        for pages in open_iterations:
+            self._close_quietly(pages)
+        with contextlib.suppress(RuntimeError):  # the client is closed: nothing is running
+            self._run(self._async.aclose)
+
+    def __enter__(self) -> Pager[T]:
+        """Return the pager itself; leaving the block calls :meth:`close`."""
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Close the pager, whatever ended the block."""
+        self.close()
+
+    def __repr__(self) -> str:
+        """Show the configuration, not the fetched data."""
+        return f"Pager(total_pages={self.total_pages}, concurrency={self.concurrency})"
+
+    def _close_quietly(self, pages: AsyncGenerator[Page[T], None]) -> None:
+        # This can run from a garbage-collected generator, where raising helps no one: if the
+        # client is already closed (or this is its own loop thread), the loop's shutdown and
+        # async-generator hooks finalize ``pages`` instead.
+        with contextlib.suppress(RuntimeError):
+            self._run(pages.aclose)
+
+    def _items(self, pages: AsyncGenerator[Page[T], None]) -> Iterator[T]:
+        for page in self._pages(pages):
+            yield from page.items
+
+    def _pages(self, pages: AsyncGenerator[Page[T], None]) -> Iterator[Page[T]]:
+        # The async generator is made here but first stepped on the portal loop, so it
+        # registers with that loop's async-generator hooks, never with the caller's.
+        self._open.append(pages)
+        try:
+            while (page := self._run(lambda: _next_page(pages))) is not None:
+                yield page
+        finally:
+            # Runs on break (the generator is closed when dropped), on errors and at the end.
+            if pages in self._open:
+                self._open.remove(pages)
+                self._close_quietly(pages)
+
+
+async def _next_page(pages: AsyncGenerator[Page[T], None]) -> Page[T] | None:
+    # StopAsyncIteration must not cross the portal: a sentinel marks the end.
+    try:
+        return await pages.__anext__()
+    except StopAsyncIteration:
+        return None

@@ -1,0 +1,178 @@
+"""The portal: one asyncio event loop in one background thread, driven by anyio's BlockingPortal.
+
+A :class:`Portal` is started once per sync client. :meth:`Portal.start` launches the thread and
+waits on a ``threading.Event`` until the loop is running (no busy-wait), :meth:`Portal.call`
+runs one coroutine function on that loop and blocks the calling thread for its result, and
+:meth:`Portal.stop` stops the BlockingPortal, lets ``anyio.run`` shut the loop down (it cancels
+and awaits every remaining task, closes async generators and the default executor) and joins
+the thread, so nothing outlives it.
+
+anyio owns the thread's lifecycle; the per-call hop is ``asyncio.run_coroutine_threadsafe``,
+one cross-thread round trip. ``BlockingPortal.call`` costs about two of those (it first waits
+for the task to be spawned in its task group, then for the result), and the facade pays the
+hop on every call, so the hot path takes the cheaper one (see ``benchmarks/bench_sync.py``).
+
+Calls may come from any number of threads at once, including threads that run their own event
+loop (the caller is simply blocked). A call from the portal's own thread could never finish, so
+it raises :class:`PortalThreadError` instead of deadlocking.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import inspect
+import itertools
+import os
+import threading
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
+
+import anyio
+from anyio.from_thread import BlockingPortal
+
+__all__ = ["Portal", "PortalThreadError"]
+
+T = TypeVar("T")
+
+_serial = itertools.count(1)
+
+
+class PortalThreadError(RuntimeError):
+    """A blocking call was made from the portal's own event-loop thread.
+
+    That thread is the one that would have to run the call, so waiting for it would deadlock.
+    Code running on the portal loop (a callback handed to the SDK) must use the async client.
+    """
+
+
+class Portal:
+    """One event loop in one daemon thread; :meth:`call` runs coroutines there and blocks.
+
+    >>> portal = Portal()
+    >>> portal.start()
+    >>> async def answer() -> int:
+    ...     return 42
+    >>> portal.call(answer)
+    42
+    >>> portal.stop()
+    """
+
+    def __init__(self, name: str | None = None) -> None:
+        """Describe a portal; nothing starts until :meth:`start`."""
+        self.name = name or f"nudgescribe-portal-{next(_serial)}"
+        self.pid = os.getpid()
+        self._portal: BlockingPortal | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pending: set[concurrent.futures.Future[Any]] = set()
+        self._thread: threading.Thread | None = None
+        self._thread_id: int | None = None
+        self._ready = threading.Event()
+        self._failure: BaseException | None = None
+        self._stop_lock = threading.Lock()
+        self._stopped = False
+
+    @property
+    def running(self) -> bool:
+        """Whether the loop thread is up and :meth:`stop` has not been called."""
+        return self._portal is not None and not self._stopped
+
+    @property
+    def thread(self) -> threading.Thread | None:
+        """The loop thread (``None`` before :meth:`start`)."""
+        return self._thread
+
+    def in_portal_thread(self) -> bool:
+        """Whether the calling thread is this portal's event-loop thread."""
+        return self._thread_id is not None and threading.get_ident() == self._thread_id
+
+    def start(self) -> None:
+        """Start the loop thread and return once its loop runs; re-raise a startup failure."""
+        if self._thread is not None:
+            raise RuntimeError(f"{self.name} was already started")
+        # Daemon: a client the user never closes must not keep the interpreter alive; the
+        # client's finalizer (and atexit) still close it cleanly.
+        self._thread = threading.Thread(target=self._run_loop, name=self.name, daemon=True)
+        self._thread.start()
+        self._ready.wait()
+        if self._failure is not None:
+            self._thread.join()
+            raise self._failure
+
+    def call(self, func: Callable[[], Awaitable[T]]) -> T:
+        """Run ``func()`` on the portal loop, block until it finishes and return its result.
+
+        Exceptions raised by the coroutine propagate to the caller unchanged. If the caller is
+        interrupted while waiting (``KeyboardInterrupt``), the call is cancelled on the loop.
+        """
+        if self._thread_id == threading.get_ident():
+            raise PortalThreadError(
+                f"a blocking Nudgescribe call was made from {self.name}, the thread that runs "
+                "the client's own event loop; it would wait for itself forever. Code running "
+                "on that loop must use AsyncNudgescribe and await it instead."
+            )
+        loop = self._loop
+        if loop is None or self._stopped:
+            raise RuntimeError("this Nudgescribe client is closed")
+        coroutine = _as_coroutine(func())
+        try:
+            future = asyncio.run_coroutine_threadsafe(coroutine, loop)
+        except BaseException:  # the loop closed under us: don't leave it "never awaited"
+            coroutine.close()
+            raise
+        self._pending.add(future)
+        try:
+            return future.result()
+        except BaseException:
+            future.cancel()  # no-op once done; stops the work if the caller was interrupted
+            raise
+        finally:
+            self._pending.discard(future)
+
+    def stop(self) -> None:
+        """Cancel calls still running, shut the loop down and join the thread. Idempotent."""
+        if self.in_portal_thread():
+            raise PortalThreadError(f"{self.name} cannot be stopped from its own thread")
+        with self._stop_lock:
+            if self._stopped:
+                return
+            self._stopped = True
+        portal, thread = self._portal, self._thread
+        if portal is not None:
+            portal.call(portal.stop, True)  # cancel_remaining: close() must not wait on calls
+        if thread is not None:
+            thread.join()
+        # A call that raced with stop() may have been queued after the loop's last turn.
+        for future in list(self._pending):
+            future.cancel()
+
+    def _run_loop(self) -> None:
+        try:
+            anyio.run(self._serve, backend="asyncio")
+        except BaseException as exc:  # reported to start(); nothing else can see it
+            self._failure = exc
+        finally:
+            self._ready.set()
+
+    async def _serve(self) -> None:
+        async with BlockingPortal() as portal:
+            self._thread_id = threading.get_ident()
+            self._loop = asyncio.get_running_loop()
+            self._portal = portal
+            self._ready.set()
+            await portal.sleep_until_stopped()
+
+    def __repr__(self) -> str:
+        """Name and state, e.g. ``Portal('nudgescribe-portal-1', running)``."""
+        state = "running" if self.running else ("stopped" if self._stopped else "new")
+        return f"Portal({self.name!r}, {state})"
+
+
+def _as_coroutine(awaitable: Awaitable[T]) -> Coroutine[Any, Any, T]:
+    if inspect.iscoroutine(awaitable):
+        return awaitable
+    return _await(awaitable)
+
+
+async def _await(awaitable: Awaitable[T]) -> T:
+    return await awaitable

@@ -1,0 +1,90 @@
+"""Portal: one loop thread, started on a ready event, stopped and joined deterministically."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from nudgescribe_sync._portal import Portal, PortalThreadError
+
+
+@pytest.fixture
+def portal() -> Iterator[Portal]:
+    """A started portal, stopped after the test."""
+    started = Portal("portal-test")
+    started.start()
+    try:
+        yield started
+    finally:
+        started.stop()
+
+
+def test_call_returns_results_and_raises_errors(portal: Portal) -> None:
+    """call() returns the coroutine's result and re-raises its exception in the caller."""
+    async def answer() -> int:
+        return 42
+
+    async def boom() -> None:
+        raise KeyError("x")
+
+    assert portal.call(answer) == 42
+    with pytest.raises(KeyError):
+        portal.call(boom)
+
+
+def test_runs_on_its_own_named_thread(portal: Portal) -> None:
+    """Coroutines run on the portal's thread, not the caller's."""
+    async def where() -> str:
+        return threading.current_thread().name
+
+    assert portal.call(where) == "portal-test" != threading.current_thread().name
+
+
+def test_call_from_portal_thread_raises(portal: Portal) -> None:
+    """A blocking call made on the portal's own loop raises PortalThreadError at once."""
+    async def reenter() -> str:
+        try:
+            portal.call(lambda: asyncio.sleep(0))
+        except PortalThreadError as exc:
+            return str(exc)
+        return "no error"
+
+    assert "own event loop" in portal.call(reenter)
+
+
+def test_stop_joins_thread_and_cancels_pending_calls() -> None:
+    """stop() cancels calls still waiting in other threads and joins the loop thread."""
+    portal = Portal("portal-stop")
+    portal.start()
+    started = threading.Event()
+
+    async def forever() -> None:
+        started.set()
+        await asyncio.sleep(60)
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        waiting = pool.submit(portal.call, forever)
+        started.wait(5)
+        portal.stop()
+        with pytest.raises(concurrent.futures.CancelledError):
+            waiting.result(5)
+    assert portal.thread is not None and not portal.thread.is_alive()
+    assert portal.thread not in threading.enumerate()
+    portal.stop()  # idempotent
+    with pytest.raises(RuntimeError, match="closed"):
+        portal.call(lambda: asyncio.sleep(0))
+
+
+def test_works_from_a_thread_running_its_own_loop(portal: Portal) -> None:
+    """A caller inside asyncio.run is simply blocked until the portal answers."""
+    async def on_portal() -> int:
+        return threading.get_ident()
+
+    async def caller() -> int:
+        return portal.call(on_portal)
+
+    assert asyncio.run(caller()) != threading.get_ident()
