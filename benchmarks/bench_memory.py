@@ -2,8 +2,8 @@
 
 Run: ``python benchmarks/bench_memory.py [--customers 200000] [--page-size 1000]``
 
-The parent process runs the reference server; each measurement runs in a fresh child process
-(so the server's own memory is not counted) that reports its RSS just before iterating and its
+A reference server runs in its own process per size; each measurement runs in a fresh child
+process (so the server's memory is not counted) that reports its RSS just before iterating and its
 peak RSS (``ru_maxrss``) after. "stream" keeps one running count; "collect" keeps every
 customer in a list, which is what a hand-written loop appending pages would hold.
 """
@@ -38,16 +38,14 @@ async def child(mode: str, group_id: str, page_size: int, concurrency: int) -> N
 
 
 async def parent(customers_list: list[int], page_size: int, concurrency: int) -> None:
-    from _common import seed_group
-
-    from nudgescribe_async.testing import ReferenceServer
+    from _common import server_process
 
     print(f"pages of {page_size}, concurrency {concurrency}; growth = peak RSS - RSS before")
     print(f"{'customers':>10} {'mode':<8}{'growth MiB':>12}")
-    async with ReferenceServer() as server:
-        for customers in customers_list:
-            group_id = seed_group(server, customers)
-            env = {**os.environ, **server.env()}
+    for customers in customers_list:
+        async with server_process(customers=customers) as info:
+            group_id = info["group_id"]
+            env = {**os.environ, **info["env"]}
             for mode in ("stream", "collect"):
                 proc = await asyncio.create_subprocess_exec(
                     sys.executable, __file__, "--child", mode, "--group", group_id,
