@@ -38,11 +38,12 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 import attrs
 import orjson
 from cattrs import Converter
-from cattrs.errors import ClassValidationError, IterableValidationError, IterableValidationNote
+from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.orjson import OrjsonConverter
 from cattrs.preconf.orjson import configure_converter as configure_orjson
 
+from ._decode_errors import EXCERPT_CHARS, decode_error, walk
 from ._errors import ResponseDecodeError
 from ._types import NOT_GIVEN
 from .models._base import Model
@@ -63,8 +64,6 @@ _Hook = Callable[[Any, Any], Any]
 
 #: Envelope keys that are neither modelled nor kept in ``extra``.
 _ENVELOPE_KEYS = frozenset({"success"})
-_EXCERPT_CHARS = 200
-_SECRET_MARKERS = ("token", "secret", "password", "api_key")
 _JSON_TYPE = {dict: "object", list: "array", str: "string", int: "integer", float: "number",
               bool: "boolean", type(None): "null"}
 
@@ -349,13 +348,13 @@ def structure_response(
     payload, prefix = data, "$"
     if key is not None:
         if not isinstance(data, Mapping) or key not in data:
-            raise _decode_error(data, f"$.{key}", "missing required key", url)
+            raise decode_error(data, f"$.{key}", "missing required key", url)
         payload, prefix = data[key], f"$.{key}"
     try:
         return converter.structure(payload, cls)
     except Exception as exc:
-        path, reason = _walk(exc, "")
-        raise _decode_error(data, prefix + path, reason, url) from exc
+        path, reason = walk(exc, "")
+        raise decode_error(data, prefix + path, reason, url) from exc
 
 
 def unstructure_request(obj: Any) -> dict[str, Any]:
@@ -401,61 +400,6 @@ def loads(data: bytes | bytearray | memoryview | str, *, url: str | None = None)
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raw = bytes(data) if not isinstance(data, str) else data.encode("utf-8", "replace")
-        excerpt = raw[:_EXCERPT_CHARS].decode("utf-8", "replace")
+        excerpt = raw[:EXCERPT_CHARS].decode("utf-8", "replace")
         raise ResponseDecodeError(f"response is not valid JSON: {exc}", excerpt=excerpt,
                                   url=url) from exc
-
-
-# --- error reporting ---------------------------------------------------------------------
-
-
-def _walk(exc: BaseException, path: str) -> tuple[str, str]:
-    """Return the JSON path suffix and the reason of the first problem cattrs reported."""
-    if isinstance(exc, ClassValidationError):
-        with_notes, others = exc.group_exceptions()
-        if with_notes:
-            sub, note = with_notes[0]
-            return _walk(sub, f"{path}.{note.name}")
-        return _walk(others[0], path) if others else (path, exc.message)
-    if isinstance(exc, IterableValidationError):
-        items, others = exc.group_exceptions()
-        if items:
-            sub, inote = items[0]
-            return _walk(sub, path + _index_step(inote.index))
-        return _walk(others[0], path) if others else (path, exc.message)
-    if isinstance(exc, KeyError):
-        return path, "missing required key"
-    return path, str(exc) or type(exc).__name__
-
-
-def _index_step(index: int | str) -> str:
-    if isinstance(index, int):
-        return f"[{index}]"
-    return f".{index}" if index.isidentifier() else f"[{orjson.dumps(index).decode()}]"
-
-
-def _decode_error(body: Any, path: str, reason: str, url: str | None) -> ResponseDecodeError:
-    return ResponseDecodeError(f"unexpected response shape: {reason}", path=path,
-                               excerpt=_excerpt(body), url=url)
-
-
-def _excerpt(body: Any) -> str:
-    """The start of the body as compact JSON, with token/secret values masked."""
-    try:
-        text = orjson.dumps(_redact(body), default=str, option=orjson.OPT_NON_STR_KEYS).decode()
-    except (TypeError, orjson.JSONEncodeError):
-        text = ""  # never fall back to repr(): it could show unmasked secrets
-    return text if len(text) <= _EXCERPT_CHARS else text[:_EXCERPT_CHARS] + "..."
-
-
-def _redact(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: "***" if _is_secret_key(k) else _redact(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_redact(v) for v in value[:20]]  # only the start is shown anyway
-    return value
-
-
-def _is_secret_key(key: Any) -> bool:
-    return isinstance(key, str) and any(marker in key.lower() for marker in _SECRET_MARKERS)
-

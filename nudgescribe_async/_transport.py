@@ -19,6 +19,7 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from ._config import ClientConfig, to_client_timeout
+from ._convert import loads
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -239,14 +240,7 @@ def _form_data(spec: RequestSpec) -> aiohttp.FormData:
 
 
 def _decode_success(raw: bytes, url: URL) -> Any:
-    if not raw:
-        return {}
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise ResponseDecodeError(
-            f"response is not valid JSON ({exc})", path="$", excerpt=_excerpt(raw), url=str(url)
-        ) from exc
+    return loads(raw, url=str(url)) if raw else {}
 
 
 def _status_error(
