@@ -20,7 +20,7 @@ import base64
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 import attrs
 import orjson
@@ -63,20 +63,29 @@ def jwt_claims(token: str) -> Mapping[str, Any]:
 
 
 def make_token(value: str, expires_in: Any, *, now: float, skew: float) -> Token:
-    """Build a :class:`Token`, preferring the JWT ``exp`` claim over ``expires_in``."""
+    """Build a :class:`Token`, preferring the JWT claims over ``expires_in``.
+
+    With both ``iat`` and ``exp`` the lifetime ``exp - iat`` is anchored at ``now`` (the moment
+    the token arrived), so a client clock that differs from the server's neither renews on every
+    call nor keeps an expired token. With ``exp`` alone it is taken as is.
+    """
     claims = jwt_claims(value)
-    exp = claims.get("exp")
-    if isinstance(exp, (int, float)) and not isinstance(exp, bool):
-        expires_at = float(exp)
-        issued = claims.get("iat")
-        start = float(issued) if isinstance(issued, (int, float)) else now
-    elif isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool):
-        expires_at, start = now + float(expires_in), now
+    exp, issued = claims.get("exp"), claims.get("iat")
+    if _is_number(exp) and _is_number(issued):
+        lifetime = max(0.0, float(exp) - float(issued))
+    elif _is_number(exp):
+        lifetime = max(0.0, float(exp) - now)
+    elif _is_number(expires_in):
+        lifetime = max(0.0, float(expires_in))
     else:
         # Neither: trust it until the server says otherwise (a 403 renews it).
         return Token(value, float("inf"), float("inf"))
-    lifetime = max(0.0, expires_at - start)
+    expires_at = now + lifetime
     return Token(value, expires_at, expires_at - min(skew, lifetime / 2))
+
+
+def _is_number(value: Any) -> TypeGuard[float]:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 class TokenManager:
@@ -101,21 +110,39 @@ class TokenManager:
         self._lock = asyncio.Lock()
         self._access: Token | None = None
         self._refresh: Token | None = None
+        #: Completed renewal attempts, and the error of the last one if it failed.
+        self._renewals = 0
+        self._renewal_error: Exception | None = None
 
     def __repr__(self) -> str:
         state = "authenticated" if self._access is not None else "unauthenticated"
         return f"<TokenManager {state}>"
 
     async def access_token(self) -> str:
-        """Return a usable access token, renewing (single-flight) when needed."""
+        """Return a usable access token, renewing (single-flight) when needed.
+
+        Callers that queued behind a renewal which failed get that renewal's error instead of
+        each trying again: one outage costs one failed renewal, not one per waiting call.
+        """
         current = self._access
         if current is not None and current.usable(self._clock()):
             return current.value
+        seen = self._renewals
         async with self._lock:
             current = self._access
             if current is not None and current.usable(self._clock()):
                 return current.value
-            await self._renew_locked()
+            if self._renewals != seen and self._renewal_error is not None:
+                raise self._renewal_error
+            try:
+                await self._renew_locked()
+            except Exception as exc:
+                self._renewal_error = exc
+                raise
+            else:
+                self._renewal_error = None
+            finally:
+                self._renewals += 1
             assert self._access is not None
             return self._access.value
 

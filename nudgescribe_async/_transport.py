@@ -25,7 +25,6 @@ from ._errors import (
     APIStatusError,
     APITimeoutError,
     NudgescribeError,
-    ResponseDecodeError,
     error_class_for,
 )
 from ._netinfo import outbound_ip
@@ -122,7 +121,7 @@ class Transport:
             headers, token = await self._headers(spec, attempt)
             try:
                 status, resp_headers, raw = await self._send_once(spec, url, headers)
-            except (APIConnectionError, ResponseDecodeError) as exc:
+            except APIConnectionError as exc:
                 error: NudgescribeError = exc
                 retry = should_retry(attempt, self._policy, _failure_of(exc),
                                      idempotent=idempotent)

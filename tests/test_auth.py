@@ -12,7 +12,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from nudgescribe_async import AsyncNudgescribe, AuthenticationError
+from nudgescribe_async import AsyncNudgescribe, AuthenticationError, ServerError
 from nudgescribe_async._auth import jwt_claims, make_token
 
 from .helpers import TEST_CREDENTIALS, make_jwt
@@ -25,6 +25,7 @@ class AuthServer:
     access_ttl: float = 3600
     refresh_ttl: float = 7200
     refuse_refresh: bool = False
+    auth_status: int = 200
     calls: Counter[str] = attrs.field(factory=Counter)
     valid_access: set[str] = attrs.field(factory=set)
     valid_refresh: set[str] = attrs.field(factory=set)
@@ -41,6 +42,9 @@ class AuthServer:
 
     async def authenticate(self, request: web.Request) -> web.Response:
         self.calls["authenticate"] += 1
+        if self.auth_status != 200:
+            return web.json_response({"success": False, "message": "down"},
+                                     status=self.auth_status)
         body = await request.json()
         if request.headers.get("x-api-key") != TEST_CREDENTIALS["api_key"] or \
                 body.get("api_secret") != TEST_CREDENTIALS["api_secret"]:
@@ -161,13 +165,39 @@ async def test_persistent_403_raises_authentication_error(
     assert "wrong" not in str(info.value)
 
 
-def test_expiry_comes_from_jwt_exp_claim() -> None:
-    """The token's expiry is its JWT exp claim, not expires_in."""
+async def test_failed_renewal_is_shared_by_waiting_callers(
+    auth_server: tuple[AuthServer, str], no_backoff: None
+) -> None:
+    """When authentication fails, 50 queued callers share one failed attempt, not 50."""
+    state, url = auth_server
+    state.auth_status = 503
+    async with AsyncNudgescribe(**TEST_CREDENTIALS, base_url=url, max_retries=1) as client:
+        results = await asyncio.gather(
+            *(client.request("POST", "/v1/cg", json={}) for _ in range(50)),
+            return_exceptions=True)
+        assert all(isinstance(r, ServerError) for r in results)
+        assert state.calls["authenticate"] == 2  # one renewal: first try + one retry
+        state.auth_status = 200
+        await client.request("POST", "/v1/cg", json={})  # the next call tries afresh
+    assert state.calls["authenticate"] == 3
+
+
+def test_expiry_comes_from_jwt_claims() -> None:
+    """The token's lifetime is its JWT exp - iat claim, not expires_in."""
     jwt = make_jwt(100, now=1000.0)
     token = make_token(jwt, 999999, now=1000.0, skew=10)
     assert jwt_claims(jwt)["exp"] == 1100.0
     assert token.expires_at == 1100.0
     assert token.renew_at == 1090.0
+
+
+def test_lifetime_is_anchored_at_arrival_despite_clock_skew() -> None:
+    """A server clock an hour off neither expires the token at once nor extends it."""
+    jwt = make_jwt(600, now=1000.0)  # server time 1000
+    ahead = make_token(jwt, None, now=1000.0 + 3600, skew=60)  # our clock an hour ahead
+    behind = make_token(jwt, None, now=1000.0 - 3600, skew=60)
+    assert ahead.usable(1000.0 + 3600 + 500) and not ahead.usable(1000.0 + 3600 + 540)
+    assert behind.usable(1000.0 - 3600 + 500) and not behind.usable(1000.0 - 3600 + 540)
 
 
 def test_skew_is_clamped_to_half_the_lifetime() -> None:
