@@ -128,3 +128,24 @@ def test_public_names_match_all() -> None:
     public = {n for n in dir(nudgescribe_async) if not n.startswith(("_", "@"))} - {
         "annotations", "models", "resources", "testing"}
     assert public == set(nudgescribe_async.__all__) - {"__version__"}
+
+
+def test_nudgescribe_log_env_var_turns_on_logging(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NUDGESCRIBE_LOG=debug attaches one stderr handler at DEBUG; calling again adds none."""
+    import logging
+
+    logger = logging.getLogger("nudgescribe")
+    before_handlers, before_level = list(logger.handlers), logger.level
+    monkeypatch.setenv("NUDGESCRIBE_LOG", "debug")
+    try:
+        nudgescribe_async.setup_logging()
+        nudgescribe_async.setup_logging()
+        added = [h for h in logger.handlers if h not in before_handlers]
+        assert len(added) == 1 and logger.level == logging.DEBUG
+        monkeypatch.setenv("NUDGESCRIBE_LOG", "nonsense")
+        logger.setLevel(logging.NOTSET)
+        nudgescribe_async.setup_logging()
+        assert logger.level == logging.NOTSET
+    finally:
+        logger.handlers[:] = before_handlers
+        logger.setLevel(before_level)
