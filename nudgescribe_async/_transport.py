@@ -74,11 +74,18 @@ class Connection:
         if self._closed:
             raise RuntimeError("this Nudgescribe client is closed")
         if self._session is None:
-            self._session = aiohttp.ClientSession(
+            session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300),
                 json_serialize=lambda obj: orjson.dumps(obj).decode(),
                 raise_for_status=False,
             )
+            # aiohttp silently resends PUT and DELETE once when a kept-alive connection drops
+            # (RFC 9110 calls PUT idempotent; this API creates with PUT). Our retry rules must be
+            # the only ones, so turn that off on sessions we own. The attribute is private
+            # (aio-libs/aiohttp#10790 asks for a public switch); a test pins the behaviour.
+            if hasattr(session, "_retry_connection"):
+                session._retry_connection = False
+            self._session = session
         return self._session
 
     async def close(self) -> None:
