@@ -26,9 +26,9 @@ import attrs
 import orjson
 
 from ._errors import AuthenticationError, MissingFieldsError, ResponseDecodeError
-from ._types import RequestSpec
+from ._types import NOT_GIVEN, NotGiven, RequestSpec, TimeoutLike
 
-__all__ = ["Token", "TokenManager", "jwt_claims", "make_token"]
+__all__ = ["CallOptions", "Token", "TokenManager", "jwt_claims", "make_token"]
 
 log = logging.getLogger("nudgescribe")
 
@@ -88,6 +88,18 @@ def _is_number(value: Any) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+@attrs.frozen
+class CallOptions:
+    """Per-call extras for an explicit authenticate/refresh (credentials always win)."""
+
+    extra_body: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+    extra_headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+    timeout: TimeoutLike | NotGiven | None = NOT_GIVEN
+
+
+_NO_OPTIONS = CallOptions()
+
+
 class TokenManager:
     """Hands out a fresh access token, renewing it at most once at a time."""
 
@@ -133,16 +145,17 @@ class TokenManager:
             if current is not None and current.usable(self._clock()):
                 return current.value
             if self._renewals != seen and self._renewal_error is not None:
+                # Like an asyncio future's awaiters, every waiter gets the same exception.
                 raise self._renewal_error
+            self._renewal_error = None
             try:
                 await self._renew_locked()
             except Exception as exc:
                 self._renewal_error = exc
-                raise
-            else:
-                self._renewal_error = None
-            finally:
                 self._renewals += 1
+                raise
+            # A cancelled renewal counts as no attempt: the next waiter simply tries itself.
+            self._renewals += 1
             assert self._access is not None
             return self._access.value
 
@@ -152,43 +165,46 @@ class TokenManager:
             log.debug("access token refused; it will be renewed")
             self._access = None
 
-    async def authenticate(self) -> dict[str, Any]:
+    async def authenticate(self, options: CallOptions | None = None) -> dict[str, Any]:
         """Authenticate with the API key and secret now; return the raw token response."""
         async with self._lock:
-            return await self._authenticate_locked()
+            return await self._authenticate_locked(options or _NO_OPTIONS)
 
-    async def refresh(self) -> dict[str, Any]:
+    async def refresh(self, options: CallOptions | None = None) -> dict[str, Any]:
         """Refresh now (re-authenticating if the refresh token is refused or missing)."""
         async with self._lock:
-            return await self._renew_locked(force_refresh=True)
+            return await self._renew_locked(force_refresh=True, options=options or _NO_OPTIONS)
 
-    async def _renew_locked(self, *, force_refresh: bool = False) -> dict[str, Any]:
+    async def _renew_locked(
+        self, *, force_refresh: bool = False, options: CallOptions | None = None
+    ) -> dict[str, Any]:
+        options = options or _NO_OPTIONS
         refresh = self._refresh
         if refresh is not None and (force_refresh or refresh.usable(self._clock())):
             try:
-                return await self._refresh_locked(refresh.value)
+                return await self._refresh_locked(refresh.value, options)
             except (AuthenticationError, MissingFieldsError) as exc:
                 log.debug("refresh refused (%s); re-authenticating", exc.status_code)
                 self._refresh = None
-        return await self._authenticate_locked()
+        return await self._authenticate_locked(options)
 
-    async def _authenticate_locked(self) -> dict[str, Any]:
+    async def _authenticate_locked(self, options: CallOptions) -> dict[str, Any]:
         log.debug("authenticating")
-        spec = RequestSpec(
-            "POST",
-            "/v1/auth",
-            json={"email": self._email, "api_secret": self._api_secret},
-            headers={"x-api-key": self._api_key},
-            auth="none",
-        )
-        body = await self._send(spec)
-        self._store(body)
-        return body  # type: ignore[no-any-return]
+        body = {**options.extra_body, "email": self._email, "api_secret": self._api_secret}
+        headers = {**options.extra_headers, "x-api-key": self._api_key}
+        return await self._exchange(RequestSpec(
+            "POST", "/v1/auth", json=body, headers=headers, timeout=options.timeout, auth="none"
+        ))
 
-    async def _refresh_locked(self, refresh_token: str) -> dict[str, Any]:
+    async def _refresh_locked(self, refresh_token: str, options: CallOptions) -> dict[str, Any]:
         log.debug("refreshing the access token")
-        headers = {"Authorization": f"Bearer {refresh_token}"}
-        spec = RequestSpec("GET", "/v1/auth", headers=headers, auth="none")
+        headers = {**options.extra_headers, "Authorization": f"Bearer {refresh_token}"}
+        return await self._exchange(RequestSpec(
+            "GET", "/v1/auth", json=dict(options.extra_body) or None, headers=headers,
+            timeout=options.timeout, auth="none",
+        ))
+
+    async def _exchange(self, spec: RequestSpec) -> dict[str, Any]:
         body = await self._send(spec)
         self._store(body)
         return body  # type: ignore[no-any-return]

@@ -10,7 +10,13 @@ import aiohttp
 import attrs
 
 from ._auth import TokenManager
-from ._config import Decrypt, Environment, resolve_config, to_client_timeout
+from ._config import (
+    Decrypt,
+    Environment,
+    resolve_config,
+    to_client_timeout,
+    validate_max_retries,
+)
 from ._transport import Connection, Transport
 from ._types import NOT_GIVEN, NotGiven, RequestSpec, TimeoutLike
 from .resources.auth import AsyncAuth
@@ -117,10 +123,7 @@ class AsyncNudgescribe:
         if not isinstance(timeout, NotGiven):
             changes["timeout"] = to_client_timeout(timeout)
         if not isinstance(max_retries, NotGiven):
-            # Validated the same way as at construction.
-            resolve_config(api_key="-", email="-", api_secret="-", api_code="-",
-                           max_retries=max_retries, env={})
-            changes["max_retries"] = max_retries
+            changes["max_retries"] = validate_max_retries(max_retries)
         transport = Transport(attrs.evolve(config, **changes), self._transport.connection,
                               self._tokens)
         copy = object.__new__(type(self))

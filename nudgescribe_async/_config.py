@@ -27,6 +27,7 @@ __all__ = [
     "Environment",
     "resolve_config",
     "to_client_timeout",
+    "validate_max_retries",
 ]
 
 PRODUCTION_URL = "https://client-api.nudgescribe.com"
@@ -107,8 +108,8 @@ def resolve_config(
             )
         return value
 
-    if max_retries is not None and (isinstance(max_retries, bool) or max_retries < 0):
-        raise ConfigurationError(f"max_retries must be an int >= 0: {max_retries!r}")
+    if max_retries is not None:
+        validate_max_retries(max_retries)
     if refresh_skew is not None and refresh_skew < 0:
         raise ConfigurationError(f"refresh_skew must be >= 0: {refresh_skew!r}")
     return ClientConfig(
@@ -117,13 +118,26 @@ def resolve_config(
         api_secret=need("api_secret", api_secret),
         api_code=need("api_code", api_code),
         client_ip=pick("client_ip", client_ip),
-        base_url=_base_url(pick("base_url", None if base_url is None else str(base_url)),
-                           environment),
+        # Explicit arguments beat the environment: NUDGESCRIBE_BASE_URL applies only when
+        # neither base_url nor environment was passed.
+        base_url=_base_url(
+            str(base_url) if base_url is not None
+            else None if environment is not None
+            else pick("base_url", None),
+            environment,
+        ),
         timeout=DEFAULT_TIMEOUT if timeout is None else to_client_timeout(timeout),
         max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries,
         refresh_skew=DEFAULT_REFRESH_SKEW if refresh_skew is None else float(refresh_skew),
         decrypt=decrypt,
     )
+
+
+def validate_max_retries(value: object) -> int:
+    """Return ``value`` if it is a whole number >= 0, else raise ConfigurationError."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigurationError(f"max_retries must be an int >= 0: {value!r}")
+    return value
 
 
 def _base_url(explicit: str | None, environment: Environment | None) -> URL:

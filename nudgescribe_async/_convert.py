@@ -43,8 +43,9 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.preconf.orjson import OrjsonConverter
 from cattrs.preconf.orjson import configure_converter as configure_orjson
 
-from ._decode_errors import EXCERPT_CHARS, decode_error, walk
+from ._decode_errors import decode_error, walk
 from ._errors import ResponseDecodeError
+from ._redact import excerpt_raw
 from ._types import NOT_GIVEN
 from .models._base import Model
 from .models.enums import _CaseInsensitiveStrEnum
@@ -52,7 +53,6 @@ from .models.enums import _CaseInsensitiveStrEnum
 __all__ = [
     "configure_converter",
     "converter",
-    "dumps",
     "loads",
     "make_converter",
     "structure_response",
@@ -379,27 +379,11 @@ def unstructure_request(obj: Any) -> dict[str, Any]:
     raise TypeError(f"expected a mapping or an SDK model, got {type(obj).__name__}")
 
 
-def dumps(obj: Any) -> bytes:
-    """Serialise ``obj`` to JSON bytes with orjson; attrs instances are unstructured first.
-
-    ``NOT_GIVEN`` must not appear inside plain containers (orjson would write the enum's
-    value): build bodies with :func:`unstructure_request` or filter them first.
-    """
-    return orjson.dumps(obj, default=_dumps_default)
-
-
-def _dumps_default(obj: Any) -> Any:
-    if attrs.has(type(obj)):
-        return converter.unstructure(obj)
-    raise TypeError(f"cannot serialise {type(obj).__name__} to JSON")
-
-
 def loads(data: bytes | bytearray | memoryview | str, *, url: str | None = None) -> Any:
     """Parse JSON with orjson; malformed input raises ResponseDecodeError with an excerpt."""
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raw = bytes(data) if not isinstance(data, str) else data.encode("utf-8", "replace")
-        excerpt = raw[:EXCERPT_CHARS].decode("utf-8", "replace")
-        raise ResponseDecodeError(f"response is not valid JSON: {exc}", excerpt=excerpt,
-                                  url=url) from exc
+        raw = data if isinstance(data, str) else bytes(data)
+        raise ResponseDecodeError(f"response is not valid JSON: {exc}", path="$",
+                                  excerpt=excerpt_raw(raw), url=url) from exc

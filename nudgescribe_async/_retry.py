@@ -81,7 +81,7 @@ def is_idempotent(method: str, path: str) -> bool:
     if method == "PUT":
         return False
     if method == "POST":
-        return _normalise(path) not in _NON_IDEMPOTENT_POSTS
+        return "/" + path.split("?", 1)[0].strip("/") not in _NON_IDEMPOTENT_POSTS
     return method in {"GET", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 
 
@@ -170,8 +170,3 @@ def instant_backoff(enabled: bool = True) -> Iterator[None]:
         yield
     finally:
         _instant = previous
-
-
-def _normalise(path: str) -> str:
-    path = path.split("?", 1)[0]
-    return path.rstrip("/") or "/"

@@ -28,6 +28,7 @@ from ._errors import (
     error_class_for,
 )
 from ._netinfo import outbound_ip
+from ._redact import excerpt_raw, redact_headers
 from ._retry import (
     Failure,
     RetryPolicy,
@@ -43,14 +44,12 @@ from ._version import __version__
 if TYPE_CHECKING:
     from ._auth import TokenManager
 
-__all__ = ["RETRY_COUNT_HEADER", "Connection", "Transport"]
+__all__ = ["RETRY_COUNT_HEADER", "Connection", "Transport", "normalise_path"]
 
 log = logging.getLogger("nudgescribe")
 
 USER_AGENT = f"nudgescribe-python/{__version__}"
 RETRY_COUNT_HEADER = "x-nudgescribe-retry-count"
-_SECRET_HEADERS = frozenset({"authorization", "x-api-key", "x-auth-context"})
-_EXCERPT = 200
 
 
 class Connection:
@@ -112,16 +111,18 @@ class Transport:
 
     def url(self, path: str) -> URL:
         """The absolute URL of an API path such as ``/v1/cg``."""
-        if not path.startswith("/"):
-            path = "/" + path
-        return self.config.base_url.with_path(self.config.base_url.path.rstrip("/") + path)
+        return self.config.base_url.with_path(
+            self.config.base_url.path.rstrip("/") + normalise_path(path)
+        )
 
     async def request(self, spec: RequestSpec) -> Any:
         """Send ``spec`` with retries; return the decoded JSON body of the 2xx answer."""
-        url = self.url(spec.path)
+        # One normalised path decides both where the call goes and whether it may be resent.
+        path = normalise_path(spec.path)
+        url = self.url(path)
         idempotent = spec.idempotent
         if idempotent is None:
-            idempotent = is_idempotent(spec.method, spec.path)
+            idempotent = is_idempotent(spec.method, path)
         attempt = 0
         reauthenticated = False
         while True:
@@ -187,14 +188,17 @@ class Transport:
             data = _form_data(spec)
         elif spec.json is not None:
             data = orjson.dumps(spec.json)
-            headers["Content-Type"] = "application/json"
+            headers.setdefault("Content-Type", "application/json")
         started = time.perf_counter()
         if log.isEnabledFor(logging.DEBUG):
             log.debug("%s %s headers=%s", spec.method, url, redact_headers(headers))
         session = self.connection.session()
         try:
+            # Never follow redirects: the API does not send them, and aiohttp would carry
+            # x-api-key, x-auth-context and the auth body along to whatever host is named.
             async with session.request(
-                spec.method, url, data=data, headers=headers, timeout=timeout
+                spec.method, url, data=data, headers=headers, timeout=timeout,
+                allow_redirects=False,
             ) as resp:
                 raw = await resp.read()
                 status, resp_headers = resp.status, resp.headers
@@ -215,6 +219,12 @@ class Transport:
         return status, resp_headers, raw
 
 
+def normalise_path(path: str) -> str:
+    """``v1/cg/`` -> ``/v1/cg``: one leading slash, no trailing slash, no query or fragment."""
+    path = path.split("#", 1)[0].split("?", 1)[0].strip()
+    return "/" + path.strip("/")
+
+
 class _ConnectFailed(APIConnectionError):
     """Connecting failed: the request was never sent."""
 
@@ -229,11 +239,6 @@ def _failure_of(exc: Exception) -> Failure:
     if isinstance(exc, APITimeoutError):
         return Failure.TIMEOUT
     return Failure.CONNECTION
-
-
-def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """A copy of ``headers`` safe to log: credentials replaced by ``<redacted>``."""
-    return {k: ("<redacted>" if k.lower() in _SECRET_HEADERS else v) for k, v in headers.items()}
 
 
 def _form_data(spec: RequestSpec) -> aiohttp.FormData:
@@ -256,10 +261,12 @@ def _status_error(
     try:
         body = orjson.loads(raw) if raw else None
     except orjson.JSONDecodeError:
-        body = _excerpt(raw)
+        body = excerpt_raw(raw)
     fields = body if isinstance(body, dict) else {}
     message = fields.get("message")
-    if not isinstance(message, str) or not message:
+    if 300 <= status < 400:
+        message = f"unexpected redirect to {headers.get('Location', '?')!r}, not followed"
+    elif not isinstance(message, str) or not message:
         message = _REASONS.get(status, "error")
     error_code = fields.get("error_code")
     errors = fields.get("errors")
@@ -275,10 +282,6 @@ def _status_error(
         request_id=headers.get("x-request-id"),
         retry_after=parse_retry_after(headers.get("Retry-After")),
     )
-
-
-def _excerpt(raw: bytes) -> str:
-    return raw[:_EXCERPT].decode("utf-8", "replace")
 
 
 _REASONS = {

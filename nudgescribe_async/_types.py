@@ -20,7 +20,6 @@ __all__ = [
     "NotGiven",
     "RequestSpec",
     "TimeoutLike",
-    "or_default",
 ]
 
 _T = TypeVar("_T")
@@ -48,11 +47,6 @@ TimeoutLike = float | ClientTimeout
 AuthMode = Literal["bearer", "none"]
 
 
-def or_default(value: _T | NotGiven, default: _T) -> _T:
-    """Return ``value`` unless it is NOT_GIVEN, else ``default``."""
-    return default if isinstance(value, NotGiven) else value
-
-
 @attrs.frozen
 class FormPart:
     """One part of a multipart/form-data body."""
@@ -73,9 +67,11 @@ class RequestSpec:
 
     method: str
     path: str
-    json: Mapping[str, Any] | None = None
-    form: Sequence[FormPart] | None = None
-    headers: Mapping[str, str] = attrs.field(factory=dict)
+    # Bodies and headers carry credentials on the auth calls: never in a repr (tracebacks
+    # with locals, error reporters).
+    json: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
+    form: Sequence[FormPart] | None = attrs.field(default=None, repr=False)
+    headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     timeout: TimeoutLike | NotGiven | None = NOT_GIVEN
     idempotent: bool | None = None
     auth: AuthMode = "bearer"

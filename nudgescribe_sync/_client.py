@@ -202,8 +202,7 @@ class Nudgescribe(ClientMethods):
             options["timeout"] = timeout
         if not isinstance(max_retries, NotGiven):
             options["max_retries"] = max_retries
-        self._target().with_options(**options)  # validates in the caller's thread
-        copy = object.__new__(type(self))
+        copy = object.__new__(type(self))  # _setup validates the options, in this thread
         copy._setup(self._runtime, options=options, parent=self._parent or self)
         return copy
 
@@ -213,8 +212,9 @@ class Nudgescribe(ClientMethods):
         Calls still running in other threads are cancelled.
         """
         if self._parent is None:
-            self._finalizer.detach()
+            # Close first: if it raises (e.g. PortalThreadError), the finalizer stays armed.
             self._runtime.close()
+            self._finalizer.detach()
 
     def __enter__(self) -> Nudgescribe:
         """Return the client; leaving the block calls :meth:`close`."""

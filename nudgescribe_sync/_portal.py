@@ -111,16 +111,19 @@ class Portal:
                 "the client's own event loop; it would wait for itself forever. Code running "
                 "on that loop must use AsyncNudgescribe and await it instead."
             )
-        loop = self._loop
-        if loop is None or self._stopped:
-            raise RuntimeError("this Nudgescribe client is closed")
-        coroutine = _as_coroutine(func())
-        try:
-            future = asyncio.run_coroutine_threadsafe(coroutine, loop)
-        except BaseException:  # the loop closed under us: don't leave it "never awaited"
-            coroutine.close()
-            raise
-        self._pending.add(future)
+        # Checking, scheduling and registering happen under the stop lock, so stop() either
+        # refuses this call or sees its future and cancels it: no call can wait forever.
+        with self._stop_lock:
+            loop = self._loop
+            if loop is None or self._stopped:
+                raise RuntimeError("this Nudgescribe client is closed")
+            coroutine = _as_coroutine(func())
+            try:
+                future = asyncio.run_coroutine_threadsafe(coroutine, loop)
+            except BaseException:  # the loop closed under us: don't leave it "never awaited"
+                coroutine.close()
+                raise
+            self._pending.add(future)
         try:
             return future.result()
         except BaseException:

@@ -65,25 +65,55 @@ __all__ = [
 
 
 class Auth(SyncResource[AsyncAuth]):
-    """Authenticate or refresh now; the client otherwise does both when needed."""
+    """Authenticate or refresh now; the client otherwise does both when needed.
+
+    Both go through the client's token lock, so they never race the automatic renewal. The
+    credentials always win over ``extra_body`` / ``extra_headers`` keys of the same name.
+    """
 
     _attribute = "auth"
 
-    def authenticate(self) -> TokenResponse:
+    def authenticate(
+        self,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+    ) -> TokenResponse:
         """Authenticate with the API key, email and secret (``POST /v1/auth``).
 
         >>> tokens = client.auth.authenticate()  # doctest: +SKIP
         >>> tokens.expires_in  # doctest: +SKIP
         1209600
         """
-        return self._run(lambda: self._target().authenticate())
+        return self._run(
+            lambda: self._target().authenticate(
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                timeout=timeout,
+            )
+        )
 
-    def refresh(self) -> TokenResponse:
+    def refresh(
+        self,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+    ) -> TokenResponse:
         """Refresh the access token with the refresh token (``GET /v1/auth``).
 
         Falls back to full authentication when the refresh token is missing or refused.
+
+        >>> tokens = client.auth.refresh()  # doctest: +SKIP
         """
-        return self._run(lambda: self._target().refresh())
+        return self._run(
+            lambda: self._target().refresh(
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                timeout=timeout,
+            )
+        )
 
 
 class ProfileFields(SyncResource[AsyncProfileFields]):

@@ -212,3 +212,33 @@ def test_expires_in_is_the_fallback_for_opaque_tokens() -> None:
     token = make_token("opaque-token", 300, now=50.0, skew=60)
     assert token.expires_at == 350.0
     assert token.renew_at == 290.0
+
+
+async def test_cancelled_renewal_leaves_no_stale_error_for_waiters() -> None:
+    """A waiter behind a cancelled renewal renews itself instead of raising an old error."""
+    from nudgescribe_async._auth import TokenManager
+    from nudgescribe_async._types import RequestSpec
+
+    calls: list[str] = []
+    gate = asyncio.Event()
+
+    async def send(spec: RequestSpec) -> dict[str, Any]:
+        calls.append(spec.path)
+        if len(calls) == 1:
+            raise ServerError("down", status_code=503, method="POST", url="u")
+        if len(calls) == 2:
+            await gate.wait()  # never set: this renewal gets cancelled
+        return {"access_token": make_jwt(3600), "refresh_token": make_jwt(7200)}
+
+    tokens = TokenManager(send, api_key="k", email="e", api_secret="s", refresh_skew=60)
+    with pytest.raises(ServerError):
+        await tokens.access_token()
+    first = asyncio.ensure_future(tokens.access_token())
+    await asyncio.sleep(0.01)  # first now holds the lock, stuck in send
+    second = asyncio.ensure_future(tokens.access_token())
+    await asyncio.sleep(0.01)
+    first.cancel()
+    assert (await second).count(".") == 2  # a JWT, not the stale ServerError
+    assert len(calls) == 3
+    with pytest.raises(asyncio.CancelledError):
+        await first

@@ -263,3 +263,79 @@ async def test_secrets_stay_out_of_repr_logs_and_errors(
     for text in texts:
         for secret in secrets:
             assert secret not in text
+
+
+async def test_redirects_are_not_followed(live: Callable[[Handler], Awaitable[str]]) -> None:
+    """A 307 raises APIStatusError and sends nothing to the other host (no credential leak)."""
+    leaked: list[str] = []
+
+    async def elsewhere(request: web.Request) -> web.Response:
+        leaked.append(request.path)
+        return web.json_response({"success": True})
+
+    other = await live(elsewhere)
+
+    async def redirect(_: web.Request) -> web.Response:
+        raise web.HTTPTemporaryRedirect(f"{other}/v1/cg")
+
+    url = await live(redirect)
+    async with AsyncNudgescribe(**TEST_CREDENTIALS, base_url=url) as client:
+        with pytest.raises(ns.APIStatusError) as info:
+            await client.request("POST", "/v1/cg", json={})
+    assert info.value.status_code == 307 and "not followed" in str(info.value)
+    assert leaked == []
+
+
+@pytest.mark.parametrize("path", ["v1/messages/publish", "/v1/messages/publish/",
+                                  "v1/customer/check?x=1"])
+async def test_retry_rules_see_the_normalised_path(
+    mock_api: aioresponses, client: AsyncNudgescribe, no_backoff: None, path: str
+) -> None:
+    """A non-idempotent call stays non-idempotent however its path is spelled."""
+    target = f"{TEST_BASE_URL}/{path.strip('/').split('?')[0]}"
+    mock_api.post(AUTH_URL, payload=auth_payload())
+    mock_api.post(target, status=503, payload={"success": False}, repeat=True)
+    with pytest.raises(ns.ServerError):
+        await client.request("POST", path, json={})
+    assert len(_sent(mock_api, "POST", target)) == 1
+
+
+async def test_malformed_auth_response_does_not_leak_tokens(
+    mock_api: aioresponses, client: AsyncNudgescribe
+) -> None:
+    """A truncated token response raises ResponseDecodeError without the token in its text."""
+    mock_api.post(AUTH_URL, body='{"success":true,"access_token":"TOKEN-abc","refresh_tok',
+                  content_type="application/json")
+    with pytest.raises(ns.ResponseDecodeError) as info:
+        await client.request("POST", "/v1/cg", json={})
+    assert "TOKEN-abc" not in str(info.value) and "TOKEN-abc" not in info.value.excerpt
+    assert '"access_token":"***"' in info.value.excerpt
+
+
+async def test_user_content_type_is_kept(
+    mock_api: aioresponses, client: AsyncNudgescribe
+) -> None:
+    """extra_headers may override Content-Type; the SDK does not overwrite it."""
+    mock_api.post(AUTH_URL, payload=auth_payload())
+    mock_api.post(CG_URL, payload={"success": True})
+    await client.request("POST", "/v1/cg", json={},
+                         extra_headers={"Content-Type": "application/vnd.x+json"})
+    assert _sent(mock_api, "POST", CG_URL)[0].kwargs["headers"]["Content-Type"] == \
+        "application/vnd.x+json"
+
+
+async def test_explicit_authenticate_takes_extras_but_credentials_win(
+    mock_api: aioresponses, client: AsyncNudgescribe
+) -> None:
+    """auth.authenticate() sends extra_body/extra_headers; they cannot replace credentials."""
+    mock_api.post(AUTH_URL, payload=auth_payload())
+    tokens = await client.auth.authenticate(
+        extra_body={"device": "ci", "api_secret": "spoof"},
+        extra_headers={"x-trace": "t1", "x-api-key": "spoof"})
+    call = _sent(mock_api, "POST", AUTH_URL)[0]
+    assert orjson.loads(call.kwargs["data"]) == {
+        "email": TEST_CREDENTIALS["email"], "api_secret": TEST_CREDENTIALS["api_secret"],
+        "device": "ci"}
+    assert call.kwargs["headers"]["x-trace"] == "t1"
+    assert call.kwargs["headers"]["x-api-key"] == TEST_CREDENTIALS["api_key"]
+    assert "access_token" not in repr(tokens) and tokens.token_type == "Bearer"

@@ -2,30 +2,67 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from nudgescribe_async._auth import CallOptions
 from nudgescribe_async._convert import structure_response
+from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
 from nudgescribe_async.models.auth import TokenResponse
 from nudgescribe_async.resources._base import AsyncResource
+from nudgescribe_async.resources._validate import require_timeout
 
 __all__ = ["AsyncAuth"]
 
+_PATH = "/v1/auth"
+
 
 class AsyncAuth(AsyncResource):
-    """Authenticate or refresh now; the client otherwise does both when needed."""
+    """Authenticate or refresh now; the client otherwise does both when needed.
 
-    async def authenticate(self) -> TokenResponse:
+    Both go through the client's token lock, so they never race the automatic renewal. The
+    credentials always win over ``extra_body`` / ``extra_headers`` keys of the same name.
+    """
+
+    async def authenticate(
+        self,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+    ) -> TokenResponse:
         """Authenticate with the API key, email and secret (``POST /v1/auth``).
 
         >>> tokens = await client.auth.authenticate()  # doctest: +SKIP
         >>> tokens.expires_in  # doctest: +SKIP
         1209600
         """
-        data = await self._client._tokens.authenticate()
-        return structure_response(data, TokenResponse, url=self._url("/v1/auth"))
+        options = _options(extra_body, extra_headers, timeout)
+        data = await self._client._tokens.authenticate(options)
+        return structure_response(data, TokenResponse, url=self._url(_PATH))
 
-    async def refresh(self) -> TokenResponse:
+    async def refresh(
+        self,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+    ) -> TokenResponse:
         """Refresh the access token with the refresh token (``GET /v1/auth``).
 
         Falls back to full authentication when the refresh token is missing or refused.
+
+        >>> tokens = await client.auth.refresh()  # doctest: +SKIP
         """
-        data = await self._client._tokens.refresh()
-        return structure_response(data, TokenResponse, url=self._url("/v1/auth"))
+        options = _options(extra_body, extra_headers, timeout)
+        data = await self._client._tokens.refresh(options)
+        return structure_response(data, TokenResponse, url=self._url(_PATH))
+
+
+def _options(
+    extra_body: Mapping[str, Any] | None,
+    extra_headers: Mapping[str, str] | None,
+    timeout: TimeoutLike | NotGiven | None,
+) -> CallOptions:
+    require_timeout(timeout)
+    return CallOptions(dict(extra_body or {}), dict(extra_headers or {}), timeout)
