@@ -52,7 +52,7 @@ async def test_env_vars_are_the_fallback(env: pytest.MonkeyPatch) -> None:
     await client.aclose()
 
 
-def test_default_hosts() -> None:
+def test_default_hosts(env: pytest.MonkeyPatch) -> None:
     """Production is the default host; environment='development' picks the dev host."""
     assert AsyncNudgescribe(**TEST_CREDENTIALS).base_url == PRODUCTION_URL
     dev = AsyncNudgescribe(**TEST_CREDENTIALS, environment="development")
@@ -149,3 +149,22 @@ def test_nudgescribe_log_env_var_turns_on_logging(monkeypatch: pytest.MonkeyPatc
     finally:
         logger.handlers[:] = before_handlers
         logger.setLevel(before_level)
+
+
+def test_explicit_environment_beats_base_url_env_var(env: pytest.MonkeyPatch) -> None:
+    """environment= wins over NUDGESCRIBE_BASE_URL; base_url= wins over both."""
+    env.setenv("NUDGESCRIBE_BASE_URL", "http://127.0.0.1:8080")
+    assert AsyncNudgescribe(**TEST_CREDENTIALS, environment="development").base_url == \
+        DEVELOPMENT_URL
+    assert AsyncNudgescribe(**TEST_CREDENTIALS).base_url == "http://127.0.0.1:8080"
+    assert AsyncNudgescribe(**TEST_CREDENTIALS, base_url="http://127.0.0.1:9").base_url == \
+        "http://127.0.0.1:9"
+
+
+@pytest.mark.parametrize("bad", [2.5, "3", True, -1])
+def test_max_retries_must_be_a_whole_number(bad: object) -> None:
+    """max_retries that is not an int >= 0 is a ConfigurationError, here and in with_options."""
+    with pytest.raises(ConfigurationError):
+        AsyncNudgescribe(**TEST_CREDENTIALS, max_retries=bad)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError):
+        AsyncNudgescribe(**TEST_CREDENTIALS).with_options(max_retries=bad)  # type: ignore[arg-type]
