@@ -69,13 +69,43 @@ async def test_early_break_sends_at_most_concurrency_more_requests(
     """Breaking after page 1 leaves the server with at most `concurrency` page requests."""
     _seed(ref_server, world)
     ref_server.faults.add(PAGE_PATH, method="POST", kind="latency", seconds=0.005, times=None)
-    async with ref_client.customers.list(world.group_id, page_size=PAGE_SIZE,
-                                         concurrency=4) as pager:
-        async for page in pager.pages():
-            assert page.number == 1
+    async for _ in ref_client.customers.list(world.group_id, page_size=PAGE_SIZE,
+                                             concurrency=4):
+        break
+    await asyncio.sleep(0.1)  # anything still scheduled would reach the server by now
+    assert 1 <= ref_server.request_count(PAGE_PATH, "POST") <= 1 + 4
+
+
+async def test_bare_break_cancels_fetches_in_flight(
+    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, world: World
+) -> None:
+    """A bare break cancels the slow fetches still in flight; none of them reaches the server."""
+    _seed(ref_server, world, pages=10)
+    started: list[int] = []
+    cancelled: list[int] = []
+    original = ref_client._transport.request
+
+    async def slow_after_first(spec):  # type: ignore[no-untyped-def]
+        page = (spec.json or {}).get("page")
+        if spec.path == PAGE_PATH and page != 1:
+            started.append(page)
+            try:
+                await asyncio.sleep(30)  # would hold the test for 30 s if not cancelled
+            except asyncio.CancelledError:
+                cancelled.append(page)
+                raise
+        return await original(spec)
+
+    ref_client._transport.request = slow_after_first  # type: ignore[method-assign]
+    async for _ in ref_client.customers.list(world.group_id, page_size=PAGE_SIZE,
+                                             concurrency=4):
+        break
+    for _ in range(50):  # the loop finalises the abandoned generator within a few turns
+        if len(cancelled) == len(started) == 3:
             break
-    await asyncio.sleep(0.05)  # anything still running would reach the server by now
-    assert ref_server.request_count(PAGE_PATH, "POST") <= 1 + 4 - 1
+        await asyncio.sleep(0.01)
+    assert sorted(cancelled) == sorted(started) == [2, 3, 4]
+    assert ref_server.request_count(PAGE_PATH, "POST") == 1
 
 
 async def test_failing_page_raises_after_earlier_items(
