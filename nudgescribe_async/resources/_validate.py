@@ -18,6 +18,8 @@ from nudgescribe_async.models import FieldType, is_valid_field_format, is_valid_
 __all__ = [
     "MAX_PAGE_SIZE",
     "given",
+    "optional_page",
+    "optional_page_size",
     "require_concurrency",
     "require_field_format",
     "require_field_name",
@@ -93,6 +95,16 @@ def require_page(value: object, argument: str = "page") -> int:
 def require_page_size(value: object, argument: str = "page_size") -> int:
     """A page size the contract allows (1..1000)."""
     return require_int(argument, value, 1, MAX_PAGE_SIZE)
+
+
+def optional_page(value: int | NotGiven) -> int | NotGiven:
+    """``require_page`` unless the caller left it out."""
+    return value if isinstance(value, NotGiven) else require_page(value)
+
+
+def optional_page_size(value: int | NotGiven) -> int | NotGiven:
+    """``require_page_size`` unless the caller left it out."""
+    return value if isinstance(value, NotGiven) else require_page_size(value)
 
 
 def require_concurrency(value: object) -> int:

@@ -35,6 +35,7 @@ from nudgescribe_async.models import (
 from nudgescribe_async.resources._base import AsyncResource
 from nudgescribe_async.resources._validate import (
     given,
+    optional_page_size,
     require_concurrency,
     require_field_name,
     require_id,
@@ -138,7 +139,7 @@ class AsyncCustomers(AsyncResource):
         """
         body = {
             "customer_group_id": require_id("customer_group_id", customer_group_id),
-            **given(page_size=_optional_page_size(page_size)),
+            **given(page_size=optional_page_size(page_size)),
         }
         return await self._call(
             "POST", "/v1/customer/pages", body, CustomerPageCount,
@@ -167,7 +168,7 @@ class AsyncCustomers(AsyncResource):
         body = {
             "customer_group_id": require_id("customer_group_id", customer_group_id),
             "page": require_page(page),
-            **given(page_size=_optional_page_size(page_size)),
+            **given(page_size=optional_page_size(page_size)),
         }
         hook = self._resolve_decrypt(decrypt)
         result = await self._call(
@@ -259,10 +260,6 @@ class AsyncCustomers(AsyncResource):
                 "decrypt", f"must be a callable, None or False, got {decrypt!r}"
             )
         return decrypt
-
-
-def _optional_page_size(page_size: int | NotGiven) -> int | NotGiven:
-    return page_size if isinstance(page_size, NotGiven) else require_page_size(page_size)
 
 
 def _records(customers: object) -> list[dict[str, Any]]:

@@ -15,9 +15,10 @@ from nudgescribe_async.models import RerunResult, RunHistory, RunMessage, RunMes
 from nudgescribe_async.resources._base import AsyncResource
 from nudgescribe_async.resources._validate import (
     given,
+    optional_page,
+    optional_page_size,
     require_concurrency,
     require_id,
-    require_page,
     require_page_size,
     require_run_number,
     require_timeout,
@@ -74,9 +75,8 @@ class AsyncReruns(AsyncResource):
         body = {
             "campaign_id": require_id("campaign_id", campaign_id),
             **given(
-                page=page if isinstance(page, NotGiven) else require_page(page),
-                page_size=(page_size if isinstance(page_size, NotGiven)
-                           else require_page_size(page_size)),
+                page=optional_page(page),
+                page_size=optional_page_size(page_size),
             ),
         }
         run = require_run_number(run_number)
