@@ -73,9 +73,10 @@ def make_token(value: str, expires_in: Any, *, now: float, skew: float) -> Token
     exp, issued = claims.get("exp"), claims.get("iat")
     if _is_number(exp) and _is_number(issued):
         lifetime = max(0.0, float(exp) - float(issued))
-    elif _is_number(exp):
+    elif _is_number(exp) and (float(exp) > now or not _is_number(expires_in)):
         lifetime = max(0.0, float(exp) - now)
     elif _is_number(expires_in):
+        # Also when a bare exp is already past by our clock: trust the server's count.
         lifetime = max(0.0, float(expires_in))
     else:
         # Neither: trust it until the server says otherwise (a 403 renews it).

@@ -242,3 +242,12 @@ async def test_cancelled_renewal_leaves_no_stale_error_for_waiters() -> None:
     assert len(calls) == 3
     with pytest.raises(asyncio.CancelledError):
         await first
+
+
+def test_bare_exp_in_our_past_falls_back_to_expires_in() -> None:
+    """A JWT with exp but no iat that looks expired by our clock uses expires_in instead."""
+    import base64
+
+    claims = base64.urlsafe_b64encode(b'{"exp": 1000}').rstrip(b"=").decode()
+    token = make_token(f"e30.{claims}.sig", 600, now=5000.0, skew=60)
+    assert token.expires_at == 5600.0 and token.usable(5500.0)
