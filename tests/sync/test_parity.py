@@ -2,7 +2,7 @@
 
 The async side is walked independently of the generator (a live AsyncNudgescribe's resource
 attributes, each class's public methods), so a method added to an async resource without
-regenerating ``_resources.py`` fails here, as does any drift in parameters, defaults or
+regenerating ``_resources/`` fails here, as does any drift in parameters, defaults or
 annotations. Annotations are compared as resolved objects, with ``AsyncPager[T]`` expected
 to become ``Pager[T]``.
 """
@@ -13,6 +13,7 @@ import inspect
 import sys
 import typing
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +25,7 @@ from nudgescribe_async import AsyncNudgescribe
 from nudgescribe_async._pagination import AsyncPager
 from nudgescribe_async.resources._base import AsyncResource
 from nudgescribe_sync import Nudgescribe, Pager
-from nudgescribe_sync._generate import OUTPUT, render
+from nudgescribe_sync._generate import out_of_date, render_modules, write_modules
 
 _DUMMY: dict[str, Any] = {"api_key": "k", "email": "e@example.com", "api_secret": "s",
                           "api_code": "c", "base_url": "http://127.0.0.1:9"}
@@ -181,8 +182,27 @@ def test_checker_reports_drift() -> None:
 
 
 def test_generated_resources_are_current() -> None:
-    """``_resources.py`` equals the generator's output for the async classes as they are now."""
-    assert OUTPUT.read_text() == render(), "run: python -m nudgescribe_sync._generate"
+    """Every ``_resources/`` module equals the generator's output, with no stray files."""
+    assert out_of_date() == [], "run: python -m nudgescribe_sync._generate"
+
+
+def test_check_reports_stale_missing_and_extra_modules(tmp_path: Path) -> None:
+    """The freshness check names an edited, a deleted and an extra module, and the old file."""
+    package = tmp_path / "_resources"
+    write_modules(package)
+    assert out_of_date(package) == []
+    assert sorted(p.name for p in package.iterdir()) == sorted(render_modules())
+    (package / "auth.py").write_text((package / "auth.py").read_text() + "# edited\n")
+    (package / "reruns.py").unlink()
+    (package / "orphans.py").write_text("")
+    (tmp_path / "_resources.py").write_text("")
+    problems = out_of_date(package)
+    for expected in ("auth.py is stale", "reruns.py is missing", "orphans.py is not generated",
+                     "_resources.py is the old single-file output"):
+        assert any(expected in p for p in problems), (expected, problems)
+    write_modules(package)
+    assert out_of_date(package) == []
+    assert not (tmp_path / "_resources.py").exists()
 
 
 def test_sync_package_reexports_every_exception() -> None:
