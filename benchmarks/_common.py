@@ -49,6 +49,22 @@ async def best_of(runs: int, body: Callable[[], Awaitable[Any]]) -> float:
     return best
 
 
+async def best_of_interleaved(
+    runs: int, bodies: dict[str, Callable[[], Awaitable[Any]]]
+) -> dict[str, float]:
+    """Best wall time of each body, running them in turn within every round.
+
+    Interleaving keeps a burst of machine noise from landing on one side of a comparison.
+    """
+    best = dict.fromkeys(bodies, float("inf"))
+    for _ in range(runs):
+        for name, body in bodies.items():
+            started = time.perf_counter()
+            await body()
+            best[name] = min(best[name], time.perf_counter() - started)
+    return best
+
+
 async def _serve(customers: int, latency: float, groups: int) -> None:
     async with ReferenceServer() as server:
         ws = server.seed_workspace("Bench")

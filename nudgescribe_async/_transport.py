@@ -50,6 +50,7 @@ log = logging.getLogger("nudgescribe")
 
 USER_AGENT = f"nudgescribe-python/{__version__}"
 RETRY_COUNT_HEADER = "x-nudgescribe-retry-count"
+_URL_CACHE_SIZE = 256
 
 
 class Connection:
@@ -105,15 +106,32 @@ class Transport:
         self.connection = connection
         self.tokens = tokens
         self._policy = RetryPolicy(max_retries=config.max_retries)
+        self._urls: dict[str, URL] = {}
+        self._url_texts: dict[str, str] = {}
         self._auth_context = orjson.dumps(
             {"api_access": True, "api_code": config.api_code}
         ).decode()
 
     def url(self, path: str) -> URL:
-        """The absolute URL of an API path such as ``/v1/cg``."""
-        return self.config.base_url.with_path(
-            self.config.base_url.path.rstrip("/") + normalise_path(path)
-        )
+        """The absolute URL of an API path such as ``/v1/cg`` (memoised: paths carry no ids)."""
+        url = self._urls.get(path)
+        if url is None:
+            if len(self._urls) >= _URL_CACHE_SIZE:
+                self._urls.clear()
+            base = self.config.base_url
+            url = self._urls[path] = base.with_path(
+                base.path.rstrip("/") + normalise_path(path)
+            )
+        return url
+
+    def url_text(self, path: str) -> str:
+        """``str(self.url(path))``, memoised too (error messages name the URL)."""
+        text = self._url_texts.get(path)
+        if text is None:
+            if len(self._url_texts) >= _URL_CACHE_SIZE:
+                self._url_texts.clear()
+            text = self._url_texts[path] = str(self.url(path))
+        return text
 
     async def request(self, spec: RequestSpec) -> Any:
         """Send ``spec`` with retries; return the decoded JSON body of the 2xx answer."""

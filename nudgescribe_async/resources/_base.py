@@ -24,7 +24,7 @@ class AsyncResource:
         self._client = client
 
     def _url(self, path: str) -> str:
-        return str(self._client._transport.url(path))
+        return self._client._transport.url_text(path)
 
     async def _call(
         self,
