@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from nudgescribe_async._convert import structure_response
-from nudgescribe_async._deferred import DeferredItems, defer_items
 from nudgescribe_async._types import NOT_GIVEN, FormPart, NotGiven, RequestSpec, TimeoutLike
 from nudgescribe_async.resources._validate import require_timeout
 
@@ -16,7 +15,6 @@ if TYPE_CHECKING:
 __all__ = ["AsyncResource"]
 
 _M = TypeVar("_M")
-_I = TypeVar("_I")
 
 
 class AsyncResource:
@@ -50,32 +48,6 @@ class AsyncResource:
             timeout=timeout, form=form,
         )
         return structure_response(data, model, url=self._url(path), key=key)
-
-    async def _page(
-        self,
-        path: str,
-        body: Mapping[str, Any],
-        model: type[_M],
-        items_key: str,
-        item_type: type[_I],
-        *,
-        post: Callable[[list[_I]], list[_I]] | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
-    ) -> tuple[_M, DeferredItems[_I]]:
-        """POST for one page: the page's own fields now, its ``items_key`` list deferred.
-
-        Pagers use this so that decoding (and ``post``, e.g. decryption) happens when the
-        consumer reaches the page, not in the fetch task (see ``_deferred``).
-        """
-        data = await self._raw("POST", path, body, extra_body=extra_body,
-                               extra_headers=extra_headers, timeout=timeout)
-        url = self._url(path)
-        # The page's scalars are checked now, against the model with its list left empty.
-        shell = {**data, items_key: []} if isinstance(data, dict) else data
-        header = structure_response(shell, model, url=url)
-        return header, defer_items(data, items_key, item_type, url=url, post=post)
 
     async def _raw(
         self,

@@ -15,8 +15,7 @@ from __future__ import annotations
 import asyncio
 import builtins
 import os
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from functools import partial
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import IO, Any, Literal, TypeVar, Union
 
 import attrs
@@ -166,15 +165,17 @@ class AsyncCustomers(AsyncResource):
         >>> page.customers[0].profile["email"]  # doctest: +SKIP
         'enc:v1:...'
         """
-        body = _page_body(customer_group_id, page, page_size)
+        body = {
+            "customer_group_id": require_id("customer_group_id", customer_group_id),
+            "page": require_page(page),
+            **given(page_size=optional_page_size(page_size)),
+        }
         hook = self._resolve_decrypt(decrypt)
         result = await self._call(
             "POST", _PATH, body, CustomerPage,
             extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
         )
-        if hook is None:
-            return result
-        return attrs.evolve(result, customers=_decrypt(hook, result.customers))
+        return _decrypt_page(result, hook)
 
     def list(
         self,
@@ -199,7 +200,7 @@ class AsyncCustomers(AsyncResource):
         size = require_page_size(page_size)
         require_concurrency(concurrency)
         require_timeout(timeout)
-        hook = self._resolve_decrypt(decrypt)
+        hook: DecryptArg = self._resolve_decrypt(decrypt) or False
         options: dict[str, Any] = {
             "extra_body": extra_body, "extra_headers": extra_headers, "timeout": timeout,
         }
@@ -207,14 +208,9 @@ class AsyncCustomers(AsyncResource):
         async def count() -> int:
             return (await self.count_pages(group_id, page_size=size, **options)).total_pages
 
-        post = None if hook is None else partial(_decrypt, hook)
-
         async def fetch(number: int) -> PageResult[Customer]:
-            page, customers = await self._page(
-                _PATH, _page_body(group_id, number, size), CustomerPage, "customers", Customer,
-                post=post, **options,
-            )
-            return PageResult(customers, page.total_pages)
+            page = await self.get_page(group_id, number, page_size=size, decrypt=hook, **options)
+            return PageResult(page.customers, page.total_pages)
 
         return AsyncPager(fetch, count_pages=count, concurrency=concurrency)
 
@@ -317,17 +313,14 @@ def _utf8(data: bytes | str) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
-def _page_body(customer_group_id: str, page: int, page_size: int | NotGiven) -> dict[str, Any]:
-    return {
-        "customer_group_id": require_id("customer_group_id", customer_group_id),
-        "page": require_page(page),
-        **given(page_size=optional_page_size(page_size)),
-    }
-
-
-def _decrypt(hook: Decrypt, customers: Sequence[Customer]) -> builtins.list[Customer]:
-    return [attrs.evolve(c, profile={k: hook(v) for k, v in c.profile.items()})
-            for c in customers]
+def _decrypt_page(page: CustomerPage, hook: Decrypt | None) -> CustomerPage:
+    if hook is None:
+        return page
+    customers = [
+        attrs.evolve(c, profile={k: hook(v) for k, v in c.profile.items()})
+        for c in page.customers
+    ]
+    return attrs.evolve(page, customers=customers)
 
 
 async def _gather_bounded(

@@ -186,10 +186,9 @@ class AsyncMessages(AsyncResource):
             return (await self.count_pages(campaign, run_number=run, **options)).total_pages
 
         async def fetch(number: int) -> PageResult[ExportedMessage]:
-            body = {**_body(campaign, run), "page": number, "format": ExportFormat.JSON.value}
-            _, rows = await self._page("/v1/messages/fetch", body, JsonExport, "messages",
-                                       ExportedMessage, **options)
-            return PageResult(rows)
+            exported = await self.fetch(campaign, number, format="json", run_number=run,
+                                        **options)
+            return PageResult(exported.messages)
 
         return AsyncPager(fetch, count_pages=count, concurrency=concurrency)
 

@@ -72,9 +72,18 @@ class AsyncReruns(AsyncResource):
         >>> page = await client.reruns.get_messages("cmp_1", run_number=1, page=2)
         ... # doctest: +SKIP
         """
-        body = _messages_body(campaign_id, run_number, page, page_size)
+        body = {
+            "campaign_id": require_id("campaign_id", campaign_id),
+            **given(
+                page=optional_page(page),
+                page_size=optional_page_size(page_size),
+            ),
+        }
+        run = require_run_number(run_number)
+        if run is not None:
+            body["run_number"] = run
         return await self._call(
-            "POST", _MESSAGES_PATH, body, RunMessagePage,
+            "POST", "/v1/campaign/rerun/messages", body, RunMessagePage,
             extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
         )
 
@@ -104,12 +113,11 @@ class AsyncReruns(AsyncResource):
         require_timeout(timeout)
 
         async def fetch(number: int) -> PageResult[RunMessage]:
-            page, messages = await self._page(
-                _MESSAGES_PATH, _messages_body(campaign, run, number, size), RunMessagePage,
-                "messages", RunMessage,
+            page = await self.get_messages(
+                campaign, run_number=run, page=number, page_size=size,
                 extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
             )
-            return PageResult(messages, page.total_pages)
+            return PageResult(page.messages, page.total_pages)
 
         return AsyncPager(fetch, concurrency=concurrency)
 
@@ -140,19 +148,3 @@ class AsyncReruns(AsyncResource):
             "POST", "/v1/campaign/rerun/initiate", body, RerunResult,
             extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
         )
-
-
-_MESSAGES_PATH = "/v1/campaign/rerun/messages"
-
-
-def _messages_body(
-    campaign_id: str, run_number: int | None, page: int | NotGiven, page_size: int | NotGiven
-) -> dict[str, Any]:
-    body = {
-        "campaign_id": require_id("campaign_id", campaign_id),
-        **given(page=optional_page(page), page_size=optional_page_size(page_size)),
-    }
-    run = require_run_number(run_number)
-    if run is not None:
-        body["run_number"] = run
-    return body
