@@ -15,6 +15,7 @@ from nudgescribe_async import (
     AsyncNudgescribe,
     NotFoundError,
     RequestValidationError,
+    ResponseDecodeError,
     UploadValidationError,
 )
 from tests.helpers import TEST_BASE_URL, TEST_CREDENTIALS
@@ -227,3 +228,21 @@ async def test_delete_batch_failure_raises_and_cancels_the_rest(
     with pytest.raises(NotFoundError):
         await client.customers.delete("cg1", [f"c{n}" for n in range(3500)])
     assert asyncio.all_tasks() == before
+
+
+async def test_list_raises_a_bad_page_after_earlier_items(
+    api: aioresponses, client: AsyncNudgescribe
+) -> None:
+    """A malformed customer on page 2 raises after page 1's items, naming its path."""
+    good = {"customer_id": "c1", "unique_value": "a", "profile": {},
+            "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}
+    api.post(url("/v1/customer/pages"), payload=ok(total_pages=2, page_size=1))
+    api.post(url("/v1/customer"), payload=ok(page=1, total_pages=2, customers=[good]))
+    api.post(url("/v1/customer"), payload=ok(page=2, total_pages=2,
+                                            customers=[{**good, "customer_id": 7}]))
+    seen: list[str] = []
+    with pytest.raises(ResponseDecodeError) as info:
+        async for customer in client.customers.list("cg1", page_size=1, concurrency=1):
+            seen.append(customer.customer_id)
+    assert seen == ["c1"]
+    assert info.value.path == "$.customers[0].customer_id"
