@@ -146,8 +146,10 @@ class TokenManager:
             if current is not None and current.usable(self._clock()):
                 return current.value
             if self._renewals != seen and self._renewal_error is not None:
-                # Like an asyncio future's awaiters, every waiter gets the same exception.
-                raise self._renewal_error
+                # Each waiter gets its own copy, caused by the original: one shared exception
+                # object would collect every waiter's frames in its traceback.
+                failure = self._renewal_error
+                raise _copy_of(failure) from failure
             self._renewal_error = None
             try:
                 await self._renew_locked()
@@ -192,14 +194,15 @@ class TokenManager:
     async def _authenticate_locked(self, options: CallOptions) -> dict[str, Any]:
         log.debug("authenticating")
         body = {**options.extra_body, "email": self._email, "api_secret": self._api_secret}
-        headers = {**options.extra_headers, "x-api-key": self._api_key}
+        headers = {**_without(options.extra_headers, "x-api-key"), "x-api-key": self._api_key}
         return await self._exchange(RequestSpec(
             "POST", "/v1/auth", json=body, headers=headers, timeout=options.timeout, auth="none"
         ))
 
     async def _refresh_locked(self, refresh_token: str, options: CallOptions) -> dict[str, Any]:
         log.debug("refreshing the access token")
-        headers = {**options.extra_headers, "Authorization": f"Bearer {refresh_token}"}
+        headers = {**_without(options.extra_headers, "authorization"),
+                   "Authorization": f"Bearer {refresh_token}"}
         return await self._exchange(RequestSpec(
             "GET", "/v1/auth", json=dict(options.extra_body) or None, headers=headers,
             timeout=options.timeout, auth="none",
@@ -223,3 +226,14 @@ class TokenManager:
                 refresh, body.get("refresh_expires_in"), now=now, skew=self._skew
             )
 
+
+def _without(headers: Mapping[str, str], name: str) -> dict[str, str]:
+    """``headers`` minus ``name`` in any letter case (HTTP header names ignore case)."""
+    return {k: v for k, v in headers.items() if k.lower() != name}
+
+
+def _copy_of(exc: Exception) -> Exception:
+    """A shallow copy of ``exc`` with a fresh traceback (``__init__`` is not re-run)."""
+    clone = type(exc).__new__(type(exc), *exc.args)
+    clone.__dict__.update(exc.__dict__)
+    return clone

@@ -7,9 +7,10 @@ Each credential falls back to an environment variable; a credential missing from
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping
-from typing import Literal
+from typing import Literal, TypeGuard
 
 import attrs
 from aiohttp import ClientTimeout
@@ -73,7 +74,7 @@ def to_client_timeout(value: TimeoutLike) -> ClientTimeout:
     """Turn float seconds (total budget of one attempt) into an ``aiohttp.ClientTimeout``."""
     if isinstance(value, ClientTimeout):
         return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+    if not _finite_number(value, minimum=0.0) or value == 0:
         raise ConfigurationError(f"timeout must be positive seconds or a ClientTimeout: {value!r}")
     seconds = float(value)
     return ClientTimeout(total=seconds, connect=min(seconds, DEFAULT_TIMEOUT.connect or seconds))
@@ -110,8 +111,8 @@ def resolve_config(
 
     if max_retries is not None:
         validate_max_retries(max_retries)
-    if refresh_skew is not None and refresh_skew < 0:
-        raise ConfigurationError(f"refresh_skew must be >= 0: {refresh_skew!r}")
+    if refresh_skew is not None and not _finite_number(refresh_skew, minimum=0.0):
+        raise ConfigurationError(f"refresh_skew must be finite seconds >= 0: {refresh_skew!r}")
     return ClientConfig(
         api_key=need("api_key", api_key),
         email=need("email", email),
@@ -131,6 +132,11 @@ def resolve_config(
         refresh_skew=DEFAULT_REFRESH_SKEW if refresh_skew is None else float(refresh_skew),
         decrypt=decrypt,
     )
+
+
+def _finite_number(value: object, *, minimum: float) -> TypeGuard[float]:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value) and value >= minimum)
 
 
 def validate_max_retries(value: object) -> int:

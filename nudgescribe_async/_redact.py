@@ -27,9 +27,16 @@ EXCERPT_CHARS = 200
 MASK = "***"
 SECRET_MARKERS = ("token", "secret", "password", "key", "auth", "cookie", "session")
 
-# "name": "value" pairs whose name looks secret, in text that may not parse as JSON.
+_MARKERS = b"|".join(m.encode() for m in SECRET_MARKERS)
+# In text that may not parse as JSON: "name": "value" (escaped quotes inside the value and an
+# unterminated value at a cut included), and name=value / name: value forms, whose name
+# looks secret.
 _SECRET_PAIR = re.compile(
-    rb'("[^"]*(?:' + b"|".join(m.encode() for m in SECRET_MARKERS) + rb')[^"]*"\s*:\s*)"[^"]*"?',
+    rb'("[^"]*(?:' + _MARKERS + rb')[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"?', re.IGNORECASE
+)
+_SECRET_ASSIGNMENT = re.compile(
+    rb"(\b[\w-]*(?:" + _MARKERS + rb")[\w-]*\s*[=:]\s*)(?!\s*\")"
+    rb"(?:(?:bearer|basic)\s+)?[^\s&,;]+",
     re.IGNORECASE,
 )
 
@@ -54,10 +61,16 @@ def excerpt(body: Any) -> str:
 
 
 def excerpt_raw(raw: bytes | str) -> str:
-    """The start of a body that may not be JSON, with ``"secret...": "value"`` pairs masked."""
+    """The start of a body that may not be JSON, with secret-looking values masked.
+
+    Masks ``"name": "value"`` pairs and ``name=value`` / ``name: value`` forms whose name
+    looks secret. Best effort for text that is not JSON; decoded JSON goes through
+    :func:`excerpt`, which masks by key exactly.
+    """
     data = raw.encode("utf-8", "replace") if isinstance(raw, str) else bytes(raw)
     # Mask over a little more than we show, so a pair cut at the edge is still caught.
     masked = _SECRET_PAIR.sub(rb'\1"' + MASK.encode() + b'"', data[: EXCERPT_CHARS * 4])
+    masked = _SECRET_ASSIGNMENT.sub(rb"\1" + MASK.encode(), masked)
     return _cut(masked.decode("utf-8", "replace"))
 
 

@@ -25,6 +25,7 @@ from ._errors import (
     APIStatusError,
     APITimeoutError,
     NudgescribeError,
+    RequestValidationError,
     error_class_for,
 )
 from ._netinfo import outbound_ip
@@ -238,9 +239,18 @@ class Transport:
 
 
 def normalise_path(path: str) -> str:
-    """``v1/cg/`` -> ``/v1/cg``: one leading slash, no trailing slash, no query or fragment."""
-    path = path.split("#", 1)[0].split("?", 1)[0].strip()
-    return "/" + path.strip("/")
+    """``v1/cg/`` -> ``/v1/cg``: one leading slash, no trailing slash.
+
+    The API takes no query strings (every parameter travels in the JSON body), so ``?``, ``#``
+    and ``.``/``..`` segments are refused rather than silently dropped or resolved.
+    """
+    stripped = path.strip()
+    segments = stripped.strip("/").split("/")
+    if not stripped or "?" in stripped or "#" in stripped or {".", ".."} & set(segments):
+        raise RequestValidationError(
+            "path", f"must be an API path like '/v1/cg' without query or dot segments: {path!r}"
+        )
+    return "/" + "/".join(segments)
 
 
 class _ConnectFailed(APIConnectionError):
@@ -283,7 +293,9 @@ def _status_error(
     fields = body if isinstance(body, dict) else {}
     message = fields.get("message")
     if 300 <= status < 400:
-        message = f"unexpected redirect to {headers.get('Location', '?')!r}, not followed"
+        # Only scheme, host and path of the target: a query could carry a token.
+        target = headers.get("Location", "?").split("?", 1)[0].split("#", 1)[0]
+        message = f"unexpected redirect to {target!r}, not followed"
     elif not isinstance(message, str) or not message:
         message = _REASONS.get(status, "error")
     error_code = fields.get("error_code")

@@ -212,9 +212,14 @@ class Nudgescribe(ClientMethods):
         Calls still running in other threads are cancelled.
         """
         if self._parent is None:
-            # Close first: if it raises (e.g. PortalThreadError), the finalizer stays armed.
-            self._runtime.close()
-            self._finalizer.detach()
+            try:
+                self._runtime.close()
+            finally:
+                # Disarm only once the runtime counts as closed: a PortalThreadError (raised
+                # before that) leaves the finalizer to close it later; any later failure does
+                # not turn into a false "unclosed" warning at garbage collection.
+                if self._runtime.closed:
+                    self._finalizer.detach()
 
     def __enter__(self) -> Nudgescribe:
         """Return the client; leaving the block calls :meth:`close`."""

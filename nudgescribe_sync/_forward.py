@@ -1,13 +1,12 @@
 """The typed forwarding helpers behind every sync method.
 
-A sync method resolves its async twin with ``_target()`` in the caller's thread (that is where
-the fork check and the "closed" check happen), then hands ``_run()`` a zero-argument callable
-that makes the coroutine; ``_run()`` crosses to the portal loop exactly once and returns the
-result, so the return type mypy sees is the async method's own::
+A sync method hands ``_run()`` a zero-argument callable that makes the coroutine; ``_run()``
+does the fork and "closed" checks in the caller's thread, then crosses to the portal loop
+exactly once and returns the result, so the return type mypy sees is the async method's own.
+The callable resolves the async twin with ``_target()`` when the portal calls it::
 
     def get(self, campaign_id: str) -> Campaign:
-        target = self._target()
-        return self._run(lambda: target.get(campaign_id))
+        return self._run(lambda: self._target().get(campaign_id))
 """
 
 from __future__ import annotations

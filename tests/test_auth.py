@@ -177,6 +177,12 @@ async def test_failed_renewal_is_shared_by_waiting_callers(
             return_exceptions=True)
         assert all(isinstance(r, ServerError) for r in results)
         assert state.calls["authenticate"] == 2  # one renewal: first try + one retry
+        # Each waiter has its own exception (short traceback), caused by the one failure.
+        assert len({id(r) for r in results}) == 50
+        causes = {id(r.__cause__) for r in results if isinstance(r, BaseException)
+                  and r.__cause__ is not None}
+        assert len(causes) == 1
+        assert all(r.status_code == 503 for r in results if isinstance(r, ServerError))
         state.auth_status = 200
         await client.request("POST", "/v1/cg", json={})  # the next call tries afresh
     assert state.calls["authenticate"] == 3

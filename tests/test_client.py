@@ -68,9 +68,13 @@ def test_bad_base_url_is_rejected(bad: str) -> None:
         AsyncNudgescribe(**TEST_CREDENTIALS, base_url=bad)
 
 
-@pytest.mark.parametrize(("kwargs"), [{"timeout": 0}, {"timeout": -1}, {"max_retries": -1}])
+@pytest.mark.parametrize(("kwargs"), [
+    {"timeout": 0}, {"timeout": -1}, {"timeout": float("nan")}, {"timeout": float("inf")},
+    {"max_retries": -1}, {"refresh_skew": float("nan")}, {"refresh_skew": "5"},
+    {"refresh_skew": -1},
+])
 def test_bad_options_are_rejected(kwargs: dict[str, float]) -> None:
-    """Non-positive timeouts and negative retry counts are configuration errors."""
+    """Bad timeouts, retry counts and refresh skews are configuration errors."""
     with pytest.raises(ConfigurationError):
         AsyncNudgescribe(**TEST_CREDENTIALS, **kwargs)  # type: ignore[arg-type]
 

@@ -287,12 +287,12 @@ async def test_redirects_are_not_followed(live: Callable[[Handler], Awaitable[st
 
 
 @pytest.mark.parametrize("path", ["v1/messages/publish", "/v1/messages/publish/",
-                                  "v1/customer/check?x=1"])
+                                  " /v1/customer/check"])
 async def test_retry_rules_see_the_normalised_path(
     mock_api: aioresponses, client: AsyncNudgescribe, no_backoff: None, path: str
 ) -> None:
     """A non-idempotent call stays non-idempotent however its path is spelled."""
-    target = f"{TEST_BASE_URL}/{path.strip('/').split('?')[0]}"
+    target = f"{TEST_BASE_URL}/{path.strip().strip('/')}"
     mock_api.post(AUTH_URL, payload=auth_payload())
     mock_api.post(target, status=503, payload={"success": False}, repeat=True)
     with pytest.raises(ns.ServerError):
@@ -331,11 +331,22 @@ async def test_explicit_authenticate_takes_extras_but_credentials_win(
     mock_api.post(AUTH_URL, payload=auth_payload())
     tokens = await client.auth.authenticate(
         extra_body={"device": "ci", "api_secret": "spoof"},
-        extra_headers={"x-trace": "t1", "x-api-key": "spoof"})
+        extra_headers={"x-trace": "t1", "X-API-Key": "spoof"})
     call = _sent(mock_api, "POST", AUTH_URL)[0]
     assert orjson.loads(call.kwargs["data"]) == {
         "email": TEST_CREDENTIALS["email"], "api_secret": TEST_CREDENTIALS["api_secret"],
         "device": "ci"}
     assert call.kwargs["headers"]["x-trace"] == "t1"
-    assert call.kwargs["headers"]["x-api-key"] == TEST_CREDENTIALS["api_key"]
+    assert call.kwargs["headers"].getall("x-api-key") == [TEST_CREDENTIALS["api_key"]]
     assert "access_token" not in repr(tokens) and tokens.token_type == "Bearer"
+
+
+@pytest.mark.parametrize("path", ["/v1/cg?dry_run=1", "/v1/cg#x", "/v1/../admin", "", "/v1/./cg"])
+async def test_paths_with_query_or_dot_segments_are_refused(
+    mock_api: aioresponses, client: AsyncNudgescribe, path: str
+) -> None:
+    """The API takes no query strings: such paths raise RequestValidationError, nothing sent."""
+    with pytest.raises(ns.RequestValidationError) as info:
+        await client.request("POST", path, json={})
+    assert info.value.argument == "path"
+    assert mock_api.requests == {}

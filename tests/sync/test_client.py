@@ -219,6 +219,16 @@ def test_call_from_the_portal_thread_raises(
         with pytest.raises(PortalThreadError):
             client.customers.get_page(world.group_id, 1, decrypt=close_hook)
         assert not client.closed
+        assert client._finalizer.alive  # the failed close left the finalizer armed
+
+
+def test_with_options_validates_in_the_caller_thread(client: Nudgescribe) -> None:
+    """Bad with_options() values raise ConfigurationError at once; the parent is untouched."""
+    with pytest.raises(ConfigurationError):
+        client.with_options(max_retries=-1)
+    with pytest.raises(ConfigurationError):
+        client.with_options(timeout=0)
+    assert not client.closed
 
 
 _FORK_SCRIPT = """

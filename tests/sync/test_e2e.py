@@ -108,7 +108,7 @@ def test_break_sends_at_most_concurrency_requests_and_keeps_client_usable(
         assert customer.profile["email"] == expected[0]
         break
     time.sleep(0.05)  # a fetch that escaped cancellation would reach the server by now
-    # Page 1 alone (it carries the page count), then pages 2-4 to fill the window of 4.
+    # The window of 4 (pages 1-4; the count came from /v1/customer/pages): nothing beyond.
     assert server.count(PAGE_PATH, "POST") <= 4
     page = client.customers.get_page(world.group_id, 2, page_size=PAGE_SIZE)
     assert [c.profile["email"] for c in page.customers] == expected[PAGE_SIZE:2 * PAGE_SIZE]
