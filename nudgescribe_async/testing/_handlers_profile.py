@@ -25,6 +25,14 @@ __all__ = ["create_field", "routes"]
 routes = web.RouteTableDef()
 
 
+def _workspace(state: State, account: Account, workspace_id: object) -> Workspace:
+    """The caller's workspace with that id, or 404."""
+    ws = state.workspace_of(account, workspace_id)
+    if ws is None:
+        raise _not_found("Workspace")
+    return ws
+
+
 def _not_found(what: str) -> ApiError:
     return ApiError(404, f"{what} not found", "not_found")
 
@@ -64,9 +72,7 @@ async def put_field(request: web.Request) -> web.Response:
     body = await read_json(request)
     state = core_of(request).state
     require(body, "workspace_id", "field_name", "field_type")
-    ws = state.workspace_of(account, body["workspace_id"])
-    if ws is None:
-        raise _not_found("Workspace")
+    ws = _workspace(state, account, body["workspace_id"])
     return ok({"field": create_field(state, ws, body).to_json()})
 
 
@@ -109,9 +115,7 @@ async def update_fields(request: web.Request) -> web.Response:
     body = await read_json(request)
     state = core_of(request).state
     workspace_id, items = require(body, "workspace_id", "fields")
-    ws = state.workspace_of(account, workspace_id)
-    if ws is None:
-        raise _not_found("Workspace")
+    ws = _workspace(state, account, workspace_id)
     if not isinstance(items, list):
         raise bad_value("fields", "must be a list")
     plans = [_planned_update(ws, i, item) for i, item in enumerate(items)]
@@ -130,9 +134,7 @@ async def delete_fields(request: web.Request) -> web.Response:
     body = await read_json(request)
     state = core_of(request).state
     workspace_id, field_ids = require(body, "workspace_id", "field_ids")
-    ws = state.workspace_of(account, workspace_id)
-    if ws is None:
-        raise _not_found("Workspace")
+    ws = _workspace(state, account, workspace_id)
     if not isinstance(field_ids, list):
         raise bad_value("field_ids", "must be a list")
     unknown = [f for f in field_ids if not isinstance(f, str) or f not in ws.fields]
@@ -185,9 +187,7 @@ async def put_group(request: web.Request) -> web.Response:
     body = await read_json(request)
     state = core_of(request).state
     workspace_id, name = require(body, "workspace_id", "name")
-    ws = state.workspace_of(account, workspace_id)
-    if ws is None:
-        raise _not_found("Workspace")
+    ws = _workspace(state, account, workspace_id)
     group = create_group(state, ws, name, body.get("description"))
     return ok({"customer_group": group.to_json()})
 
@@ -199,9 +199,7 @@ async def list_groups(request: web.Request) -> web.Response:
     body = await read_json(request)
     state = core_of(request).state
     require(body, "workspace_id")
-    ws = state.workspace_of(account, body["workspace_id"])
-    if ws is None:
-        raise _not_found("Workspace")
+    ws = _workspace(state, account, body["workspace_id"])
     return ok({"customer_groups": [g.to_json() for g in ws.groups.values()]})
 
 
