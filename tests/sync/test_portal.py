@@ -88,3 +88,30 @@ def test_works_from_a_thread_running_its_own_loop(portal: Portal) -> None:
         return portal.call(on_portal)
 
     assert asyncio.run(caller()) != threading.get_ident()
+
+
+def test_calls_racing_stop_all_return() -> None:
+    """Threads calling while stop() runs each get a result or an error; none waits forever."""
+    racing = Portal("portal-race")
+    racing.start()
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def caller() -> None:
+        while True:
+            try:
+                racing.call(lambda: asyncio.sleep(0.001))
+            except (RuntimeError, concurrent.futures.CancelledError) as exc:
+                with lock:
+                    outcomes.append(type(exc).__name__)
+                return
+
+    threads = [threading.Thread(target=caller) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    threading.Event().wait(0.05)
+    racing.stop()
+    for thread in threads:
+        thread.join(timeout=5)
+    assert not any(thread.is_alive() for thread in threads)
+    assert len(outcomes) == 8
