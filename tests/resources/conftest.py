@@ -11,7 +11,7 @@ import pytest
 from aioresponses import aioresponses
 from yarl import URL
 
-from nudgescribe_async import AsyncNudgescribe
+from nudgescribe_async import AsyncNudgescribe, RequestValidationError
 from nudgescribe_async.testing import ReferenceServer
 from tests.conftest import auth_payload
 from tests.helpers import TEST_BASE_URL
@@ -47,6 +47,16 @@ def sent_headers(mock: aioresponses, method: str, path: str, index: int = 0) -> 
 def api_calls(mock: aioresponses) -> list[tuple[str, URL]]:
     """Every recorded (method, URL) except authentication."""
     return [key for key in mock.requests if key[1].path != "/v1/auth"]
+
+
+async def assert_refused_before_io(
+    api: aioresponses, client: AsyncNudgescribe, call: Any, argument: str
+) -> None:
+    """``await call(client)`` raises RequestValidationError naming ``argument``; nothing sent."""
+    with pytest.raises(RequestValidationError) as info:
+        await call(client)
+    assert info.value.argument == argument
+    assert api.requests == {}
 
 
 def ok(**payload: Any) -> dict[str, Any]:

@@ -12,13 +12,12 @@ from aioresponses import aioresponses
 from nudgescribe_async import (
     AsyncNudgescribe,
     NotFoundError,
-    RequestValidationError,
     WaitTimeoutError,
 )
 from nudgescribe_async.models import CampaignStatus
 from nudgescribe_async.testing import ReferenceServer
 
-from .conftest import World, calls, ok, sent_headers, sent_json, url
+from .conftest import World, assert_refused_before_io, calls, ok, sent_headers, sent_json, url
 
 
 def campaign(campaign_id: str = "cmp1", status: str = "Published", **more: Any) -> dict[str, Any]:
@@ -117,10 +116,7 @@ async def test_campaign_calls_validate_before_io(
     api: aioresponses, client: AsyncNudgescribe, call: Any, argument: str
 ) -> None:
     """Bad dates, ids, statuses and waiter timings raise RequestValidationError; nothing sent."""
-    with pytest.raises(RequestValidationError) as info:
-        await call(client)
-    assert info.value.argument == argument
-    assert api.requests == {}
+    await assert_refused_before_io(api, client, call, argument)
 
 
 async def test_campaigns_end_to_end(

@@ -20,7 +20,7 @@ from nudgescribe_async import (
 )
 from tests.helpers import TEST_BASE_URL, TEST_CREDENTIALS
 
-from .conftest import calls, ok, sent_headers, sent_json, url
+from .conftest import assert_refused_before_io, calls, ok, sent_headers, sent_json, url
 
 UPLOADED = {"valid": True, "total_rows": 1, "created_count": 1, "updated_count": 0,
             "header_errors": [], "row_errors": [], "queued": False, "job_uid": None}
@@ -194,10 +194,7 @@ async def test_customer_calls_validate_before_io(
     api: aioresponses, client: AsyncNudgescribe, call: Any, argument: str
 ) -> None:
     """Bad pages, sizes, ids and hooks raise RequestValidationError naming them; nothing sent."""
-    with pytest.raises(RequestValidationError) as info:
-        await call(client)
-    assert info.value.argument == argument
-    assert api.requests == {}
+    await assert_refused_before_io(api, client, call, argument)
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from nudgescribe_async import (
 from nudgescribe_async.models import CampaignStatus, CsvExport, JsonExport, UrlExport
 from nudgescribe_async.testing import ReferenceServer
 
-from .conftest import World, calls, ok, sent_headers, sent_json, url
+from .conftest import World, assert_refused_before_io, calls, ok, sent_headers, sent_json, url
 
 
 def row(n: int, run: int = 1) -> dict[str, Any]:
@@ -117,10 +117,7 @@ async def test_message_calls_validate_before_io(
     api: aioresponses, client: AsyncNudgescribe, call: Any, argument: str
 ) -> None:
     """url+run_number, bad formats, pages and timings raise RequestValidationError; no I/O."""
-    with pytest.raises(RequestValidationError) as info:
-        await call(client)
-    assert info.value.argument == argument
-    assert api.requests == {}
+    await assert_refused_before_io(api, client, call, argument)
 
 
 def test_list_validates_when_called(client: AsyncNudgescribe) -> None:

@@ -8,11 +8,11 @@ import orjson
 import pytest
 from aioresponses import CallbackResult, aioresponses
 
-from nudgescribe_async import AsyncNudgescribe, RequestValidationError
+from nudgescribe_async import AsyncNudgescribe
 from nudgescribe_async.models import CampaignStatus, Comparison, RerunResult, RunStatus
 from nudgescribe_async.testing import ReferenceServer
 
-from .conftest import World, calls, ok, sent_headers, sent_json, url
+from .conftest import World, assert_refused_before_io, calls, ok, sent_headers, sent_json, url
 
 #: The one fully published response of the API (contract §7).
 PUBLISHED_RERUN = {
@@ -105,10 +105,7 @@ async def test_rerun_calls_validate_before_io(
     api: aioresponses, client: AsyncNudgescribe, call: Any, argument: str
 ) -> None:
     """Empty ids and out-of-range pages raise RequestValidationError; nothing is sent."""
-    with pytest.raises(RequestValidationError) as info:
-        await call(client)
-    assert info.value.argument == argument
-    assert api.requests == {}
+    await assert_refused_before_io(api, client, call, argument)
 
 
 async def test_rerun_flow_end_to_end(

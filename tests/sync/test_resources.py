@@ -50,6 +50,16 @@ def api_requests(server: ThreadedServer) -> list[str]:
     return server.do(lambda s: [r.path for r in s.requests if r.path != "/v1/auth"])
 
 
+def assert_refused_before_io(
+    server: ThreadedServer, client: Nudgescribe, call: Any, argument: str
+) -> None:
+    """``call(client)`` raises RequestValidationError naming ``argument``; nothing sent."""
+    with pytest.raises(RequestValidationError) as info:
+        call(client)
+    assert info.value.argument == argument
+    assert api_requests(server) == []
+
+
 # ------------------------------------------------------------------ profile fields
 
 
@@ -220,10 +230,7 @@ def test_customer_calls_validate_before_io(
     server: ThreadedServer, client: Nudgescribe, call: Any, argument: str
 ) -> None:
     """Bad arguments raise RequestValidationError naming them, at call time; nothing sent."""
-    with pytest.raises(RequestValidationError) as info:
-        call(client)
-    assert info.value.argument == argument
-    assert api_requests(server) == []
+    assert_refused_before_io(server, client, call, argument)
 
 
 def test_customers_list_pages_decrypts_and_keeps_order(
@@ -301,10 +308,7 @@ def test_campaign_calls_validate_before_io(
     server: ThreadedServer, client: Nudgescribe, call: Any, argument: str
 ) -> None:
     """Bad dates, ids, statuses and waiter timings raise RequestValidationError; nothing sent."""
-    with pytest.raises(RequestValidationError) as info:
-        call(client)
-    assert info.value.argument == argument
-    assert api_requests(server) == []
+    assert_refused_before_io(server, client, call, argument)
 
 
 # ------------------------------------------------------------------ messages
@@ -362,10 +366,7 @@ def test_message_calls_validate_before_io(
     server: ThreadedServer, client: Nudgescribe, call: Any, argument: str
 ) -> None:
     """url+run_number, bad formats, run numbers and concurrency raise before any I/O."""
-    with pytest.raises(RequestValidationError) as info:
-        call(client)
-    assert info.value.argument == argument
-    assert api_requests(server) == []
+    assert_refused_before_io(server, client, call, argument)
 
 
 # ------------------------------------------------------------------ reruns
@@ -411,7 +412,4 @@ def test_rerun_calls_validate_before_io(
     server: ThreadedServer, client: Nudgescribe, call: Any, argument: str
 ) -> None:
     """Empty ids and out-of-range pages raise RequestValidationError; nothing is sent."""
-    with pytest.raises(RequestValidationError) as info:
-        call(client)
-    assert info.value.argument == argument
-    assert api_requests(server) == []
+    assert_refused_before_io(server, client, call, argument)
