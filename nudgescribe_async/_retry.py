@@ -27,6 +27,7 @@ __all__ = [
     "backoff_delay",
     "instant_backoff",
     "is_idempotent",
+    "jitter_source",
     "parse_retry_after",
     "should_retry",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Final, Literal
 
 import attrs
 from aiohttp import ClientTimeout
@@ -22,7 +22,6 @@ __all__ = [
     "TimeoutLike",
 ]
 
-_T = TypeVar("_T")
 
 
 class NotGiven(enum.Enum):
