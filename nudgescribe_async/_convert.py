@@ -68,18 +68,19 @@ _JSON_TYPE = {dict: "object", list: "array", str: "string", int: "integer", floa
               bool: "boolean", type(None): "null"}
 
 
-def make_converter(*, detailed_validation: bool = True) -> OrjsonConverter:
+def make_converter(*, detailed_validation: bool = True, fast: bool = True) -> OrjsonConverter:
     """Return a new converter configured by :func:`configure_converter`.
 
     Keep ``detailed_validation`` on: error paths in ResponseDecodeError depend on it.
+    ``fast=False`` leaves out the fast model hooks (the differential test's reference).
     """
     conv = OrjsonConverter(detailed_validation=detailed_validation)
     configure_orjson(conv)
-    configure_converter(conv)
+    configure_converter(conv, fast=fast)
     return conv
 
 
-def configure_converter(conv: Converter) -> None:
+def configure_converter(conv: Converter, *, fast: bool = True) -> None:
     """Register the SDK's hooks on ``conv`` (the list is in this module's docstring)."""
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(bool, _structure_bool)
