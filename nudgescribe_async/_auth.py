@@ -11,12 +11,18 @@ Rules (design.md §3):
   caller may have renewed it already).
 - A stale or refused refresh token means full re-authentication (``POST /v1/auth``), also
   single-flight.
+- The pair lives in a :class:`~nudgescribe_async.stores.TokenStore` too (memory by default).
+  Before renewing, the manager loads the stored pair, then takes the store's renewal lock and
+  loads again, so a pair another process saved meanwhile is used instead of renewing twice. A
+  stored token that this manager saw refused (403) is never adopted again: it is replaced by
+  the renewal, which is how a shared store invalidates only the token that actually failed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -27,6 +33,7 @@ import orjson
 
 from ._errors import AuthenticationError, MissingFieldsError, ResponseDecodeError
 from ._types import NOT_GIVEN, NotGiven, RequestSpec, TimeoutLike
+from .stores._base import MemoryTokenStore, TokenRecord, TokenStore
 
 __all__ = ["CallOptions", "Token", "TokenManager", "jwt_claims", "make_token"]
 
@@ -113,8 +120,14 @@ class TokenManager:
         api_secret: str,
         refresh_skew: float,
         clock: Clock = time.time,
+        store: TokenStore | None = None,
+        store_key: str = "",
     ) -> None:
         self._send = send
+        self._shared = store if store is not None else MemoryTokenStore()
+        self._key = store_key
+        #: Tokens the API refused (403) since the last renewal: never adopted from the store.
+        self._refused: set[str] = set()
         self._api_key = api_key
         self._email = email
         self._api_secret = api_secret
@@ -152,7 +165,7 @@ class TokenManager:
                 raise _copy_of(failure) from failure
             self._renewal_error = None
             try:
-                await self._renew_locked()
+                await self._renew_shared()
             except Exception as exc:
                 self._renewal_error = exc
                 self._renewals += 1
@@ -164,9 +177,43 @@ class TokenManager:
 
     def invalidate(self, failed: str) -> None:
         """Forget the access token after a 403, but only if it is still ``failed``."""
+        self._refused.add(failed)
         if self._access is not None and self._access.value == failed:
             log.debug("access token refused; it will be renewed")
             self._access = None
+
+    async def aclose(self) -> None:
+        """Close the token store (the owning client calls this when it closes)."""
+        await self._shared.aclose()
+
+    async def _renew_shared(self) -> None:
+        """Adopt a usable stored pair, or renew under the store's lock and save the result."""
+        if await self._adopt_stored():
+            return
+        async with contextlib.AsyncExitStack() as stack:
+            try:
+                await stack.enter_async_context(self._shared.renewal(self._key))
+            except Exception as exc:
+                log.warning("token store unavailable (%s); renewing without it",
+                            type(exc).__name__)
+            else:
+                if await self._adopt_stored():
+                    return
+            await self._renew_locked()
+
+    async def _adopt_stored(self) -> bool:
+        """Take the stored pair (its access token only if not refused); True if usable now."""
+        try:
+            record = await self._shared.load(self._key)
+        except Exception as exc:
+            log.warning("token store unavailable (%s); using this client's tokens",
+                        type(exc).__name__)
+            return False
+        if record is None:
+            return False
+        self._adopt(record, access=record.access_token not in self._refused)
+        current = self._access
+        return current is not None and current.usable(self._clock())
 
     async def authenticate(self, options: CallOptions | None = None) -> dict[str, Any]:
         """Authenticate with the API key and secret now; return the raw token response."""
@@ -188,6 +235,7 @@ class TokenManager:
                 return await self._refresh_locked(refresh.value, options)
             except (AuthenticationError, MissingFieldsError) as exc:
                 log.debug("refresh refused (%s); re-authenticating", exc.status_code)
+                self._refused.add(refresh.value)
                 self._refresh = None
         return await self._authenticate_locked(options)
 
@@ -210,20 +258,32 @@ class TokenManager:
 
     async def _exchange(self, spec: RequestSpec) -> dict[str, Any]:
         body = await self._send(spec)
-        self._store(body)
+        record = self._store(body)
+        try:
+            await self._shared.save(self._key, record)
+        except Exception as exc:
+            log.warning("token store unavailable (%s); tokens kept in this client only",
+                        type(exc).__name__)
         return body  # type: ignore[no-any-return]
 
-    def _store(self, body: Any) -> None:
-        if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
+    def _store(self, body: Any) -> TokenRecord:
+        record = (TokenRecord.from_json({**body, "received_at": self._clock()})
+                  if isinstance(body, dict) else None)
+        if record is None:
             raise ResponseDecodeError("auth response has no access_token string", path="$")
-        now = self._clock()
-        self._access = make_token(
-            body["access_token"], body.get("expires_in"), now=now, skew=self._skew
-        )
-        refresh = body.get("refresh_token")
-        if isinstance(refresh, str):
+        self._refused.clear()
+        self._adopt(record, access=True)
+        return record
+
+    def _adopt(self, record: TokenRecord, *, access: bool) -> None:
+        now = record.received_at
+        if access:
+            self._access = make_token(
+                record.access_token, record.expires_in, now=now, skew=self._skew
+            )
+        if record.refresh_token is not None and record.refresh_token not in self._refused:
             self._refresh = make_token(
-                refresh, body.get("refresh_expires_in"), now=now, skew=self._skew
+                record.refresh_token, record.refresh_expires_in, now=now, skew=self._skew
             )
 
 

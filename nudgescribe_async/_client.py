@@ -26,6 +26,7 @@ from .resources.customers import AsyncCustomers
 from .resources.messages import AsyncMessages
 from .resources.profile_fields import AsyncProfileFields
 from .resources.reruns import AsyncReruns
+from .stores._base import TokenStore, store_key
 
 __all__ = ["AsyncNudgescribe"]
 
@@ -44,7 +45,10 @@ class AsyncNudgescribe:
     ``timeout`` is float seconds (the budget of one attempt) or an ``aiohttp.ClientTimeout``;
     ``max_retries`` the retries after the first attempt (default 2). ``session`` lets you pass
     your own ``aiohttp.ClientSession``, which the client then never closes. ``decrypt`` turns
-    encrypted customer profile values into plaintext (see ``customers``).
+    encrypted customer profile values into plaintext (see ``customers``). ``token_store``
+    keeps the token pair somewhere else than in this client, e.g. a
+    :class:`~nudgescribe_async.stores.RedisTokenStore` shared by every worker process; the client
+    closes it when it closes.
     """
 
     def __init__(
@@ -62,6 +66,7 @@ class AsyncNudgescribe:
         session: aiohttp.ClientSession | None = None,
         refresh_skew: float | None = None,
         decrypt: Decrypt | None = None,
+        token_store: TokenStore | None = None,
     ) -> None:
         config = resolve_config(
             api_key=api_key, email=email, api_secret=api_secret, api_code=api_code,
@@ -73,6 +78,8 @@ class AsyncNudgescribe:
         tokens = TokenManager(
             transport.request, api_key=config.api_key, email=config.email,
             api_secret=config.api_secret, refresh_skew=config.refresh_skew,
+            store=token_store,
+            store_key=store_key(str(config.base_url), config.email, config.api_key),
         )
         transport.tokens = tokens
         self._setup(transport, tokens, owner=True)
@@ -157,7 +164,10 @@ class AsyncNudgescribe:
     async def aclose(self) -> None:
         """Close the HTTP session (if this client created it). Safe to call twice."""
         if self._owner:
-            await self._transport.connection.close()
+            try:
+                await self._transport.connection.close()
+            finally:
+                await self._tokens.aclose()
 
     async def __aenter__(self) -> AsyncNudgescribe:
         return self

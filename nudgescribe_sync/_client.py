@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from nudgescribe_async import AsyncNudgescribe
 from nudgescribe_async._config import Decrypt, Environment
 from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
+from nudgescribe_async.stores import TokenStore
 from nudgescribe_sync._portal import Portal, PortalThreadError
 from nudgescribe_sync._resources import ClientMethods
 
@@ -153,12 +154,13 @@ class Nudgescribe(ClientMethods):
         environment: Environment | None = None,
         refresh_skew: float | None = None,
         decrypt: Decrypt | None = None,
+        token_store: TokenStore | None = None,
     ) -> None:
         factory = partial(
             AsyncNudgescribe, api_key=api_key, email=email, api_secret=api_secret,
             api_code=api_code, client_ip=client_ip, base_url=base_url, timeout=timeout,
             max_retries=max_retries, environment=environment, refresh_skew=refresh_skew,
-            decrypt=decrypt,
+            decrypt=decrypt, token_store=token_store,
         )
         runtime = _Runtime(factory)
         self._setup(runtime, options={}, parent=None)

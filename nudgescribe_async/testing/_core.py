@@ -47,7 +47,8 @@ class ServerConfig:
 class RequestRecord:
     """One logged request: ``json`` is the parsed body (None if absent or multipart).
 
-    ``headers`` is the request's case-insensitive header mapping (``headers["X-IP"]`` works).
+    ``headers`` is the request's case-insensitive header mapping (``headers["X-IP"]`` works);
+    ``received_at`` the ``time.monotonic()`` reading when it arrived.
     """
 
     method: str
@@ -59,6 +60,7 @@ class RequestRecord:
     status: int | None = None
     body_read: bool = field(default=False, repr=False)
     body_malformed: bool = field(default=False, repr=False)
+    received_at: float = field(default_factory=time.monotonic, repr=False)
 
 
 @dataclass

@@ -1,0 +1,180 @@
+"""Token stores: the memory default, and RedisTokenStore against a real redis-server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+import redis.asyncio as aioredis
+
+from nudgescribe_async import AsyncNudgescribe
+from nudgescribe_async.stores import (
+    MemoryTokenStore,
+    RedisTokenStore,
+    TokenRecord,
+    TokenStore,
+    store_key,
+)
+from nudgescribe_async.testing import ReferenceServer
+from nudgescribe_sync import Nudgescribe
+from tests.sync.conftest import ThreadedServer
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[ReferenceServer]:
+    """A reference server with one workspace."""
+    async with ReferenceServer() as srv:
+        srv.seed_workspace("Main")
+        yield srv
+
+
+def _workspace(server: ReferenceServer) -> str:
+    return next(iter(server.state.workspaces))
+
+
+def _auth_calls(server: ReferenceServer) -> tuple[int, int]:
+    return server.request_count("/v1/auth", "POST"), server.request_count("/v1/auth", "GET")
+
+
+def test_both_stores_satisfy_the_protocol(redis_db: str) -> None:
+    """MemoryTokenStore and RedisTokenStore are TokenStores."""
+    assert isinstance(MemoryTokenStore(), TokenStore)
+    assert isinstance(RedisTokenStore.from_url(redis_db), TokenStore)
+
+
+def test_store_key_is_a_digest_without_the_raw_credentials() -> None:
+    """The key naming a credential set contains neither the API key nor the email."""
+    key = store_key("http://127.0.0.1:1", "Ada@Example.com", "ns_key_123")
+    assert "ns_key_123" not in key and "example" not in key.lower()
+    assert key == store_key("http://127.0.0.1:1", "ada@example.com", "ns_key_123")
+    assert key != store_key("http://127.0.0.1:1", "ada@example.com", "ns_key_124")
+
+
+def test_record_repr_hides_tokens() -> None:
+    """A TokenRecord's repr shows no token."""
+    record = TokenRecord("acc-SECRET", "ref-SECRET", 3.0, 9.0, 1.0)
+    assert "SECRET" not in repr(record)
+    assert TokenRecord.from_json(record.to_json()) == record
+
+
+async def test_default_store_keeps_single_flight(server: ReferenceServer) -> None:
+    """Without a token_store, 20 concurrent first calls authenticate exactly once."""
+    async with AsyncNudgescribe(**server.client_kwargs()) as client:
+        assert isinstance(client._tokens._shared, MemoryTokenStore)
+        await asyncio.gather(*(client.customer_groups.list(_workspace(server)) for _ in range(20)))
+    assert _auth_calls(server) == (1, 0)
+
+
+async def test_two_clients_share_one_authentication(server: ReferenceServer, redis_db: str) -> None:
+    """Two clients on one Redis store authenticate once between them."""
+    ws = _workspace(server)
+    async with (
+        AsyncNudgescribe(
+            **server.client_kwargs(), token_store=RedisTokenStore.from_url(redis_db)
+        ) as first,
+        AsyncNudgescribe(
+            **server.client_kwargs(), token_store=RedisTokenStore.from_url(redis_db)
+        ) as second,
+    ):
+        await asyncio.gather(*(c.customer_groups.list(ws) for c in (first, second) * 10))
+    assert _auth_calls(server) == (1, 0)
+
+
+async def test_redis_holds_tokens_under_a_digest_key_only(
+    server: ReferenceServer, redis_db: str
+) -> None:
+    """Redis holds one record named by a digest: no API key, email or secret anywhere."""
+    creds = server.demo_credentials
+    async with AsyncNudgescribe(
+        **server.client_kwargs(), token_store=RedisTokenStore.from_url(redis_db)
+    ) as client:
+        await client.customer_groups.list(_workspace(server))
+    raw = aioredis.Redis.from_url(redis_db)
+    try:
+        keys = [k.decode() for k in await raw.keys("*")]
+        values = [await raw.get(k) for k in keys]
+        ttl = await raw.ttl(keys[0])
+    finally:
+        await raw.aclose()
+    assert keys == [f"nudgescribe:tokens:{store_key(server.base_url, creds.email, creds.api_key)}"]
+    for secret in (creds.api_key, creds.api_secret, creds.email):
+        assert secret not in keys[0] and secret.encode() not in values[0]
+    assert 0 < ttl <= 15 * 86400 + 60
+
+
+async def test_a_403_renews_once_and_others_adopt_the_new_token(
+    server: ReferenceServer, redis_db: str
+) -> None:
+    """After revocation, two clients' 403s cause one renewal; the second adopts it."""
+    ws = _workspace(server)
+    async with (
+        AsyncNudgescribe(
+            **server.client_kwargs(), token_store=RedisTokenStore.from_url(redis_db)
+        ) as first,
+        AsyncNudgescribe(
+            **server.client_kwargs(), token_store=RedisTokenStore.from_url(redis_db)
+        ) as second,
+    ):
+        await first.customer_groups.list(ws)
+        await second.customer_groups.list(ws)
+        server.revoke_tokens()
+        await first.customer_groups.list(ws)  # 403 -> refresh refused -> authenticate
+        await second.customer_groups.list(ws)  # 403 on the old token -> adopts the new pair
+    assert _auth_calls(server) == (2, 1)
+
+
+async def test_a_stale_403_does_not_discard_the_stored_token(
+    server: ReferenceServer, redis_db: str
+) -> None:
+    """A 403 for a token the store already replaced adopts the stored one, renewing nothing."""
+    ws = _workspace(server)
+    async with (
+        AsyncNudgescribe(
+            **server.client_kwargs(), token_store=RedisTokenStore.from_url(redis_db)
+        ) as first,
+        AsyncNudgescribe(
+            **server.client_kwargs(), token_store=RedisTokenStore.from_url(redis_db)
+        ) as second,
+    ):
+        await first.customer_groups.list(ws)
+        await second.customer_groups.list(ws)
+        server.revoke_tokens()
+        await first.auth.authenticate()  # the store now holds a valid pair
+        before = _auth_calls(server)
+        await second.customer_groups.list(ws)  # its own token is the revoked one
+        assert _auth_calls(server) == before
+        assert second._tokens._access is not None
+        assert second._tokens._access.value == first._tokens._access.value  # type: ignore[union-attr]
+
+
+async def test_an_unreachable_store_degrades_to_this_client(server: ReferenceServer) -> None:
+    """With Redis unreachable, the client still authenticates on its own and works."""
+    store = RedisTokenStore.from_url("redis://127.0.0.1:9/0", socket_connect_timeout=0.5)
+    async with AsyncNudgescribe(**server.client_kwargs(), token_store=store) as client:
+        await client.customer_groups.list(_workspace(server))
+        await client.customer_groups.list(_workspace(server))
+    assert _auth_calls(server) == (1, 0)
+
+
+def test_sync_client_takes_a_token_store(redis_db: str) -> None:
+    """Nudgescribe(token_store=...) shares the pair through Redis like the async client."""
+    server = ThreadedServer()
+    try:
+        ws = server.do(lambda s: s.seed_workspace("Main").workspace_id)
+        for _ in range(2):
+            with Nudgescribe(
+                **server.client_kwargs(), token_store=RedisTokenStore.from_url(redis_db)
+            ) as client:
+                client.customer_groups.list(ws)
+        assert (server.count("/v1/auth", "POST"), server.count("/v1/auth", "GET")) == (1, 0)
+    finally:
+        server.close()
+
+
+def test_store_rejects_bad_timeouts() -> None:
+    """Non-positive lock or poll timeouts are refused."""
+    with pytest.raises(ValueError, match="lock_timeout"):
+        RedisTokenStore.from_url("redis://127.0.0.1:9/0", lock_timeout=0)
+    with pytest.raises(ValueError, match="wait_timeout"):
+        RedisTokenStore.from_url("redis://127.0.0.1:9/0", wait_timeout=-1)
