@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 import attrs
 
@@ -21,6 +21,7 @@ from nudgescribe_async._errors import RequestValidationError
 __all__ = ["DEFAULT_CONCURRENCY", "AsyncPager", "Page", "PageResult"]
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 #: Pages in flight when the caller does not say.
 DEFAULT_CONCURRENCY = 8
@@ -75,6 +76,14 @@ class AsyncPager(Generic[T]):
     only when the consumer asks for the next page. A slow consumer therefore holds the pager
     at ``concurrency`` pages however many pages there are.
 
+    Split fetching and decoding: with ``decode_page``, ``fetch_page(number)`` does only the
+    HTTP exchange and returns the raw answer, and ``decode_page(raw)`` builds the
+    :class:`PageResult`. At most ``concurrency`` fetches are then in flight, and a page is
+    decoded after its fetch gave that slot back, so decoding one page never holds up the
+    next request. The window of pages held (in flight, waiting for a slot, or fetched and not
+    yet handed out) is ``2 * concurrency``: that bounds memory, and is also how many pages an
+    early ``break`` may already have fetched.
+
     Page count rules (snapshot semantics):
 
     * The count learned at the start is the snapshot; :attr:`total_pages` exposes it.
@@ -103,14 +112,39 @@ class AsyncPager(Generic[T]):
     and a later iteration reuses that page instead of fetching it again.
     """
 
+    @overload
     def __init__(
         self,
         fetch_page: Callable[[int], Awaitable[PageResult[T]]],
+        *,
+        total_pages: int | None = ...,
+        count_pages: Callable[[], Awaitable[int]] | None = ...,
+        concurrency: int = ...,
+        start_page: int = ...,
+        decode_page: None = ...,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        fetch_page: Callable[[int], Awaitable[R]],
+        *,
+        total_pages: int | None = ...,
+        count_pages: Callable[[], Awaitable[int]] | None = ...,
+        concurrency: int = ...,
+        start_page: int = ...,
+        decode_page: Callable[[R], PageResult[T]],
+    ) -> None: ...
+
+    def __init__(
+        self,
+        fetch_page: Callable[[int], Awaitable[Any]],
         *,
         total_pages: int | None = None,
         count_pages: Callable[[], Awaitable[int]] | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
         start_page: int = 1,
+        decode_page: Callable[[Any], PageResult[T]] | None = None,
     ) -> None:
         """Check the arguments (raising ``RequestValidationError``); no I/O happens here."""
         _require_int_at_least("concurrency", concurrency, 1)
@@ -122,6 +156,7 @@ class AsyncPager(Generic[T]):
                     "count_pages", "pass total_pages or count_pages, not both"
                 )
         self._fetch_page = fetch_page
+        self._decode_page = decode_page
         self._known_total = total_pages
         self._count_pages = count_pages
         self._concurrency = concurrency
@@ -196,7 +231,8 @@ class AsyncPager(Generic[T]):
 
     async def _first_page(self) -> Page[T]:
         if self._first is None:
-            self._first = await self._fetch_page(self._start_page)
+            raw = await self._fetch_page(self._start_page)
+            self._first = raw if self._decode_page is None else self._decode_page(raw)
         return Page(self._start_page, self._first.items, self._first.total_pages)
 
     async def _learn_last_page(self) -> int | None:
@@ -211,7 +247,8 @@ class AsyncPager(Generic[T]):
     async def _iterate_pages(self) -> AsyncGenerator[Page[T], None]:
         last_page = await self._learn_last_page()
         window = _PageWindow(
-            self._fetch_page, self._concurrency, self._start_page, last_page, self._first
+            self._fetch_page, self._decode_page, self._concurrency, self._start_page, last_page,
+            self._first,
         )
         self._window = window
         try:
@@ -236,14 +273,19 @@ class _PageWindow(Generic[T]):
 
     def __init__(
         self,
-        fetch_page: Callable[[int], Awaitable[PageResult[T]]],
+        fetch_page: Callable[[int], Awaitable[Any]],
+        decode_page: Callable[[Any], PageResult[T]] | None,
         concurrency: int,
         first_number: int,
         last_page: int | None,
         prefetched: PageResult[T] | None,
     ) -> None:
         self._fetch_page = fetch_page
-        self._concurrency = concurrency
+        self._decode_page = decode_page
+        # Without a decode step a slot is held until its page is handed out; with one, the
+        # HTTP slots are separate and the window of pages held is twice as wide.
+        self._http_slots = asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency if decode_page is None else 2 * concurrency
         self._next_number = first_number
         self.last_page = last_page
         self._slots: deque[tuple[int, asyncio.Future[PageResult[T]]]] = deque()
@@ -298,9 +340,20 @@ class _PageWindow(Generic[T]):
             and self._in_range(self._next_number)
         ):
             number = self._next_number
-            task = asyncio.ensure_future(self._fetch_page(number))
+            task = asyncio.ensure_future(
+                self._fetch_page(number) if self._decode_page is None else self._fetch(number)
+            )
             self._slots.append((number, task))
             self._next_number += 1
+
+    async def _fetch(self, number: int) -> PageResult[T]:
+        assert self._decode_page is not None
+        async with self._http_slots:
+            raw = await self._fetch_page(number)
+        # One loop turn first, so a fetch waiting for the slot just freed sends its request
+        # before this page's decoding takes the CPU.
+        await asyncio.sleep(0)
+        return self._decode_page(raw)
 
     def _accept(self, number: int, result: PageResult[T]) -> Page[T] | None:
         reported = result.total_pages

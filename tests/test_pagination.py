@@ -419,3 +419,78 @@ async def test_bad_arguments_rejected_before_io(kwargs: dict[str, Any], argument
         AsyncPager(fake.fetch, **kwargs)
     assert raised.value.argument == argument
     assert fake.requested == []
+
+
+class RawPages(FakePages):
+    """FakePages split in two: ``fetch_raw`` is the exchange, ``decode`` builds the result."""
+
+    def __init__(self, pages: int, **kwargs: Any) -> None:
+        super().__init__(pages, **kwargs)
+        self.decoded: list[int] = []
+        self.requested_before_decode: dict[int, int] = {}
+        self.bad_decode: frozenset[int] = frozenset()
+
+    async def fetch_raw(self, page: int) -> tuple[int, PageResult[int]]:
+        """The HTTP part: returns the page number with its undecoded result."""
+        return page, await self.fetch(page)
+
+    def decode(self, raw: tuple[int, PageResult[int]]) -> PageResult[int]:
+        """The decode part, recording how many requests had started when it ran."""
+        page, result = raw
+        self.requested_before_decode[page] = len(self.requested)
+        if page in self.bad_decode:
+            raise PageBoom(f"decode {page}")
+        self.decoded.append(page)
+        return result
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+async def test_decode_page_splits_slot_from_window(concurrency: int) -> None:
+    """With decode_page: at most `concurrency` fetches in flight, items intact and in order."""
+    fake = RawPages(40, latency=random_latency(concurrency))
+    pager = AsyncPager(fake.fetch_raw, decode_page=fake.decode, total_pages=40,
+                       concurrency=concurrency)
+    assert await pager.collect() == fake.all_items()
+    assert fake.max_in_flight == concurrency
+    assert sorted(fake.decoded) == list(range(1, 41))
+
+
+async def test_decode_runs_after_the_next_request_started() -> None:
+    """A page is decoded only after the fetch waiting for its slot has sent its request."""
+    fake = RawPages(10)
+    await AsyncPager(fake.fetch_raw, decode_page=fake.decode, total_pages=10,
+                     concurrency=1).collect()
+    # Page n's slot went to page n + 1 before page n was decoded.
+    assert all(fake.requested_before_decode[n] >= n + 1 for n in range(1, 10))
+
+
+async def test_decode_page_window_is_twice_concurrency() -> None:
+    """A consumer stuck on page 1 lets at most 2 x `concurrency` pages be requested."""
+    fake = RawPages(100)
+    async with AsyncPager(fake.fetch_raw, decode_page=fake.decode, total_pages=100,
+                          concurrency=3) as pager:
+        pages = pager.pages()
+        assert (await anext(pages)).number == 1
+        await asyncio.sleep(20 * FAST)
+        assert sorted(fake.requested) == [1, 2, 3, 4, 5, 6]
+        await pages.aclose()
+
+
+async def test_decode_error_reaches_consumer_in_order() -> None:
+    """A page that fails to decode raises after every item of the pages before it."""
+    fake = RawPages(20, latency=random_latency(7))
+    fake.bad_decode = frozenset({5})
+    seen: list[int] = []
+    with pytest.raises(PageBoom, match="decode 5"):
+        async for item in AsyncPager(fake.fetch_raw, decode_page=fake.decode, total_pages=20,
+                                     concurrency=4):
+            seen.append(item)
+    assert seen == fake.all_items(1, 4)
+    await until_no_other_tasks()
+
+
+async def test_decode_page_applies_to_awaited_first_page() -> None:
+    """`await pager` with decode_page returns the decoded first page."""
+    fake = RawPages(3)
+    page = await AsyncPager(fake.fetch_raw, decode_page=fake.decode, concurrency=2)
+    assert (page.number, list(page.items), fake.decoded) == (1, fake.items_of(1), [1])

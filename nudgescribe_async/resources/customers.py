@@ -21,7 +21,7 @@ from typing import IO, Any, Literal, TypeVar, Union
 import attrs
 
 from nudgescribe_async._config import Decrypt
-from nudgescribe_async._convert import unstructure_request
+from nudgescribe_async._convert import structure_response, unstructure_request
 from nudgescribe_async._errors import RequestValidationError
 from nudgescribe_async._pagination import DEFAULT_CONCURRENCY, AsyncPager, PageResult
 from nudgescribe_async._types import NOT_GIVEN, FormPart, NotGiven, TimeoutLike
@@ -200,7 +200,7 @@ class AsyncCustomers(AsyncResource):
         size = require_page_size(page_size)
         require_concurrency(concurrency)
         require_timeout(timeout)
-        hook: DecryptArg = self._resolve_decrypt(decrypt) or False
+        hook = self._resolve_decrypt(decrypt)
         options: dict[str, Any] = {
             "extra_body": extra_body, "extra_headers": extra_headers, "timeout": timeout,
         }
@@ -208,11 +208,17 @@ class AsyncCustomers(AsyncResource):
         async def count() -> int:
             return (await self.count_pages(group_id, page_size=size, **options)).total_pages
 
-        async def fetch(number: int) -> PageResult[Customer]:
-            page = await self.get_page(group_id, number, page_size=size, decrypt=hook, **options)
+        async def fetch(number: int) -> Any:
+            # The HTTP exchange only: the pager decodes after giving back the in-flight slot.
+            body = {"customer_group_id": group_id, "page": number, "page_size": size}
+            return await self._raw("POST", _PATH, body, **options)
+
+        def decode(data: Any) -> PageResult[Customer]:
+            page = _decrypt_page(structure_response(data, CustomerPage, url=self._url(_PATH)),
+                                 hook)
             return PageResult(page.customers, page.total_pages)
 
-        return AsyncPager(fetch, count_pages=count, concurrency=concurrency)
+        return AsyncPager(fetch, decode_page=decode, count_pages=count, concurrency=concurrency)
 
     async def delete(
         self,
