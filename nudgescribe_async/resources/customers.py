@@ -183,6 +183,7 @@ class AsyncCustomers(AsyncResource):
         *,
         page_size: int = 100,
         concurrency: int = DEFAULT_CONCURRENCY,
+        start_page: int = 1,
         decrypt: DecryptArg = None,
         extra_body: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -192,6 +193,7 @@ class AsyncCustomers(AsyncResource):
 
         The page count comes from ``count_pages``; up to ``concurrency`` pages are fetched at
         once. ``extra_body``, ``extra_headers`` and ``timeout`` apply to every call it makes.
+        ``start_page`` skips the pages before it (to resume an interrupted pass).
 
         >>> async for customer in client.customers.list("cg_1", page_size=1000):
         ...     print(customer.customer_id)  # doctest: +SKIP
@@ -218,7 +220,8 @@ class AsyncCustomers(AsyncResource):
                                  hook)
             return PageResult(page.customers, page.total_pages)
 
-        return AsyncPager(fetch, decode_page=decode, count_pages=count, concurrency=concurrency)
+        return AsyncPager(fetch, decode_page=decode, count_pages=count, concurrency=concurrency,
+                          start_page=start_page)
 
     async def delete(
         self,

@@ -163,6 +163,7 @@ class AsyncMessages(AsyncResource):
         *,
         run_number: int | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
+        start_page: int = 1,
         extra_body: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
@@ -171,6 +172,7 @@ class AsyncMessages(AsyncResource):
 
         The file count comes from ``count_pages`` (so publish and wait for the export first);
         each file is fetched as JSON, up to ``concurrency`` at once. No I/O until iterated.
+        ``start_page`` skips the files before it (to resume an interrupted pass).
 
         >>> rows = await client.messages.list("cmp_1").collect()  # doctest: +SKIP
         """
@@ -190,7 +192,8 @@ class AsyncMessages(AsyncResource):
                                         **options)
             return PageResult(exported.messages)
 
-        return AsyncPager(fetch, count_pages=count, concurrency=concurrency)
+        return AsyncPager(fetch, count_pages=count, concurrency=concurrency,
+                          start_page=start_page)
 
     async def wait_for_export(
         self,

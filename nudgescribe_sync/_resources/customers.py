@@ -137,6 +137,7 @@ class Customers(SyncResource[AsyncCustomers]):
         *,
         page_size: int = 100,
         concurrency: int = DEFAULT_CONCURRENCY,
+        start_page: int = 1,
         decrypt: DecryptArg = None,
         extra_body: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -146,6 +147,7 @@ class Customers(SyncResource[AsyncCustomers]):
 
         The page count comes from ``count_pages``; up to ``concurrency`` pages are fetched at
         once. ``extra_body``, ``extra_headers`` and ``timeout`` apply to every call it makes.
+        ``start_page`` skips the pages before it (to resume an interrupted pass).
 
         >>> for customer in client.customers.list("cg_1", page_size=1000):
         ...     print(customer.customer_id)  # doctest: +SKIP
@@ -155,6 +157,7 @@ class Customers(SyncResource[AsyncCustomers]):
                 customer_group_id,
                 page_size=page_size,
                 concurrency=concurrency,
+                start_page=start_page,
                 decrypt=decrypt,
                 extra_body=extra_body,
                 extra_headers=extra_headers,

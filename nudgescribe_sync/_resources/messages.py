@@ -180,6 +180,7 @@ class Messages(SyncResource[AsyncMessages]):
         *,
         run_number: int | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
+        start_page: int = 1,
         extra_body: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
@@ -188,6 +189,7 @@ class Messages(SyncResource[AsyncMessages]):
 
         The file count comes from ``count_pages`` (so publish and wait for the export first);
         each file is fetched as JSON, up to ``concurrency`` at once. No I/O until iterated.
+        ``start_page`` skips the files before it (to resume an interrupted pass).
 
         >>> rows = client.messages.list("cmp_1").collect()  # doctest: +SKIP
         """
@@ -196,6 +198,7 @@ class Messages(SyncResource[AsyncMessages]):
                 campaign_id,
                 run_number=run_number,
                 concurrency=concurrency,
+                start_page=start_page,
                 extra_body=extra_body,
                 extra_headers=extra_headers,
                 timeout=timeout,

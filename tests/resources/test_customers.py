@@ -243,3 +243,22 @@ async def test_list_raises_a_bad_page_after_earlier_items(
             seen.append(customer.customer_id)
     assert seen == ["c1"]
     assert info.value.path == "$.customers[0].customer_id"
+
+
+async def test_list_start_page_fetches_only_the_later_pages(
+    api: aioresponses, client: AsyncNudgescribe
+) -> None:
+    """customers.list(start_page=4) requests pages 4 and 5 only and yields their items."""
+    api.post(url("/v1/customer/pages"), payload=ok(total_pages=5, total_customers=15))
+
+    def page(_: Any, **kwargs: Any) -> CallbackResult:
+        number = orjson.loads(kwargs["data"])["page"]
+        items = [customer(3 * (number - 1) + i) for i in range(3)]
+        return CallbackResult(payload=ok(page=number, total_pages=5, customers=items))
+
+    api.post(url("/v1/customer"), callback=page, repeat=True)
+    ids = [c.customer_id async for c in client.customers.list("cg1", page_size=3, start_page=4)]
+    assert ids == [f"c{n}" for n in range(9, 15)]
+    sent = calls(api, "POST", "/v1/customer")
+    assert sorted(sent_json(api, "POST", "/v1/customer", i)["page"]
+                  for i in range(len(sent))) == [4, 5]

@@ -169,3 +169,22 @@ async def test_list_spans_several_export_files() -> None:
             for page in range(1, 6):
                 by_file += (await client.messages.fetch(campaign.campaign_id, page)).messages
     assert len(rows) == 30 and rows == by_file
+
+
+async def test_list_start_page_skips_the_earlier_files() -> None:
+    """messages.list(start_page=3) fetches only files 3..5 and yields their rows in order."""
+    async with ReferenceServer(export_rows_per_file=7) as server:
+        ws = server.seed_workspace()
+        server.seed_profile_field(ws.workspace_id, "email", is_unique=True)
+        group = server.seed_group(ws.workspace_id, "All")
+        server.seed_customers(group.customer_group_id, [{"email": f"{n}@x"} for n in range(30)])
+        campaign = server.seed_campaign(ws.workspace_id, "Big", status="Published",
+                                        customer_group_id=group.customer_group_id)
+        async with AsyncNudgescribe(**server.client_kwargs()) as client:
+            everything = await client.messages.list(campaign.campaign_id).collect()
+            server.clear_requests()
+            tail = await client.messages.list(campaign.campaign_id, start_page=3).collect()
+            fetched = sorted(r.json["page"] for r in server.requests
+                             if r.path == "/v1/messages/fetch")
+    assert tail == everything[14:]
+    assert fetched == [3, 4, 5]
