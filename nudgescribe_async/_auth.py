@@ -16,6 +16,11 @@ Rules (design.md §3):
   loads again, so a pair another process saved meanwhile is used instead of renewing twice. A
   stored token that this manager saw refused (403) is never adopted again: it is replaced by
   the renewal, which is how a shared store invalidates only the token that actually failed.
+- A renewal that fails for a passing reason (5xx, 429, connection) while the current access
+  token has not expired yet keeps that token in use and tries again a little later.
+- Credentials and tokens are held as :class:`Secret` (redacted ``repr``), revealed only where
+  the header or body is built; a token that could not be sent as a header (CR, LF, NUL) is
+  refused at the exchange as ``ResponseDecodeError`` and nothing is stored.
 """
 
 from __future__ import annotations
@@ -31,7 +36,17 @@ from typing import Any, TypeGuard
 import attrs
 import orjson
 
-from ._errors import AuthenticationError, MissingFieldsError, ResponseDecodeError
+from ._errors import (
+    APIConnectionError,
+    AuthenticationError,
+    MissingFieldsError,
+    QuotaExceededError,
+    RateLimitError,
+    ResponseDecodeError,
+    ServerError,
+)
+from ._outgoing import header_value_ok
+from ._secrets import Secret
 from ._types import NOT_GIVEN, NotGiven, RequestSpec, TimeoutLike
 from .stores._base import MemoryTokenStore, TokenRecord, TokenStore
 
@@ -42,12 +57,15 @@ log = logging.getLogger("nudgescribe")
 Send = Callable[[RequestSpec], Awaitable[Any]]
 Clock = Callable[[], float]
 
+#: Longest pause before retrying a renewal that failed while the token was still valid.
+RENEW_RETRY_SECONDS = 30.0
+
 
 @attrs.frozen
 class Token:
     """One bearer token and when to stop using it (wall-clock seconds)."""
 
-    value: str = attrs.field(repr=False)
+    value: Secret
     expires_at: float
     renew_at: float
 
@@ -87,9 +105,9 @@ def make_token(value: str, expires_in: Any, *, now: float, skew: float) -> Token
         lifetime = max(0.0, float(expires_in))
     else:
         # Neither: trust it until the server says otherwise (a 403 renews it).
-        return Token(value, float("inf"), float("inf"))
+        return Token(Secret(value), float("inf"), float("inf"))
     expires_at = now + lifetime
-    return Token(value, expires_at, expires_at - min(skew, lifetime / 2))
+    return Token(Secret(value), expires_at, expires_at - min(skew, lifetime / 2))
 
 
 def _is_number(value: Any) -> TypeGuard[float]:
@@ -115,9 +133,9 @@ class TokenManager:
         self,
         send: Send,
         *,
-        api_key: str,
+        api_key: str | Secret,
         email: str,
-        api_secret: str,
+        api_secret: str | Secret,
         refresh_skew: float,
         clock: Clock = time.time,
         store: TokenStore | None = None,
@@ -128,9 +146,9 @@ class TokenManager:
         self._key = store_key
         #: Tokens the API refused (403) since the last renewal: never adopted from the store.
         self._refused: set[str] = set()
-        self._api_key = api_key
+        self._api_key = api_key if isinstance(api_key, Secret) else Secret(api_key)
         self._email = email
-        self._api_secret = api_secret
+        self._api_secret = api_secret if isinstance(api_secret, Secret) else Secret(api_secret)
         self._skew = refresh_skew
         self._clock = clock
         self._lock = asyncio.Lock()
@@ -144,11 +162,13 @@ class TokenManager:
         state = "authenticated" if self._access is not None else "unauthenticated"
         return f"<TokenManager {state}>"
 
-    async def access_token(self) -> str:
+    async def access_token(self) -> Secret:
         """Return a usable access token, renewing (single-flight) when needed.
 
         Callers that queued behind a renewal which failed get that renewal's error instead of
         each trying again: one outage costs one failed renewal, not one per waiting call.
+        A renewal that fails for a passing reason while the current token has not expired
+        keeps the current token (see the module docstring).
         """
         current = self._access
         if current is not None and current.usable(self._clock()):
@@ -167,6 +187,9 @@ class TokenManager:
             try:
                 await self._renew_shared()
             except Exception as exc:
+                kept = self._keep_current(current, exc)
+                if kept is not None:
+                    return kept
                 self._renewal_error = exc
                 self._renewals += 1
                 raise
@@ -175,10 +198,26 @@ class TokenManager:
             assert self._access is not None
             return self._access.value
 
-    def invalidate(self, failed: str) -> None:
+    def _keep_current(self, current: Token | None, exc: Exception) -> Secret | None:
+        """After a failed renewal: the current token, if it is still valid and the failure
+        passing; it is then used until the next retry of the renewal."""
+        passing = isinstance(exc, (ServerError, APIConnectionError, RateLimitError)) and not (
+            isinstance(exc, QuotaExceededError))
+        now = self._clock()
+        if not passing or current is None or self._access is not current or (
+                now >= current.expires_at):
+            return None
+        retry_in = min(RENEW_RETRY_SECONDS, (current.expires_at - now) / 2)
+        log.warning("renewing the access token failed (%s); using the current one, valid "
+                    "%.0f s more, and retrying in %.0f s", type(exc).__name__,
+                    current.expires_at - now, retry_in)
+        self._access = attrs.evolve(current, renew_at=now + retry_in)
+        return current.value
+
+    def invalidate(self, failed: Secret) -> None:
         """Forget the access token after a 403, but only if it is still ``failed``."""
-        self._refused.add(failed)
-        if self._access is not None and self._access.value == failed:
+        self._refused.add(failed.reveal())
+        if self._access is not None and self._access.value is failed:
             log.debug("access token refused; it will be renewed")
             self._access = None
 
@@ -235,22 +274,28 @@ class TokenManager:
                 return await self._refresh_locked(refresh.value, options)
             except (AuthenticationError, MissingFieldsError) as exc:
                 log.debug("refresh refused (%s); re-authenticating", exc.status_code)
-                self._refused.add(refresh.value)
+                self._refused.add(refresh.value.reveal())
                 self._refresh = None
         return await self._authenticate_locked(options)
 
     async def _authenticate_locked(self, options: CallOptions) -> dict[str, Any]:
         log.debug("authenticating")
         body = {**options.extra_body, "email": self._email, "api_secret": self._api_secret}
-        headers = {**_without(options.extra_headers, "x-api-key"), "x-api-key": self._api_key}
+        headers: dict[str, str | Secret] = {
+            **_without(options.extra_headers, "x-api-key"), "x-api-key": self._api_key,
+        }
         return await self._exchange(RequestSpec(
             "POST", "/v1/auth", json=body, headers=headers, timeout=options.timeout, auth="none"
         ))
 
-    async def _refresh_locked(self, refresh_token: str, options: CallOptions) -> dict[str, Any]:
+    async def _refresh_locked(
+        self, refresh_token: Secret, options: CallOptions
+    ) -> dict[str, Any]:
         log.debug("refreshing the access token")
-        headers = {**_without(options.extra_headers, "authorization"),
-                   "Authorization": f"Bearer {refresh_token}"}
+        headers: dict[str, str | Secret] = {
+            **_without(options.extra_headers, "authorization"),
+            "Authorization": Secret("Bearer " + refresh_token.reveal()),
+        }
         return await self._exchange(RequestSpec(
             "GET", "/v1/auth", json=dict(options.extra_body) or None, headers=headers,
             timeout=options.timeout, auth="none",
@@ -271,6 +316,15 @@ class TokenManager:
                   if isinstance(body, dict) else None)
         if record is None:
             raise ResponseDecodeError("auth response has no access_token string", path="$")
+        for key, value in (("access_token", record.access_token),
+                           ("refresh_token", record.refresh_token)):
+            if value is not None and not (value and header_value_ok(value)):
+                # Stored, it would make every later call fail inside aiohttp; refused, the
+                # next call simply authenticates again.
+                raise ResponseDecodeError(
+                    f"auth response has a {key} that cannot be sent in a header (empty, or "
+                    "contains CR, LF or NUL)", path=f"$.{key}",
+                )
         self._refused.clear()
         self._adopt(record, access=True)
         return record
@@ -287,7 +341,7 @@ class TokenManager:
             )
 
 
-def _without(headers: Mapping[str, str], name: str) -> dict[str, str]:
+def _without(headers: Mapping[str, str], name: str) -> dict[str, str | Secret]:
     """``headers`` minus ``name`` in any letter case (HTTP header names ignore case)."""
     return {k: v for k, v in headers.items() if k.lower() != name}
 

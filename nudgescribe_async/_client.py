@@ -15,8 +15,12 @@ from ._config import (
     Environment,
     resolve_config,
     to_client_timeout,
+    validate_deadline,
     validate_max_retries,
 )
+from ._limits import check_depth
+from ._outgoing import check_headers, check_method
+from ._secrets import Secret
 from ._transport import Connection, Transport
 from ._types import NOT_GIVEN, NotGiven, RequestSpec, TimeoutLike
 from .resources.auth import AsyncAuth
@@ -43,7 +47,9 @@ class AsyncNudgescribe:
     ...     groups = await client.customer_groups.list("ws_1")
 
     ``timeout`` is float seconds (the budget of one attempt) or an ``aiohttp.ClientTimeout``;
-    ``max_retries`` the retries after the first attempt (default 2). ``session`` lets you pass
+    ``max_retries`` the retries after the first attempt (default 2). ``deadline`` bounds one
+    call in all, retries and waits included (seconds, default 300); ``max_response_bytes`` caps
+    a response body (default 64 MiB). ``session`` lets you pass
     your own ``aiohttp.ClientSession``, which the client then never closes. ``decrypt`` turns
     encrypted customer profile values into plaintext (see ``customers``). ``token_store``
     keeps the token pair somewhere else than in this client, e.g. a
@@ -67,20 +73,25 @@ class AsyncNudgescribe:
         refresh_skew: float | None = None,
         decrypt: Decrypt | None = None,
         token_store: TokenStore | None = None,
+        deadline: float | None = None,
+        max_response_bytes: int | None = None,
     ) -> None:
         config = resolve_config(
             api_key=api_key, email=email, api_secret=api_secret, api_code=api_code,
             client_ip=client_ip, base_url=base_url, environment=environment, timeout=timeout,
             max_retries=max_retries, refresh_skew=refresh_skew, decrypt=decrypt,
+            deadline=deadline, max_response_bytes=max_response_bytes,
         )
         connection = Connection(session)
         transport = Transport(config, connection)
         tokens = TokenManager(
-            transport.request, api_key=config.api_key, email=config.email,
-            api_secret=config.api_secret, refresh_skew=config.refresh_skew,
+            transport.request, api_key=Secret(config.api_key), email=config.email,
+            api_secret=Secret(config.api_secret), refresh_skew=config.refresh_skew,
             store=token_store,
             store_key=store_key(str(config.base_url), config.email, config.api_key),
         )
+        # api_code travels in x-auth-context: registered, so no exception text shows it.
+        self._api_code = Secret(config.api_code)
         transport.tokens = tokens
         self._setup(transport, tokens, owner=True)
 
@@ -118,6 +129,7 @@ class AsyncNudgescribe:
         *,
         timeout: TimeoutLike | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven = NOT_GIVEN,
     ) -> AsyncNudgescribe:
         """A client with other defaults that shares this one's session and tokens.
 
@@ -131,10 +143,13 @@ class AsyncNudgescribe:
             changes["timeout"] = to_client_timeout(timeout)
         if not isinstance(max_retries, NotGiven):
             changes["max_retries"] = validate_max_retries(max_retries)
+        if not isinstance(deadline, NotGiven):
+            changes["deadline"] = validate_deadline(deadline)
         transport = Transport(attrs.evolve(config, **changes), self._transport.connection,
                               self._tokens)
         copy = object.__new__(type(self))
         copy._setup(transport, self._tokens, owner=False)
+        copy._api_code = self._api_code
         return copy
 
     async def request(
@@ -156,10 +171,13 @@ class AsyncNudgescribe:
         {'success': True, 'customer_groups': [...]}
         """
         spec = RequestSpec(
-            method.upper(), path, json=json, headers=dict(extra_headers or {}),
+            check_method(method), path, json=json, headers=check_headers(extra_headers),
             timeout=timeout, idempotent=idempotent,
         )
-        return await self._transport.request(spec)
+        data = await self._transport.request(spec)
+        # The raw JSON goes straight to the caller: no nesting that would break repr().
+        check_depth(data, url=self._transport.url_text(spec.path))
+        return data
 
     async def aclose(self) -> None:
         """Close the HTTP session (if this client created it). Safe to call twice."""

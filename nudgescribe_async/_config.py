@@ -17,6 +17,7 @@ from aiohttp import ClientTimeout
 from yarl import URL
 
 from ._errors import ConfigurationError
+from ._limits import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES
 from ._types import TimeoutLike
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "Environment",
     "resolve_config",
     "to_client_timeout",
+    "validate_deadline",
+    "validate_max_response_bytes",
     "validate_max_retries",
 ]
 
@@ -39,6 +42,8 @@ Environment = Literal["production", "development"]
 DEFAULT_TIMEOUT = ClientTimeout(total=60.0, connect=10.0, sock_read=30.0)
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_REFRESH_SKEW = 60.0
+#: Longest accepted timeout or deadline (one day): beyond it the event loop's timers overflow.
+MAX_SECONDS = 86_400.0
 
 #: Turns one encrypted profile value into plaintext.
 Decrypt = Callable[[str], str]
@@ -68,14 +73,28 @@ class ClientConfig:
     #: Refresh this many seconds before ``exp`` (clamped to half the token's lifetime).
     refresh_skew: float = DEFAULT_REFRESH_SKEW
     decrypt: Decrypt | None = attrs.field(default=None, repr=False)
+    #: Seconds one call may take in all, retries and waits included.
+    deadline: float = DEFAULT_DEADLINE
+    #: Largest response body read; a larger one raises ResponseDecodeError.
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
 
 
 def to_client_timeout(value: TimeoutLike) -> ClientTimeout:
     """Turn float seconds (total budget of one attempt) into an ``aiohttp.ClientTimeout``."""
     if isinstance(value, ClientTimeout):
+        for name in ("total", "connect", "sock_read", "sock_connect"):
+            part = getattr(value, name)
+            if part is not None and not _seconds(part):
+                raise ConfigurationError(
+                    f"timeout.{name} must be None or positive seconds up to {MAX_SECONDS:g}: "
+                    f"{part!r}"
+                )
         return value
-    if not _finite_number(value, minimum=0.0) or value == 0:
-        raise ConfigurationError(f"timeout must be positive seconds or a ClientTimeout: {value!r}")
+    if not _seconds(value):
+        raise ConfigurationError(
+            f"timeout must be positive seconds up to {MAX_SECONDS:g} or a ClientTimeout: "
+            f"{value!r}"
+        )
     seconds = float(value)
     return ClientTimeout(total=seconds, connect=min(seconds, DEFAULT_TIMEOUT.connect or seconds))
 
@@ -93,6 +112,8 @@ def resolve_config(
     max_retries: int | None = None,
     refresh_skew: float | None = None,
     decrypt: Decrypt | None = None,
+    deadline: float | None = None,
+    max_response_bytes: int | None = None,
     env: Mapping[str, str] | None = None,
 ) -> ClientConfig:
     """Build a :class:`ClientConfig` from arguments, falling back to ``NUDGESCRIBE_*`` vars."""
@@ -131,7 +152,30 @@ def resolve_config(
         max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries,
         refresh_skew=DEFAULT_REFRESH_SKEW if refresh_skew is None else float(refresh_skew),
         decrypt=decrypt,
+        deadline=DEFAULT_DEADLINE if deadline is None else validate_deadline(deadline),
+        max_response_bytes=(DEFAULT_MAX_RESPONSE_BYTES if max_response_bytes is None
+                            else validate_max_response_bytes(max_response_bytes)),
     )
+
+
+def _seconds(value: object) -> TypeGuard[float]:
+    return _finite_number(value, minimum=0.0) and 0 < value <= MAX_SECONDS
+
+
+def validate_deadline(value: object) -> float:
+    """``value`` as float seconds if it is a usable overall deadline, else ConfigurationError."""
+    if not _seconds(value):
+        raise ConfigurationError(
+            f"deadline must be positive seconds up to {MAX_SECONDS:g}: {value!r}"
+        )
+    return float(value)
+
+
+def validate_max_response_bytes(value: object) -> int:
+    """``value`` if it is a whole number of bytes >= 1, else ConfigurationError."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigurationError(f"max_response_bytes must be an int >= 1: {value!r}")
+    return value
 
 
 def _finite_number(value: object, *, minimum: float) -> TypeGuard[float]:

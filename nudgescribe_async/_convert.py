@@ -13,8 +13,8 @@
 * **Request items** (other attrs classes, e.g. ``FieldUpdate``) unstructure without the
   attributes left at ``NOT_GIVEN``.
 * **Primitives are strict**: ``str`` needs a JSON string, ``bool`` a JSON boolean, ``int`` a JSON
-  integer (or a string of digits, as CSV exports carry); cattrs' default would call
-  ``str(None)`` -> ``"None"``.
+  integer (or a string of digits, as CSV exports carry), ``float`` any JSON number; cattrs'
+  default would call ``str(None)`` -> ``"None"``.
 * ``list[X]`` needs a JSON array (cattrs would iterate a string or an object's keys).
 * ``X | None`` gets a hook that tests ``None`` then calls X's hook (no per-value dispatch).
 * ``SomeEnum | str`` (optionally ``| None``) structures a known value to its member - looked up
@@ -89,6 +89,7 @@ def configure_converter(conv: Converter, *, fast: bool = True) -> None:
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(bool, _structure_bool)
     conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(float, _structure_float)
     conv.register_structure_hook(datetime, _structure_datetime)
     conv.register_structure_hook_func(_is_str_dict, _structure_str_dict)
     conv.register_structure_hook_factory(_is_list, partial(_list_hook, conv=conv))
@@ -118,6 +119,13 @@ def _structure_bool(value: Any, _: Any) -> bool:
     if value is True or value is False:
         return value
     raise _type_error("boolean", value)
+
+
+def _structure_float(value: Any, _: Any) -> float:
+    # Any JSON number (3600 and 3600.0 alike); never a bool or a string.
+    if type(value) is float or type(value) is int:
+        return float(value)
+    raise _type_error("number", value)
 
 
 def _structure_int(value: Any, _: Any) -> int:

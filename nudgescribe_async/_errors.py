@@ -4,6 +4,7 @@ Every error the SDK raises on purpose derives from :class:`NudgescribeError`::
 
     NudgescribeError
     ├── ConfigurationError            missing credentials or a bad option, before any I/O
+    ├── ClientClosedError             a call after aclose(), on a closed session or another loop
     ├── RequestValidationError        bad call arguments, before any I/O (names the argument)
     ├── ResponseDecodeError           malformed JSON or a payload of the wrong shape
     ├── WaitTimeoutError              a waiter (wait_for_status / wait_for_export) gave up
@@ -35,6 +36,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "MissingFieldsError",
@@ -57,6 +59,11 @@ class NudgescribeError(Exception):
 
 class ConfigurationError(NudgescribeError):
     """The client is missing a credential or got an option it cannot use."""
+
+
+class ClientClosedError(NudgescribeError, RuntimeError):
+    """The client cannot send: it was closed, the aiohttp session it was given is closed, or
+    its session belongs to another (finished) event loop. The message says what to do."""
 
 
 class RequestValidationError(NudgescribeError, ValueError):

@@ -13,6 +13,8 @@ from typing import Any
 
 import orjson
 
+from ._secrets import scrub_text
+
 __all__ = [
     "EXCERPT_CHARS",
     "MASK",
@@ -75,12 +77,20 @@ def excerpt_raw(raw: bytes | str) -> str:
 
 
 def _cut(text: str) -> str:
+    # Scrub before cutting: a cut would leave the start of a token that no longer matches.
+    text = scrub_text(text)
     return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "..."
 
 
-def _redact(value: Any) -> Any:
+def _redact(value: Any, depth: int = 0) -> Any:
+    if depth > _EXCERPT_DEPTH and isinstance(value, (Mapping, list)):
+        return "..."  # only the start is shown anyway, and deeper would overflow the stack
     if isinstance(value, Mapping):
-        return {k: MASK if is_secret_name(k) else _redact(v) for k, v in value.items()}
+        return {k: MASK if is_secret_name(k) else _redact(v, depth + 1)
+                for k, v in value.items()}
     if isinstance(value, list):
-        return [_redact(v) for v in value[:20]]  # only the start is shown anyway
+        return [_redact(v, depth + 1) for v in value[:20]]  # only the start is shown anyway
     return value
+
+
+_EXCERPT_DEPTH = 20

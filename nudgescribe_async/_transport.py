@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
+import attrs
 import orjson
 from multidict import CIMultiDict
 from yarl import URL
@@ -22,23 +23,26 @@ from ._config import ClientConfig, to_client_timeout
 from ._convert import loads
 from ._errors import (
     APIConnectionError,
-    APIStatusError,
     APITimeoutError,
+    ClientClosedError,
     NudgescribeError,
     RequestValidationError,
-    error_class_for,
+    ResponseDecodeError,
 )
+from ._limits import Deadline
 from ._netinfo import outbound_ip
-from ._redact import excerpt_raw, redact_headers
+from ._outgoing import Encoded, check_headers, check_method, encode_json
+from ._redact import redact_headers
+from ._responses import ALREADY_DELETED, error_body, status_error
 from ._retry import (
     Failure,
     RetryPolicy,
     backoff_delay,
     is_idempotent,
     jitter_source,
-    parse_retry_after,
     should_retry,
 )
+from ._secrets import Secret, install_log_filter, reveal, scrub_error
 from ._types import NotGiven, RequestSpec
 from ._version import __version__
 
@@ -48,6 +52,7 @@ if TYPE_CHECKING:
 __all__ = ["RETRY_COUNT_HEADER", "Connection", "Transport", "normalise_path"]
 
 log = logging.getLogger("nudgescribe")
+install_log_filter(log)  # no secret value in any record of this logger
 
 USER_AGENT = f"nudgescribe-python/{__version__}"
 RETRY_COUNT_HEADER = "x-nudgescribe-retry-count"
@@ -64,6 +69,7 @@ class Connection:
         self._session = session
         self._owned = session is None
         self._closed = False
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def closed(self) -> bool:
@@ -71,10 +77,19 @@ class Connection:
         return self._closed
 
     def session(self) -> aiohttp.ClientSession:
-        """Return the session, creating ours on first use (must run on the event loop)."""
+        """Return the session, creating ours on first use (must run on the event loop).
+
+        Raises :class:`ClientClosedError` after :meth:`close`, when a borrowed session was
+        closed by its owner, and when our session belongs to another event loop (a second
+        ``asyncio.run()``): aiohttp sessions cannot move between loops.
+        """
         if self._closed:
-            raise RuntimeError("this Nudgescribe client is closed")
-        if self._session is None:
+            raise ClientClosedError(
+                "this Nudgescribe client is closed; create a new client (or keep this one open "
+                "until the last call, e.g. with `async with AsyncNudgescribe() as client:`)"
+            )
+        session = self._session
+        if session is None:
             session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300),
                 json_serialize=lambda obj: orjson.dumps(obj).decode(),
@@ -87,7 +102,20 @@ class Connection:
             if hasattr(session, "_retry_connection"):
                 session._retry_connection = False
             self._session = session
-        return self._session
+            self._loop = asyncio.get_running_loop()
+            return session
+        if session.closed:
+            raise ClientClosedError(
+                "the aiohttp.ClientSession passed to this client is closed; pass an open session "
+                "or let the client create its own"
+            )
+        if self._owned and self._loop is not asyncio.get_running_loop():
+            raise ClientClosedError(
+                "this client's HTTP session belongs to another event loop (was the client used "
+                "in an earlier asyncio.run()?); create one client per event loop, inside the "
+                "coroutine that uses it: `async with AsyncNudgescribe() as client: ...`"
+            )
+        return session
 
     async def close(self) -> None:
         """Close our session (not a borrowed one); idempotent."""
@@ -135,28 +163,59 @@ class Transport:
         return text
 
     async def request(self, spec: RequestSpec) -> Any:
-        """Send ``spec`` with retries; return the decoded JSON body of the 2xx answer."""
-        # One normalised path decides both where the call goes and whether it may be resent.
+        """Send ``spec`` with retries; return the decoded JSON body of the 2xx answer.
+
+        Every SDK error leaving here has the client's secrets scrubbed from its text.
+        """
+        try:
+            return await self._request(spec)
+        except NudgescribeError as exc:
+            scrub_error(exc)
+            raise
+
+    async def _request(self, spec: RequestSpec) -> Any:
+        # Everything the request carries is checked and encoded once, before any I/O: a bad
+        # value never costs a request, not even the authentication.
+        method = check_method(spec.method)
         path = normalise_path(spec.path)
         url = self.url(path)
+        extra_headers = check_headers(spec.headers)
+        body = None if spec.json is None or spec.form is not None else encode_json(spec.json)
+        timeout = self.config.timeout
+        if not isinstance(spec.timeout, NotGiven) and spec.timeout is not None:
+            timeout = _per_call_timeout(spec.timeout)
         idempotent = spec.idempotent
         if idempotent is None:
-            idempotent = is_idempotent(spec.method, path)
+            idempotent = is_idempotent(method, path)
+        deadline = Deadline(self.config.deadline)
         attempt = 0
         reauthenticated = False
+        # Set once an attempt may have reached the server without us seeing the answer.
+        maybe_applied = False
         while True:
-            headers, token = await self._headers(spec, attempt)
+            headers, token = await self._headers(spec.auth, extra_headers, attempt)
             try:
-                status, resp_headers, raw = await self._send_once(spec, url, headers)
+                response = await self._send_once(
+                    method, url, spec, body, headers, _within(timeout, deadline)
+                )
             except APIConnectionError as exc:
                 error: NudgescribeError = exc
-                retry = should_retry(attempt, self._policy, _failure_of(exc),
-                                     idempotent=idempotent)
+                failure = _failure_of(exc)
+                maybe_applied = maybe_applied or failure is not Failure.CONNECT
+                retry = should_retry(attempt, self._policy, failure, idempotent=idempotent)
                 retry_after = None
             else:
+                status = response.status
                 if 200 <= status < 300:
-                    return _decode_success(raw, url)
-                api_error = _status_error(spec.method, url, status, resp_headers, raw)
+                    return self._decode_success(method, url, response)
+                if status == 404 and method == "DELETE" and maybe_applied:
+                    # An earlier attempt was lost on the way back; deleting what is already
+                    # gone is what the caller asked for.
+                    log.info("%s %s: retried DELETE found nothing left; an earlier attempt "
+                             "succeeded", method, url)
+                    return dict(ALREADY_DELETED)
+                api_error = status_error(method, url, status, response.headers,
+                                          error_body(response.raw))
                 if status == 403 and token is not None and not reauthenticated:
                     # Revoked or expired early: renew the token once and retry once.
                     reauthenticated = True
@@ -172,70 +231,149 @@ class Transport:
                 raise error
             delay = backoff_delay(attempt, self._policy, retry_after=retry_after,
                                   rand=jitter_source())
-            log.info("retrying %s %s in %.2fs after %s (retry %d of %d)", spec.method, url,
+            if not deadline.allows_wait(delay):
+                log.info("not retrying %s %s: waiting %.2fs would overrun the %gs deadline",
+                         method, url, delay, deadline.seconds)
+                raise error
+            log.info("retrying %s %s in %.2fs after %s (retry %d of %d)", method, url,
                      delay, type(error).__name__, attempt + 1, self._policy.max_retries)
             await asyncio.sleep(delay)
             attempt += 1
 
     async def _headers(
-        self, spec: RequestSpec, attempt: int
-    ) -> tuple[CIMultiDict[str], str | None]:
-        headers: CIMultiDict[str] = CIMultiDict()
+        self, auth: str, extra: Mapping[str, str | Secret], attempt: int
+    ) -> tuple[_Headers, Secret | None]:
+        headers = _Headers()
         headers["User-Agent"] = USER_AGENT
         headers["Accept"] = "application/json"
-        token: str | None = None
-        if spec.auth == "bearer":
+        token: Secret | None = None
+        if auth == "bearer":
             if self.tokens is None:
                 raise RuntimeError("transport has no token manager")
             token = await self.tokens.access_token()
-            headers["Authorization"] = f"Bearer {token}"
+            headers["Authorization"] = "Bearer " + token.reveal()
             headers["x-auth-context"] = self._auth_context
             headers["x-ip"] = self.config.client_ip or outbound_ip(self.config.base_url.host)
         if attempt:
             headers[RETRY_COUNT_HEADER] = str(attempt)
-        headers.update(spec.headers)
+        for name, value in extra.items():
+            headers[name] = reveal(value)
         return headers, token
 
     async def _send_once(
-        self, spec: RequestSpec, url: URL, headers: CIMultiDict[str]
-    ) -> tuple[int, Mapping[str, str], bytes]:
-        timeout = self.config.timeout
-        if not isinstance(spec.timeout, NotGiven) and spec.timeout is not None:
-            timeout = to_client_timeout(spec.timeout)
+        self, method: str, url: URL, spec: RequestSpec, body: Encoded | None,
+        headers: _Headers, timeout: aiohttp.ClientTimeout,
+    ) -> _Response:
         data: Any = None
         if spec.form is not None:
             data = _form_data(spec)
-        elif spec.json is not None:
-            data = orjson.dumps(spec.json)
+        elif body is not None:
             headers.setdefault("Content-Type", "application/json")
         started = time.perf_counter()
         if log.isEnabledFor(logging.DEBUG):
-            log.debug("%s %s headers=%s", spec.method, url, redact_headers(headers))
+            log.debug("%s %s headers=%s", method, url, redact_headers(headers))
         session = self.connection.session()
+        limit = self.config.max_response_bytes
         try:
             # Never follow redirects: the API does not send them, and aiohttp would carry
             # x-api-key, x-auth-context and the auth body along to whatever host is named.
             async with session.request(
-                spec.method, url, data=data, headers=headers, timeout=timeout,
-                allow_redirects=False,
+                method, url, data=body.body if body is not None else data, headers=headers,
+                timeout=timeout, allow_redirects=False,
             ) as resp:
-                raw = await resp.read()
-                status, resp_headers = resp.status, resp.headers
+                response = _Response(resp.status, resp.headers, await _read_capped(resp, limit))
         except aiohttp.ConnectionTimeoutError as exc:
-            raise _ConnectTimeout("timed out connecting", method=spec.method,
-                                  url=str(url)) from exc
+            raise _ConnectTimeout("timed out connecting", method=method,
+                                  url=str(url)) from _bare(exc)
         except (asyncio.TimeoutError, TimeoutError) as exc:
-            raise APITimeoutError("timed out waiting for the response", method=spec.method,
-                                  url=str(url)) from exc
+            raise APITimeoutError("timed out waiting for the response", method=method,
+                                  url=str(url)) from _bare(exc)
         except aiohttp.ClientConnectorError as exc:
             raise _ConnectFailed(f"cannot connect: {exc.os_error.strerror or exc.os_error}",
-                                 method=spec.method, url=str(url)) from exc
+                                 method=method, url=str(url)) from _bare(exc)
         except aiohttp.ClientError as exc:
             raise APIConnectionError(f"connection failed: {exc.__class__.__name__}",
-                                     method=spec.method, url=str(url)) from exc
-        log.debug("%s %s -> %d in %.1f ms (request_id=%s)", spec.method, url, status,
-                  (time.perf_counter() - started) * 1000, resp_headers.get("x-request-id"))
-        return status, resp_headers, raw
+                                     method=method, url=str(url)) from _bare(exc)
+        except _TooLarge as exc:
+            raise ResponseDecodeError(
+                f"response body is larger than max_response_bytes={limit} ({exc.args[0]}); "
+                "raise the client's max_response_bytes if this is expected",
+                url=str(url),
+            ) from None
+        log.debug("%s %s -> %d in %.1f ms (request_id=%s)", method, url, response.status,
+                  (time.perf_counter() - started) * 1000, response.headers.get("x-request-id"))
+        return response
+
+    def _decode_success(self, method: str, url: URL, response: _Response) -> Any:
+        data = loads(response.raw, url=str(url)) if response.raw else {}
+        if type(data) is dict and data.get("success") is False:
+            # A 2xx that says it failed: an error, never a model that looks successful.
+            raise status_error(method, url, response.status, response.headers,
+                                error_body(response.raw, data))
+        return data
+
+
+class _Headers(CIMultiDict[str]):
+    """Request headers; the repr hides them (they carry the bearer token and the API key)."""
+
+    def __repr__(self) -> str:
+        return f"<request headers: {', '.join(self.keys())}>"
+
+
+@attrs.frozen
+class _Response:
+    """One HTTP answer; the body is kept out of repr (a server may echo credentials)."""
+
+    status: int
+    headers: Mapping[str, str] = attrs.field(repr=False)
+    raw: bytes = attrs.field(repr=False)
+
+
+class _TooLarge(Exception):
+    """The body grew past the size cap (args: a description of how large)."""
+
+
+async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> bytes:
+    """The body, refusing one larger than ``limit`` bytes without reading it all."""
+    length = resp.content_length
+    if length is not None and length > limit:
+        raise _TooLarge(f"Content-Length {length}")
+    if length is not None and not resp.headers.get("Content-Encoding"):
+        return await resp.read()
+    # Unknown length or compressed: count the decoded bytes as they arrive.
+    chunks: list[bytes] = []
+    total = 0
+    async for chunk in resp.content.iter_chunked(1 << 16):
+        total += len(chunk)
+        if total > limit:
+            raise _TooLarge(f"more than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _bare(exc: BaseException) -> BaseException:
+    """``exc`` without its traceback: aiohttp's frames hold the request headers and body."""
+    return exc.with_traceback(None)
+
+
+def _within(timeout: aiohttp.ClientTimeout, deadline: Deadline) -> aiohttp.ClientTimeout:
+    """``timeout``, its total shortened to what is left of the deadline."""
+    left = deadline.remaining()
+    if left <= 0:
+        left = 0.001  # the attempt fails at once with APITimeoutError
+    if timeout.total is not None and timeout.total <= left:
+        return timeout
+    return aiohttp.ClientTimeout(
+        total=left, connect=timeout.connect, sock_read=timeout.sock_read,
+        sock_connect=timeout.sock_connect, ceil_threshold=timeout.ceil_threshold,
+    )
+
+
+def _per_call_timeout(value: Any) -> aiohttp.ClientTimeout:
+    try:
+        return to_client_timeout(value)
+    except NudgescribeError as exc:
+        raise RequestValidationError("timeout", str(exc)) from None
 
 
 def normalise_path(path: str) -> str:
@@ -276,53 +414,3 @@ def _form_data(spec: RequestSpec) -> aiohttp.FormData:
         form.add_field(part.name, part.value, filename=part.filename,
                        content_type=part.content_type)
     return form
-
-
-def _decode_success(raw: bytes, url: URL) -> Any:
-    return loads(raw, url=str(url)) if raw else {}
-
-
-def _status_error(
-    method: str, url: URL, status: int, headers: Mapping[str, str], raw: bytes
-) -> APIStatusError:
-    body: Any
-    try:
-        body = orjson.loads(raw) if raw else None
-    except orjson.JSONDecodeError:
-        body = excerpt_raw(raw)
-    fields = body if isinstance(body, dict) else {}
-    message = fields.get("message")
-    if 300 <= status < 400:
-        # Only scheme, host and path of the target: a query could carry a token.
-        target = headers.get("Location", "?").split("?", 1)[0].split("#", 1)[0]
-        message = f"unexpected redirect to {target!r}, not followed"
-    elif not isinstance(message, str) or not message:
-        message = _REASONS.get(status, "error")
-    error_code = fields.get("error_code")
-    errors = fields.get("errors")
-    cls = error_class_for(status, body)
-    return cls(
-        message,
-        status_code=status,
-        method=method,
-        url=str(url),
-        body=body,
-        error_code=error_code if isinstance(error_code, str) else None,
-        errors=[e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else (),
-        request_id=headers.get("x-request-id"),
-        retry_after=parse_retry_after(headers.get("Retry-After")),
-    )
-
-
-_REASONS = {
-    400: "bad request",
-    401: "required fields missing",
-    403: "authentication failed",
-    404: "not found",
-    409: "conflict",
-    429: "rate limited",
-    500: "server error",
-    502: "bad gateway",
-    503: "service unavailable",
-    504: "gateway timeout",
-}

@@ -13,6 +13,8 @@ from typing import Any, Final, Literal
 import attrs
 from aiohttp import ClientTimeout
 
+from ._secrets import Secret
+
 __all__ = [
     "NOT_GIVEN",
     "AuthMode",
@@ -70,7 +72,7 @@ class RequestSpec:
     # with locals, error reporters).
     json: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
     form: Sequence[FormPart] | None = attrs.field(default=None, repr=False)
-    headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+    headers: Mapping[str, str | Secret] = attrs.field(factory=dict, repr=False)
     timeout: TimeoutLike | NotGiven | None = NOT_GIVEN
     idempotent: bool | None = None
     auth: AuthMode = "bearer"

@@ -155,12 +155,15 @@ class Nudgescribe(ClientMethods):
         refresh_skew: float | None = None,
         decrypt: Decrypt | None = None,
         token_store: TokenStore | None = None,
+        deadline: float | None = None,
+        max_response_bytes: int | None = None,
     ) -> None:
         factory = partial(
             AsyncNudgescribe, api_key=api_key, email=email, api_secret=api_secret,
             api_code=api_code, client_ip=client_ip, base_url=base_url, timeout=timeout,
             max_retries=max_retries, environment=environment, refresh_skew=refresh_skew,
-            decrypt=decrypt, token_store=token_store,
+            decrypt=decrypt, token_store=token_store, deadline=deadline,
+            max_response_bytes=max_response_bytes,
         )
         runtime = _Runtime(factory)
         self._setup(runtime, options={}, parent=None)
@@ -192,6 +195,7 @@ class Nudgescribe(ClientMethods):
         *,
         timeout: TimeoutLike | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven = NOT_GIVEN,
     ) -> Nudgescribe:
         """A client with other defaults that shares this one's portal, session and tokens.
 
@@ -204,6 +208,8 @@ class Nudgescribe(ClientMethods):
             options["timeout"] = timeout
         if not isinstance(max_retries, NotGiven):
             options["max_retries"] = max_retries
+        if not isinstance(deadline, NotGiven):
+            options["deadline"] = deadline
         copy = object.__new__(type(self))  # _setup validates the options, in this thread
         copy._setup(self._runtime, options=options, parent=self._parent or self)
         return copy

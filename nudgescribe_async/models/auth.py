@@ -19,7 +19,7 @@ class TokenResponse(Model):
     """The token for ``GET /v1/auth`` (15 days by default); ``None`` if a refresh omits it."""
     token_type: str = "Bearer"
     """Always ``"Bearer"`` per the contract."""
-    expires_in: int | None = None
-    """Access token lifetime in seconds."""
-    refresh_expires_in: int | None = None
-    """Refresh token lifetime in seconds."""
+    expires_in: float | None = None
+    """Access token lifetime in seconds (any JSON number: ``3600`` and ``3600.0`` alike)."""
+    refresh_expires_in: float | None = None
+    """Refresh token lifetime in seconds (any JSON number)."""

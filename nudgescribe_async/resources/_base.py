@@ -6,6 +6,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from nudgescribe_async._convert import structure_response
+from nudgescribe_async._errors import RequestValidationError
+from nudgescribe_async._outgoing import check_headers, form_text, require_mapping
+from nudgescribe_async._secrets import scrub_error
 from nudgescribe_async._types import NOT_GIVEN, FormPart, NotGiven, RequestSpec, TimeoutLike
 from nudgescribe_async.resources._validate import require_timeout
 
@@ -47,7 +50,12 @@ class AsyncResource:
             method, path, body, extra_body=extra_body, extra_headers=extra_headers,
             timeout=timeout, form=form,
         )
-        return structure_response(data, model, url=self._url(path), key=key)
+        try:
+            return structure_response(data, model, url=self._url(path), key=key)
+        except Exception as exc:
+            # The excerpt shows the body: no secret of ours in it, whatever the server echoed.
+            scrub_error(exc)
+            raise
 
     async def _raw(
         self,
@@ -62,19 +70,20 @@ class AsyncResource:
     ) -> Any:
         # A bad per-call timeout would otherwise surface only after authenticating.
         require_timeout(timeout)
+        extra = require_mapping("extra_body", extra_body)
+        headers = check_headers(extra_headers)
         if form is not None:
-            form = form + [FormPart(k, _form_value(v)) for k, v in (extra_body or {}).items()]
+            form = form + [FormPart(_form_name(k), form_text(f"extra_body[{k!r}]", v))
+                           for k, v in extra.items()]
             json_body = None
         else:
-            json_body = {**(body or {}), **(extra_body or {})}
-        spec = RequestSpec(
-            method, path, json=json_body, form=form, headers=dict(extra_headers or {}),
-            timeout=timeout,
-        )
+            json_body = {**(body or {}), **extra}
+        spec = RequestSpec(method, path, json=json_body, form=form, headers=headers,
+                           timeout=timeout)
         return await self._client._transport.request(spec)
 
 
-def _form_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+def _form_name(name: object) -> str:
+    if not isinstance(name, str) or not name:
+        raise RequestValidationError("extra_body", f"keys must be non-empty str, got {name!r}")
+    return name
