@@ -30,6 +30,7 @@ from ._errors import (
 )
 from ._logs import setup_logging
 from ._pagination import AsyncPager, Page, PageResult
+from ._sharding import plan_page_ranges
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 
@@ -59,6 +60,7 @@ __all__ = [
     "UploadValidationError",
     "WaitTimeoutError",
     "__version__",
+    "plan_page_ranges",
     "setup_logging",
 ]
 

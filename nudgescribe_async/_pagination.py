@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar, overload
 import attrs
 
 from nudgescribe_async._errors import RequestValidationError
+from nudgescribe_async._sharding import PageSelection
 
 __all__ = ["DEFAULT_CONCURRENCY", "AsyncPager", "Page", "PageResult"]
 
@@ -102,6 +103,12 @@ class AsyncPager(Generic[T]):
     Errors: if fetching page *k* fails, its exception reaches the consumer after every item of
     the pages before *k*, and every other fetch still in flight is cancelled first.
 
+    Splitting one listing between workers: ``pages=range(a, b)`` limits the pager to pages
+    ``a .. b-1`` (and to the page count), ``shard=(i, n)`` to the ``i``-th of ``n`` contiguous
+    blocks that :func:`~nudgescribe_async.plan_page_ranges` makes of the page count. Shards of
+    one count never overlap and together cover every page. (``await pager`` still returns page
+    ``start_page``, or ``a`` with ``pages``.)
+
     Lifetime: a pager is single-use. The first of ``async for``, :meth:`pages` or
     :meth:`collect` claims it; starting a second iteration raises ``RuntimeError``. Breaking
     out of the loop, the consumer being cancelled, :meth:`aclose`, or leaving
@@ -122,6 +129,8 @@ class AsyncPager(Generic[T]):
         concurrency: int = ...,
         start_page: int = ...,
         decode_page: None = ...,
+        pages: range | None = ...,
+        shard: tuple[int, int] | None = ...,
     ) -> None: ...
 
     @overload
@@ -134,6 +143,8 @@ class AsyncPager(Generic[T]):
         concurrency: int = ...,
         start_page: int = ...,
         decode_page: Callable[[R], PageResult[T]],
+        pages: range | None = ...,
+        shard: tuple[int, int] | None = ...,
     ) -> None: ...
 
     def __init__(
@@ -145,8 +156,15 @@ class AsyncPager(Generic[T]):
         concurrency: int = DEFAULT_CONCURRENCY,
         start_page: int = 1,
         decode_page: Callable[[Any], PageResult[T]] | None = None,
+        pages: range | None = None,
+        shard: tuple[int, int] | None = None,
     ) -> None:
         """Check the arguments (raising ``RequestValidationError``); no I/O happens here."""
+        self._selection = PageSelection.of(pages, shard)
+        if self._selection is not None and start_page != 1:
+            raise RequestValidationError("start_page", "pass start_page or pages/shard, not both")
+        if self._selection is not None and self._selection.start is not None:
+            start_page = self._selection.start
         _require_int_at_least("concurrency", concurrency, 1)
         _require_int_at_least("start_page", start_page, 1)
         if total_pages is not None:
@@ -246,9 +264,14 @@ class AsyncPager(Generic[T]):
 
     async def _iterate_pages(self) -> AsyncGenerator[Page[T], None]:
         last_page = await self._learn_last_page()
+        first_number = self._start_page
+        if self._selection is not None:
+            first_number, last_page = self._selection.bounds(last_page)
+        # The page fetched to learn the count is reused only if it is where this pager starts.
+        prefetched = self._first if first_number == self._start_page else None
         window = _PageWindow(
-            self._fetch_page, self._decode_page, self._concurrency, self._start_page, last_page,
-            self._first,
+            self._fetch_page, self._decode_page, self._concurrency, first_number, last_page,
+            prefetched,
         )
         self._window = window
         try:

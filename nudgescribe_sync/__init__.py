@@ -32,6 +32,7 @@ from nudgescribe_async import (
     UploadValidationError,
     WaitTimeoutError,
     __version__,
+    plan_page_ranges,
 )
 from nudgescribe_sync._client import Nudgescribe
 from nudgescribe_sync._pagination import Pager
@@ -62,4 +63,5 @@ __all__ = [
     "UploadValidationError",
     "WaitTimeoutError",
     "__version__",
+    "plan_page_ranges",
 ]

@@ -185,6 +185,8 @@ class AsyncCustomers(AsyncResource):
         concurrency: int = DEFAULT_CONCURRENCY,
         start_page: int = 1,
         decrypt: DecryptArg = None,
+        pages: range | None = None,
+        shard: tuple[int, int] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
@@ -194,6 +196,8 @@ class AsyncCustomers(AsyncResource):
         The page count comes from ``count_pages``; up to ``concurrency`` pages are fetched at
         once. ``extra_body``, ``extra_headers`` and ``timeout`` apply to every call it makes.
         ``start_page`` skips the pages before it (to resume an interrupted pass).
+        ``pages=range(a, b)`` or ``shard=(i, n)`` limit it to a block of pages (see
+        :func:`~nudgescribe_async.plan_page_ranges`), so workers can split one export.
 
         >>> async for customer in client.customers.list("cg_1", page_size=1000):
         ...     print(customer.customer_id)  # doctest: +SKIP
@@ -221,7 +225,8 @@ class AsyncCustomers(AsyncResource):
             return PageResult(page.customers, page.total_pages)
 
         return AsyncPager(fetch, decode_page=decode, count_pages=count, concurrency=concurrency,
-                          start_page=start_page)
+                          start_page=start_page, pages=pages,
+                          shard=shard)
 
     async def delete(
         self,

@@ -164,6 +164,8 @@ class AsyncMessages(AsyncResource):
         run_number: int | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
         start_page: int = 1,
+        pages: range | None = None,
+        shard: tuple[int, int] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
@@ -173,6 +175,8 @@ class AsyncMessages(AsyncResource):
         The file count comes from ``count_pages`` (so publish and wait for the export first);
         each file is fetched as JSON, up to ``concurrency`` at once. No I/O until iterated.
         ``start_page`` skips the files before it (to resume an interrupted pass).
+        ``pages=range(a, b)`` or ``shard=(i, n)`` limit it to a block of pages (see
+        :func:`~nudgescribe_async.plan_page_ranges`), so workers can split one export.
 
         >>> rows = await client.messages.list("cmp_1").collect()  # doctest: +SKIP
         """
@@ -193,7 +197,8 @@ class AsyncMessages(AsyncResource):
             return PageResult(exported.messages)
 
         return AsyncPager(fetch, count_pages=count, concurrency=concurrency,
-                          start_page=start_page)
+                          start_page=start_page, pages=pages,
+                          shard=shard)
 
     async def wait_for_export(
         self,

@@ -94,6 +94,8 @@ class AsyncReruns(AsyncResource):
         run_number: int | None = None,
         page_size: int = 100,
         concurrency: int = DEFAULT_CONCURRENCY,
+        pages: range | None = None,
+        shard: tuple[int, int] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
@@ -102,6 +104,8 @@ class AsyncReruns(AsyncResource):
 
         The first page's ``total_pages`` sets the page count; up to ``concurrency`` pages are
         fetched at once. No I/O until iterated.
+        ``pages=range(a, b)`` or ``shard=(i, n)`` limit it to a block of pages (see
+        :func:`~nudgescribe_async.plan_page_ranges`), so workers can split one export.
 
         >>> async for message in client.reruns.list_messages("cmp_1", run_number=2):
         ...     print(message.message_id, message.archived)  # doctest: +SKIP
@@ -119,7 +123,7 @@ class AsyncReruns(AsyncResource):
             )
             return PageResult(page.messages, page.total_pages)
 
-        return AsyncPager(fetch, concurrency=concurrency)
+        return AsyncPager(fetch, concurrency=concurrency, pages=pages, shard=shard)
 
     async def initiate(
         self,

@@ -41,6 +41,9 @@ class ServerConfig:
     background_upload_threshold: int = 1000
     file_url_ttl: float = 900.0
     request_log_limit: int = 10_000
+    #: Answers at least this large are gzip/deflate-compressed when the request's
+    #: Accept-Encoding allows it; None never compresses.
+    compress_min_bytes: int | None = 8192
 
 
 @dataclass
@@ -90,6 +93,8 @@ class ServerCore:
         self.clock_offset = 0.0
         self.requests: deque[RequestRecord] = deque(maxlen=config.request_log_limit)
         self.request_counts: Counter[str] = Counter()
+        #: Response body bytes written to the wire (after compression), summed.
+        self.bytes_sent = 0
         self.files: dict[str, StoredFile] = {}
         self.base_url = ""
         self.closing = asyncio.Event()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -29,7 +30,7 @@ from nudgescribe_async.testing._core import (
 from nudgescribe_async.testing._faults import Faults
 from nudgescribe_async.testing._http import CORE_KEY, ApiError
 from nudgescribe_async.testing._jobs import Job
-from nudgescribe_async.testing._middleware import core_middleware
+from nudgescribe_async.testing._middleware import ByteCounter, core_middleware
 from nudgescribe_async.testing._reruns import initiate_rerun
 from nudgescribe_async.testing._seeding import (
     SeedError,
@@ -54,6 +55,7 @@ __all__ = ["DEMO_CLIENT_IP", "Credentials", "ReferenceServer"]
 
 DEMO_CLIENT_IP = "127.0.0.1"
 MAX_BODY = 256 * 1024 * 1024
+_ACCESS_LOG = logging.getLogger("nudgescribe_async.testing.access")
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,8 @@ class ReferenceServer:
                  access_token_ttl: float = 14 * 86400, refresh_token_ttl: float = 15 * 86400,
                  job_delay: float | None = 0.0, quotas: Mapping[str, int] | None = None,
                  export_rows_per_file: int = 1000, background_upload_threshold: int = 1000,
-                 file_url_ttl: float = 900.0, request_log_limit: int = 10_000) -> None:
+                 file_url_ttl: float = 900.0, request_log_limit: int = 10_000,
+                 compress_min_bytes: int | None = 8192) -> None:
         """Configure the server; nothing listens until :meth:`start` (or ``async with``)."""
         if seed not in (None, "demo"):
             raise ValueError("seed must be None or 'demo'")
@@ -94,7 +97,8 @@ class ReferenceServer:
             job_delay=job_delay, quotas={**DEFAULT_QUOTAS, **(quotas or {})},
             export_rows_per_file=export_rows_per_file,
             background_upload_threshold=background_upload_threshold,
-            file_url_ttl=file_url_ttl, request_log_limit=request_log_limit)
+            file_url_ttl=file_url_ttl, request_log_limit=request_log_limit,
+            compress_min_bytes=compress_min_bytes)
         self.core = ServerCore(config, rng_seed=seed)
         self.seed = seed
         self.host = host
@@ -126,7 +130,9 @@ class ReferenceServer:
             from nudgescribe_async.testing._seed import seed_demo
 
             seed_demo(self)
-        runner = web.AppRunner(self._build_app(), access_log=None, shutdown_timeout=5.0)
+        # The "access log" only counts response bytes (see ByteCounter); nothing is logged.
+        runner = web.AppRunner(self._build_app(), access_log=_ACCESS_LOG,
+                               access_log_class=ByteCounter, shutdown_timeout=5.0)
         await runner.setup()
         self._runner = runner
         await web.TCPSite(runner, self.host, self.port).start()
@@ -317,6 +323,11 @@ class ReferenceServer:
     def requests(self) -> list[RequestRecord]:
         """Logged requests, oldest first (bounded by ``request_log_limit``)."""
         return list(self.core.requests)
+
+    @property
+    def bytes_sent(self) -> int:
+        """Response body bytes written so far, after compression (see ``compress_min_bytes``)."""
+        return self.core.bytes_sent
 
     @property
     def request_counts(self) -> Counter[str]:

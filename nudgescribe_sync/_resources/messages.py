@@ -181,6 +181,8 @@ class Messages(SyncResource[AsyncMessages]):
         run_number: int | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
         start_page: int = 1,
+        pages: range | None = None,
+        shard: tuple[int, int] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
@@ -190,6 +192,8 @@ class Messages(SyncResource[AsyncMessages]):
         The file count comes from ``count_pages`` (so publish and wait for the export first);
         each file is fetched as JSON, up to ``concurrency`` at once. No I/O until iterated.
         ``start_page`` skips the files before it (to resume an interrupted pass).
+        ``pages=range(a, b)`` or ``shard=(i, n)`` limit it to a block of pages (see
+        :func:`~nudgescribe_async.plan_page_ranges`), so workers can split one export.
 
         >>> rows = client.messages.list("cmp_1").collect()  # doctest: +SKIP
         """
@@ -199,6 +203,8 @@ class Messages(SyncResource[AsyncMessages]):
                 run_number=run_number,
                 concurrency=concurrency,
                 start_page=start_page,
+                pages=pages,
+                shard=shard,
                 extra_body=extra_body,
                 extra_headers=extra_headers,
                 timeout=timeout,

@@ -88,6 +88,8 @@ class Reruns(SyncResource[AsyncReruns]):
         run_number: int | None = None,
         page_size: int = 100,
         concurrency: int = DEFAULT_CONCURRENCY,
+        pages: range | None = None,
+        shard: tuple[int, int] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
@@ -96,6 +98,8 @@ class Reruns(SyncResource[AsyncReruns]):
 
         The first page's ``total_pages`` sets the page count; up to ``concurrency`` pages are
         fetched at once. No I/O until iterated.
+        ``pages=range(a, b)`` or ``shard=(i, n)`` limit it to a block of pages (see
+        :func:`~nudgescribe_async.plan_page_ranges`), so workers can split one export.
 
         >>> for message in client.reruns.list_messages("cmp_1", run_number=2):
         ...     print(message.message_id, message.archived)  # doctest: +SKIP
@@ -106,6 +110,8 @@ class Reruns(SyncResource[AsyncReruns]):
                 run_number=run_number,
                 page_size=page_size,
                 concurrency=concurrency,
+                pages=pages,
+                shard=shard,
                 extra_body=extra_body,
                 extra_headers=extra_headers,
                 timeout=timeout,
