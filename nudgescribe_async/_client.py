@@ -30,6 +30,7 @@ from .resources.customers import AsyncCustomers
 from .resources.messages import AsyncMessages
 from .resources.profile_fields import AsyncProfileFields
 from .resources.reruns import AsyncReruns
+from .resources.workspaces import AsyncWorkspaces
 from .stores._base import TokenStore, store_key
 
 __all__ = ["AsyncNudgescribe"]
@@ -113,6 +114,8 @@ class AsyncNudgescribe:
         """Publish campaigns and read exported message files (``/v1/messages/*``)."""
         self.reruns = AsyncReruns(self)
         """Campaign reruns, run history and run messages (``/v1/campaign/rerun/*``)."""
+        self.workspaces = AsyncWorkspaces(self)
+        """The account's workspaces, derived from the campaign listing (``/v1/campaign/all``)."""
 
     @property
     def base_url(self) -> str:

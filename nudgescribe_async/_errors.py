@@ -28,7 +28,10 @@ Messages never contain API keys, secrets or tokens.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nudgescribe_async.models import HeaderError, RowError
 
 __all__ = [
     "APIConnectionError",
@@ -164,17 +167,44 @@ class BadRequestError(APIStatusError):
 class UploadValidationError(BadRequestError):
     """400 on a customer upload; nothing was stored.
 
-    ``header_errors`` and ``row_errors`` hold the server's findings as dicts
-    (``{"column", "message"}`` and ``{"row", "field", "message"}``).
+    ``header_errors`` and ``row_errors`` hold the server's findings as ``HeaderError``
+    (``.column``, ``.message``) and ``RowError`` (``.row``, ``.field``, ``.message``) objects,
+    the same types as ``UploadResult`` of ``validate_only=True``. ``str(exc)`` names the first
+    few: ``... : row 1234 joined: not a yyyy-MM-dd date; column 'x': unknown; and 3 more``.
     """
 
-    @property
-    def header_errors(self) -> list[dict[str, Any]]:
-        return _list_of_dicts(self.body, "header_errors")
+    #: How many errors ``str(exc)`` names before "and N more".
+    SHOWN_ERRORS = 3
 
     @property
-    def row_errors(self) -> list[dict[str, Any]]:
-        return _list_of_dicts(self.body, "row_errors")
+    def header_errors(self) -> list[HeaderError]:
+        """The column problems the server reported."""
+        from nudgescribe_async.models import HeaderError
+
+        return [HeaderError(column=_text_or_none(item.get("column")),
+                            message=str(item.get("message", "")), extra=_rest(item, _HEADER))
+                for item in _list_of_dicts(self.body, "header_errors")]
+
+    @property
+    def row_errors(self) -> list[RowError]:
+        """The value problems the server reported (``row`` is the 1-based data row)."""
+        from nudgescribe_async.models import RowError
+
+        return [RowError(row=row, field=_text_or_none(item.get("field")),
+                         message=str(item.get("message", "")), extra=_rest(item, _ROW))
+                for item in _list_of_dicts(self.body, "row_errors")
+                if isinstance(row := item.get("row"), int) and not isinstance(row, bool)]
+
+    def __str__(self) -> str:
+        """The status line, then the first few header and row errors."""
+        problems = [f"column {e.column!r}: {e.message}" for e in self.header_errors]
+        problems += [f"row {e.row}{' ' + e.field if e.field else ''}: {e.message}"
+                     for e in self.row_errors]
+        if not problems:
+            return super().__str__()
+        shown = "; ".join(problems[: self.SHOWN_ERRORS])
+        more = len(problems) - self.SHOWN_ERRORS
+        return f"{super().__str__()}: {shown}" + (f"; and {more} more" if more > 0 else "")
 
 
 class MissingFieldsError(APIStatusError):
@@ -226,6 +256,18 @@ def error_class_for(status: int, body: Any) -> type[APIStatusError]:
     if status >= 500:
         return ServerError
     return _BY_STATUS.get(status, APIStatusError)
+
+
+_HEADER = frozenset({"column", "message"})
+_ROW = frozenset({"row", "field", "message"})
+
+
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _rest(item: Mapping[str, Any], known: frozenset[str]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k not in known}
 
 
 def _list_of_dicts(body: Any, key: str) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
 
 import attrs
@@ -54,6 +54,18 @@ class Page(Generic[T]):
     number: int
     items: Sequence[T]
     total_pages: int | None = None
+
+    def __iter__(self) -> Iterator[T]:
+        """Iterate the page's items (like the page models, e.g. ``CustomerPage``)."""
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        """The number of items on the page."""
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> T:
+        """The item at ``index``."""
+        return self.items[index]
 
 
 class AsyncPager(Generic[T]):

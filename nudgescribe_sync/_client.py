@@ -9,7 +9,9 @@ runtime, because the parent's loop thread does not exist there.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
 import threading
 import warnings
 import weakref
@@ -256,4 +258,25 @@ class Nudgescribe(ClientMethods):
         return self._async
 
     def _run(self, call: Callable[[], Awaitable[T]]) -> T:
+        _refuse_server_on_this_loop(self._async.base_url)
         return self._runtime.run(call)
+
+
+def _refuse_server_on_this_loop(base_url: str) -> None:
+    """Raise if ``base_url`` is a reference server running on the caller's (blocked) loop.
+
+    Such a call could never be answered: the server's loop is the one this call blocks (the
+    async ``nudgescribe_server`` fixture used from a blocking client). Only the local reference
+    server registers itself, and only when its module is loaded, so this costs a dict lookup.
+    """
+    server_module = sys.modules.get("nudgescribe_async.testing._server")
+    if server_module is None:
+        return
+    loop = server_module.serving_loop(base_url)
+    if loop is not None and loop is asyncio._get_running_loop():
+        raise PortalThreadError(
+            f"the reference server at {base_url} runs on this thread's event loop, which this "
+            "blocking call would block: it could never answer. Serve it from its own thread "
+            "(nudgescribe_sync.testing.SyncReferenceServer, or the nudgescribe_sync_server "
+            "pytest fixture), or use AsyncNudgescribe here."
+        )

@@ -16,6 +16,9 @@ from nudgescribe_async._retry import instant_backoff
 
 from .helpers import TEST_BASE_URL, TEST_CREDENTIALS, make_jwt
 
+# pytester runs the README's test example in a bare project (tests/test_readme.py).
+pytest_plugins = ("pytester",)
+
 
 class _CompatClientResponse(aiohttp.ClientResponse):
     """aioresponses 0.7.9 builds ClientResponse without aiohttp 3.14's ``stream_writer``.

@@ -18,6 +18,7 @@ from yarl import URL
 import nudgescribe_async as ns
 from nudgescribe_async import AsyncNudgescribe
 from nudgescribe_async._transport import RETRY_COUNT_HEADER, USER_AGENT
+from nudgescribe_async.models import HeaderError, RowError
 
 from .conftest import auth_payload
 from .helpers import SECRETS, TEST_BASE_URL, TEST_CREDENTIALS
@@ -100,8 +101,8 @@ async def test_upload_error_exposes_header_and_row_errors(
         "row_errors": [{"row": 2, "field": "age", "message": "not a number"}]})
     with pytest.raises(ns.UploadValidationError) as info:
         await client.request("POST", "/v1/customer/check", json={})
-    assert info.value.header_errors == [{"column": "nope", "message": "unknown field"}]
-    assert info.value.row_errors == [{"row": 2, "field": "age", "message": "not a number"}]
+    assert info.value.header_errors == [HeaderError(column="nope", message="unknown field")]
+    assert info.value.row_errors == [RowError(row=2, field="age", message="not a number")]
 
 
 async def test_read_retries_503_twice_then_succeeds(

@@ -10,7 +10,7 @@ Timestamps are timezone-aware ``datetime`` objects (ISO 8601, trailing ``Z`` acc
 
 from __future__ import annotations
 
-from ._base import EMPTY_EXTRA, DeleteResult, Model
+from ._base import EMPTY_EXTRA, DeleteResult, ListResult, Model
 from .auth import TokenResponse
 from .campaigns import Campaign, CampaignList, WorkspaceCampaigns
 from .customer_groups import CustomerGroup, CustomerGroupList
@@ -50,6 +50,7 @@ from .reruns import (
     RunMessagePage,
     Segment,
 )
+from .workspaces import Workspace, WorkspaceList
 
 __all__ = [
     "EMPTY_EXTRA",
@@ -72,6 +73,7 @@ __all__ = [
     "FieldUpdate",
     "HeaderError",
     "JsonExport",
+    "ListResult",
     "MessagePageCount",
     "MessageSummary",
     "Model",
@@ -89,7 +91,9 @@ __all__ = [
     "TokenResponse",
     "UploadResult",
     "UrlExport",
+    "Workspace",
     "WorkspaceCampaigns",
+    "WorkspaceList",
     "export_model_for",
     "is_valid_field_format",
     "is_valid_field_name",

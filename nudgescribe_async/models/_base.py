@@ -12,13 +12,15 @@ how user code compares results). It is shown in ``repr`` (as a plain dict).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar, overload
 
 import attrs
 
-__all__ = ["EMPTY_EXTRA", "DeleteResult", "Model"]
+__all__ = ["EMPTY_EXTRA", "DeleteResult", "ListResult", "Model"]
+
+T = TypeVar("T")
 
 #: The shared, read-only ``extra`` of a model whose response had no unknown keys.
 EMPTY_EXTRA: Mapping[str, Any] = MappingProxyType({})
@@ -51,3 +53,45 @@ class DeleteResult(Model):
     """How many objects were deleted (``None`` when the endpoint only sends a message)."""
     message: str | None = None
     """The server's human-readable confirmation, when sent."""
+
+
+class ListResult(Generic[T]):
+    """Mixin of the results that carry one list: they behave like that list, attributes kept.
+
+    Iterate them, take ``len()``, index or slice them; ``.items`` is the list itself, under
+    whatever name the payload uses (``fields``, ``customer_groups``, ``runs``, ``customers``...).
+    Like a list, an empty result is falsy.
+
+    >>> from nudgescribe_async.models import CustomerGroup, CustomerGroupList
+    >>> groups = CustomerGroupList(customer_groups=[CustomerGroup(customer_group_id="g1",
+    ...                                                          name="VIP")])
+    >>> len(groups), groups[0].name, [g.customer_group_id for g in groups]
+    (1, 'VIP', ['g1'])
+    """
+
+    __slots__ = ()
+    _items_attribute: ClassVar[str]
+
+    @property
+    def items(self) -> list[T]:
+        """The result's list (the same object as its named attribute)."""
+        items: list[T] = getattr(self, self._items_attribute)
+        return items
+
+    def __iter__(self) -> Iterator[T]:
+        """Iterate the items."""
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        """The number of items."""
+        return len(self.items)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        """The item at ``index`` (a list for a slice)."""
+        return self.items[index]

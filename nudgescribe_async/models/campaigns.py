@@ -7,7 +7,7 @@ from datetime import datetime
 
 import attrs
 
-from ._base import Model
+from ._base import ListResult, Model
 from .enums import CampaignStatus
 
 __all__ = ["Campaign", "CampaignList", "WorkspaceCampaigns"]
@@ -38,8 +38,10 @@ class Campaign(Model):
 
 
 @attrs.frozen(kw_only=True)
-class WorkspaceCampaigns(Model):
+class WorkspaceCampaigns(Model, ListResult[Campaign]):
     """The campaigns of one workspace."""
+
+    _items_attribute = "campaigns"
 
     workspace_id: str
     """The workspace's UUID."""
@@ -50,8 +52,10 @@ class WorkspaceCampaigns(Model):
 
 
 @attrs.frozen(kw_only=True)
-class CampaignList(Model):
+class CampaignList(Model, ListResult[WorkspaceCampaigns]):
     """Result of ``POST /v1/campaign/all``: campaigns grouped by workspace."""
+
+    _items_attribute = "workspaces"
 
     workspaces: list[WorkspaceCampaigns]
     """One entry per workspace."""

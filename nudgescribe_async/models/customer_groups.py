@@ -6,7 +6,7 @@ from datetime import datetime
 
 import attrs
 
-from ._base import Model
+from ._base import ListResult, Model
 
 __all__ = ["CustomerGroup", "CustomerGroupList"]
 
@@ -32,8 +32,10 @@ class CustomerGroup(Model):
 
 
 @attrs.frozen(kw_only=True)
-class CustomerGroupList(Model):
+class CustomerGroupList(Model, ListResult[CustomerGroup]):
     """All groups of a workspace (``POST /v1/cg``; not paged)."""
+
+    _items_attribute = "customer_groups"
 
     customer_groups: list[CustomerGroup]
     """The group objects."""

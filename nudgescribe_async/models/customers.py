@@ -9,7 +9,7 @@ from datetime import datetime
 
 import attrs
 
-from ._base import Model
+from ._base import ListResult, Model
 
 __all__ = [
     "Customer",
@@ -96,8 +96,10 @@ class Customer(Model):
 
 
 @attrs.frozen(kw_only=True)
-class CustomerPage(Model):
+class CustomerPage(Model, ListResult[Customer]):
     """One page of a group's customers (``POST /v1/customer``)."""
+
+    _items_attribute = "customers"
 
     page: int
     """This page's 1-based number."""
@@ -107,3 +109,8 @@ class CustomerPage(Model):
     """Customers per page."""
     total_pages: int | None = None
     """Pages in the group at this page size."""
+
+    @property
+    def number(self) -> int:
+        """This page's 1-based number (``page``), as on the pagers' ``Page``."""
+        return self.page

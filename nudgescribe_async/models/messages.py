@@ -7,7 +7,7 @@ from typing import TypeAlias
 
 import attrs
 
-from ._base import Model
+from ._base import ListResult, Model
 from .enums import CampaignStatus, ExportFormat
 
 __all__ = [
@@ -81,8 +81,10 @@ class CsvExport(Model):
 
 
 @attrs.frozen(kw_only=True)
-class JsonExport(Model):
+class JsonExport(Model, ListResult[ExportedMessage]):
     """One exported file as rows (``format="json"``; at most 1000)."""
+
+    _items_attribute = "messages"
 
     format: ExportFormat | str
     """``json``."""

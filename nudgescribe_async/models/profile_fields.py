@@ -9,7 +9,7 @@ import attrs
 
 from nudgescribe_async._types import NOT_GIVEN, NotGiven
 
-from ._base import Model
+from ._base import ListResult, Model
 from .enums import DateFormat, FieldType
 
 __all__ = [
@@ -52,8 +52,10 @@ class ProfileField(Model):
 
 
 @attrs.frozen(kw_only=True)
-class ProfileFieldList(Model):
+class ProfileFieldList(Model, ListResult[ProfileField]):
     """The fields of a workspace (``POST /v1/cpf``) or the updated ones (``PATCH /v1/cpf``)."""
+
+    _items_attribute = "fields"
 
     fields: list[ProfileField]
     """The field objects."""

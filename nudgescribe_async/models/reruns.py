@@ -6,7 +6,7 @@ from datetime import datetime
 
 import attrs
 
-from ._base import Model
+from ._base import ListResult, Model
 from .enums import CampaignStatus, RunStatus
 
 __all__ = [
@@ -64,8 +64,10 @@ class Run(Model):
 
 
 @attrs.frozen(kw_only=True)
-class RunHistory(Model):
+class RunHistory(Model, ListResult[Run]):
     """Result of ``POST /v1/campaign/rerun/history``: runs, newest first."""
+
+    _items_attribute = "runs"
 
     runs: list[Run]
     """The runs, newest first."""
@@ -108,8 +110,10 @@ class RunMessage(Model):
 
 
 @attrs.frozen(kw_only=True)
-class RunMessagePage(Model):
+class RunMessagePage(Model, ListResult[RunMessage]):
     """One page of a run's messages."""
+
+    _items_attribute = "messages"
 
     page: int
     """This page's 1-based number."""
@@ -121,6 +125,11 @@ class RunMessagePage(Model):
     """The campaign."""
     run_number: int | None = None
     """The run listed."""
+
+    @property
+    def number(self) -> int:
+        """This page's 1-based number (``page``), as on the pagers' ``Page``."""
+        return self.page
 
 
 @attrs.frozen(kw_only=True)

@@ -9,6 +9,7 @@ from nudgescribe_async.resources.customers import AsyncCustomers
 from nudgescribe_async.resources.messages import AsyncMessages
 from nudgescribe_async.resources.profile_fields import AsyncProfileFields
 from nudgescribe_async.resources.reruns import AsyncReruns
+from nudgescribe_async.resources.workspaces import AsyncWorkspaces
 
 __all__ = [
     "AsyncAuth",
@@ -18,4 +19,5 @@ __all__ = [
     "AsyncMessages",
     "AsyncProfileFields",
     "AsyncReruns",
+    "AsyncWorkspaces",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections import Counter
@@ -51,9 +52,20 @@ from nudgescribe_async.testing._state import (
     Workspace,
 )
 
-__all__ = ["DEMO_CLIENT_IP", "Credentials", "ReferenceServer"]
+__all__ = ["DEMO_CLIENT_IP", "Credentials", "ReferenceServer", "serving_loop"]
 
 DEMO_CLIENT_IP = "127.0.0.1"
+
+# base URL -> the event loop serving it, while a server runs. The blocking client checks it so
+# that calling a server running on the caller's own (then blocked) loop fails at once.
+_SERVING: dict[str, asyncio.AbstractEventLoop] = {}
+
+
+def serving_loop(base_url: str) -> asyncio.AbstractEventLoop | None:
+    """The event loop of the running reference server at ``base_url``, if one runs here."""
+    return _SERVING.get(base_url.rstrip("/"))
+
+
 MAX_BODY = 256 * 1024 * 1024
 _ACCESS_LOG = logging.getLogger("nudgescribe_async.testing.access")
 
@@ -139,6 +151,7 @@ class ReferenceServer:
         host, port = runner.addresses[0][:2]
         self.port = port
         self.core.base_url = f"http://{host}:{port}"
+        _SERVING[self.core.base_url] = asyncio.get_running_loop()
         return self
 
     async def close(self) -> None:
@@ -146,6 +159,7 @@ class ReferenceServer:
         runner, self._runner = self._runner, None
         if runner is None:
             return
+        _SERVING.pop(self.core.base_url, None)
         self.core.closing.set()
         await self.core.jobs.aclose()
         await runner.cleanup()

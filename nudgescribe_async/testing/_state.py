@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import random
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -295,6 +294,11 @@ class Account:
     workspaces: dict[str, Workspace] = field(default_factory=dict)
 
 
+# RFC 4122 version 4 / variant bits, as uuid.UUID(int=..., version=4) sets them.
+_UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
+_UUID4_SET = (0x8000 << 48) | (4 << 76)
+
+
 class State:
     """All accounts and id lookups of one server.
 
@@ -311,8 +315,14 @@ class State:
         self.fixed_now: float | None = None
 
     def new_id(self) -> str:
-        """Return a fresh UUID4 string from the state's RNG."""
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        """Return a fresh UUID4 string from the state's RNG.
+
+        The same text as ``str(uuid.UUID(int=bits, version=4))``, formatted directly: seeding
+        200,000 customers spent a third of its time building ``UUID`` objects.
+        """
+        bits = (self.rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET
+        text = f"{bits:032x}"
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
     def now(self) -> float:
         """Return the clock used for ``created_at`` stamps (fixed while seeding the demo)."""

@@ -13,6 +13,7 @@ from nudgescribe_sync._resources.customers import Customers
 from nudgescribe_sync._resources.messages import Messages
 from nudgescribe_sync._resources.profile_fields import ProfileFields
 from nudgescribe_sync._resources.reruns import Reruns
+from nudgescribe_sync._resources.workspaces import Workspaces
 
 __all__ = [
     "Auth",
@@ -23,4 +24,5 @@ __all__ = [
     "Messages",
     "ProfileFields",
     "Reruns",
+    "Workspaces",
 ]

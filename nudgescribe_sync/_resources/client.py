@@ -19,6 +19,7 @@ from nudgescribe_sync._resources.customers import Customers
 from nudgescribe_sync._resources.messages import Messages
 from nudgescribe_sync._resources.profile_fields import ProfileFields
 from nudgescribe_sync._resources.reruns import Reruns
+from nudgescribe_sync._resources.workspaces import Workspaces
 
 __all__ = ["ClientMethods"]
 
@@ -40,6 +41,8 @@ class ClientMethods(Forwarder[AsyncNudgescribe]):
     """Publish campaigns and read exported message files (``/v1/messages/*``)."""
     reruns: Reruns
     """Campaign reruns, run history and run messages (``/v1/campaign/rerun/*``)."""
+    workspaces: Workspaces
+    """The account's workspaces, derived from the campaign listing (``/v1/campaign/all``)."""
 
     def _attach_resources(self) -> None:
         self.auth = Auth(self)
@@ -49,6 +52,7 @@ class ClientMethods(Forwarder[AsyncNudgescribe]):
         self.campaigns = Campaigns(self)
         self.messages = Messages(self)
         self.reruns = Reruns(self)
+        self.workspaces = Workspaces(self)
 
     def request(
         self,

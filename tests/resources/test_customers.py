@@ -18,6 +18,7 @@ from nudgescribe_async import (
     ResponseDecodeError,
     UploadValidationError,
 )
+from nudgescribe_async.models import RowError
 from tests.helpers import TEST_BASE_URL, TEST_CREDENTIALS
 
 from .conftest import assert_refused_before_io, calls, ok, sent_headers, sent_json, url
@@ -87,7 +88,7 @@ async def test_refused_upload_raises_upload_validation_error(
     with pytest.raises(UploadValidationError) as info:
         await client.customers.upload("ws1", "cg1", unique_field="email",
                                       customers=[{"email": "a", "tier": "?"}])
-    assert info.value.row_errors == [{"row": 1, "field": "tier", "message": "bad"}]
+    assert info.value.row_errors == [RowError(row=1, field="tier", message="bad")]
 
 
 @pytest.mark.parametrize(

@@ -48,7 +48,7 @@ async def test_upload_csv_file_valid_invalid_and_validate_only(
     with pytest.raises(UploadValidationError) as info:
         await ref_client.customers.upload(world.workspace_id, world.group_id,
                                           unique_field="email", file=bad)
-    assert sorted((e["row"], e["field"]) for e in info.value.row_errors) == [
+    assert sorted((e.row, e.field) for e in info.value.row_errors) == [
         (1, "joined"), (2, "email")]
 
     checked = await ref_client.customers.upload(

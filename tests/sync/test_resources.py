@@ -207,7 +207,7 @@ def test_customers_upload_csv_valid_invalid_and_validate_only(
     with pytest.raises(UploadValidationError) as info:
         client.customers.upload(world.workspace_id, world.group_id, unique_field="email",
                                 file=bad)
-    assert sorted((e["row"], e["field"]) for e in info.value.row_errors) == [
+    assert sorted((e.row, e.field) for e in info.value.row_errors) == [
         (1, "joined"), (2, "email")]
     checked = client.customers.upload(world.workspace_id, world.group_id,
                                       unique_field="email", file=bad, validate_only=True)
