@@ -65,7 +65,7 @@ async def test_server_compresses_only_large_answers_when_asked(
     group = await _seeded(compressing, 500)
     async with AsyncNudgescribe(**compressing.client_kwargs()) as client:
         await client.customers.count_pages(group)  # logs in
-        token = client._tokens._access.value  # type: ignore[union-attr]
+        token = (await client._tokens.access_token()).reveal()
     headers = {
         "Authorization": f"Bearer {token}",
         "x-ip": "127.0.0.1",
