@@ -64,6 +64,7 @@ def _config(server: ReferenceServer, redis_url: str, **changes: Any) -> dict[str
 
 
 @pytest.mark.timeout(60)
+@pytest.mark.processes
 @pytest.mark.parametrize("skew", [0.0, None], ids=["skew0", "default-skew"])
 async def test_four_processes_authenticate_once_and_refresh_once_per_expiry(
     server: ReferenceServer, redis_db: str, skew: float | None
@@ -93,6 +94,7 @@ async def test_four_processes_authenticate_once_and_refresh_once_per_expiry(
 
 
 @pytest.mark.timeout(60)
+@pytest.mark.processes
 async def test_a_killed_renewer_stalls_others_no_longer_than_the_lock_timeout(
     server: ReferenceServer, redis_db: str
 ) -> None:
