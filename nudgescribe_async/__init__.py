@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from ._client import AsyncNudgescribe
 from ._errors import (
+    APIConnectError,
     APIConnectionError,
+    APIConnectTimeoutError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
@@ -17,6 +19,7 @@ from ._errors import (
     ClientClosedError,
     ConfigurationError,
     ConflictError,
+    ExportNotReadyError,
     MissingFieldsError,
     NotFoundError,
     NudgescribeError,
@@ -30,12 +33,15 @@ from ._errors import (
 )
 from ._logs import setup_logging
 from ._pagination import AsyncPager, Page, PageResult
+from ._public import publish
 from ._sharding import plan_page_ranges
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 
 __all__ = [
     "NOT_GIVEN",
+    "APIConnectError",
+    "APIConnectTimeoutError",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
@@ -46,6 +52,7 @@ __all__ = [
     "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
+    "ExportNotReadyError",
     "MissingFieldsError",
     "NotFoundError",
     "NotGiven",
@@ -65,3 +72,4 @@ __all__ = [
 ]
 
 setup_logging()
+publish(__name__, globals(), __all__)

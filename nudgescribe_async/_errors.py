@@ -9,6 +9,8 @@ Every error the SDK raises on purpose derives from :class:`NudgescribeError`::
     ├── ResponseDecodeError           malformed JSON or a payload of the wrong shape
     ├── WaitTimeoutError              a waiter (wait_for_status / wait_for_export) gave up
     ├── APIConnectionError            the request never got a complete HTTP answer
+    │   ├── APIConnectError           ... because connecting failed: it was never sent
+    │   │   └── APIConnectTimeoutError  (also an APITimeoutError) connecting timed out
     │   └── APITimeoutError           ... because a timeout ran out
     └── APIStatusError                the server answered with a non-2xx status
         ├── BadRequestError           400: business rule refused or malformed value
@@ -16,6 +18,7 @@ Every error the SDK raises on purpose derives from :class:`NudgescribeError`::
         ├── MissingFieldsError        401: required body fields missing (NOT an auth failure)
         ├── AuthenticationError       403: missing, expired or invalid authentication
         ├── NotFoundError             404: unknown id
+        │   └── ExportNotReadyError   404 from messages.fetch: no exported files yet
         ├── ConflictError             409: duplicate name, rerun already processing
         ├── RateLimitError            429: rate limited (``retry_after`` seconds, if sent)
         │   └── QuotaExceededError    429 with ``error_code == "quota_exceeded"``
@@ -34,6 +37,8 @@ if TYPE_CHECKING:
     from nudgescribe_async.models import HeaderError, RowError
 
 __all__ = [
+    "APIConnectError",
+    "APIConnectTimeoutError",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
@@ -42,6 +47,7 @@ __all__ = [
     "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
+    "ExportNotReadyError",
     "MissingFieldsError",
     "NotFoundError",
     "NudgescribeError",
@@ -119,6 +125,17 @@ class APIConnectionError(NudgescribeError):
 
 class APITimeoutError(APIConnectionError):
     """A timeout ran out before the response was complete."""
+
+
+class APIConnectError(APIConnectionError):
+    """Connecting to the server failed (refused, unreachable, DNS): the request was never sent.
+
+    Always safe to retry, and the SDK does (``max_retries``), whatever the call.
+    """
+
+
+class APIConnectTimeoutError(APIConnectError, APITimeoutError):
+    """Connecting timed out: the request was never sent (both a connect and a timeout error)."""
 
 
 class APIStatusError(NudgescribeError):
@@ -217,6 +234,15 @@ class AuthenticationError(APIStatusError):
 
 class NotFoundError(APIStatusError):
     """404: the id is unknown."""
+
+
+class ExportNotReadyError(NotFoundError):
+    """404 from ``messages.fetch`` while the campaign has no exported files yet.
+
+    The API answers a file that does not exist *yet* like one that never will; the SDK asks
+    for the file count and raises this when it is 0 (export still running, or the campaign
+    was never published). Wait with ``messages.wait_for_export()``.
+    """
 
 
 class ConflictError(APIStatusError):

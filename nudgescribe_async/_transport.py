@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,9 @@ from yarl import URL
 from ._config import ClientConfig, to_client_timeout
 from ._convert import loads
 from ._errors import (
+    APIConnectError,
     APIConnectionError,
+    APIConnectTimeoutError,
     APITimeoutError,
     ClientClosedError,
     NudgescribeError,
@@ -283,14 +286,14 @@ class Transport:
             ) as resp:
                 response = _Response(resp.status, resp.headers, await _read_capped(resp, limit))
         except aiohttp.ConnectionTimeoutError as exc:
-            raise _ConnectTimeout("timed out connecting", method=method,
-                                  url=str(url)) from _bare(exc)
+            raise APIConnectTimeoutError("timed out connecting", method=method,
+                                         url=str(url)) from _bare(exc)
         except (asyncio.TimeoutError, TimeoutError) as exc:
             raise APITimeoutError("timed out waiting for the response", method=method,
                                   url=str(url)) from _bare(exc)
         except aiohttp.ClientConnectorError as exc:
-            raise _ConnectFailed(f"cannot connect: {exc.os_error.strerror or exc.os_error}",
-                                 method=method, url=str(url)) from _bare(exc)
+            raise APIConnectError(_connect_problem(exc), method=method,
+                                  url=str(url)) from _bare(exc)
         except aiohttp.ClientError as exc:
             raise APIConnectionError(f"connection failed: {exc.__class__.__name__}",
                                      method=method, url=str(url)) from _bare(exc)
@@ -352,8 +355,13 @@ async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> bytes:
 
 
 def _bare(exc: BaseException) -> BaseException:
-    """``exc`` without its traceback: aiohttp's frames hold the request headers and body."""
-    return exc.with_traceback(None)
+    """``exc`` and its causes without tracebacks: aiohttp's frames hold the request headers and
+    body, and the socket frames below them only lengthen a connection error's report."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        cause.with_traceback(None)
+        cause = cause.__cause__ or cause.__context__
+    return exc
 
 
 def _within(timeout: aiohttp.ClientTimeout, deadline: Deadline) -> aiohttp.ClientTimeout:
@@ -391,16 +399,15 @@ def normalise_path(path: str) -> str:
     return "/" + "/".join(segments)
 
 
-class _ConnectFailed(APIConnectionError):
-    """Connecting failed: the request was never sent."""
-
-
-class _ConnectTimeout(APITimeoutError):
-    """Connecting timed out: the request was never sent."""
+def _connect_problem(exc: aiohttp.ClientConnectorError) -> str:
+    """``cannot connect to 127.0.0.1:9: connection refused`` (the OS reason, in words)."""
+    error = exc.os_error
+    reason = os.strerror(error.errno) if error.errno else str(error.strerror or error)
+    return f"cannot connect to {exc.host}:{exc.port}: {reason[:1].lower()}{reason[1:]}"
 
 
 def _failure_of(exc: Exception) -> Failure:
-    if isinstance(exc, (_ConnectFailed, _ConnectTimeout)):
+    if isinstance(exc, APIConnectError):
         return Failure.CONNECT
     if isinstance(exc, APITimeoutError):
         return Failure.TIMEOUT

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from nudgescribe_async import (
     NOT_GIVEN,
+    APIConnectError,
     APIConnectionError,
+    APIConnectTimeoutError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
@@ -21,6 +23,7 @@ from nudgescribe_async import (
     ClientClosedError,
     ConfigurationError,
     ConflictError,
+    ExportNotReadyError,
     MissingFieldsError,
     NotFoundError,
     NotGiven,
@@ -35,6 +38,7 @@ from nudgescribe_async import (
     __version__,
     plan_page_ranges,
 )
+from nudgescribe_async._public import publish
 from nudgescribe_async.models import (
     Campaign,
     CampaignList,
@@ -83,6 +87,8 @@ from nudgescribe_sync._portal import PortalThreadError
 
 __all__ = [
     "NOT_GIVEN",
+    "APIConnectError",
+    "APIConnectTimeoutError",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
@@ -104,6 +110,7 @@ __all__ = [
     "DateFormat",
     "DeleteResult",
     "ExportFormat",
+    "ExportNotReadyError",
     "ExportPage",
     "ExportedMessage",
     "FieldType",
@@ -148,3 +155,5 @@ __all__ = [
     "__version__",
     "plan_page_ranges",
 ]
+
+publish(__name__, globals(), __all__)

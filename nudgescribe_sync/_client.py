@@ -20,7 +20,7 @@ from functools import partial
 from types import TracebackType
 from typing import Any, TypeVar
 
-from nudgescribe_async import AsyncNudgescribe
+from nudgescribe_async import AsyncNudgescribe, NudgescribeError
 from nudgescribe_async._config import Decrypt, Environment
 from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
 from nudgescribe_async.stores import TokenStore
@@ -259,7 +259,12 @@ class Nudgescribe(ClientMethods):
 
     def _run(self, call: Callable[[], Awaitable[T]]) -> T:
         _refuse_server_on_this_loop(self._async.base_url)
-        return self._runtime.run(call)
+        try:
+            return self._runtime.run(call)
+        except NudgescribeError as exc:
+            # The SDK's frames on the portal thread say nothing to the caller: the report of an
+            # API error starts at this call and ends in the error's one line. Causes are kept.
+            raise exc.with_traceback(None)  # noqa: B904 - the same exception, re-raised
 
 
 def _refuse_server_on_this_loop(base_url: str) -> None:

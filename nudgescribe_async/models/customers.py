@@ -52,9 +52,11 @@ class UploadResult(Model):
     total_rows: int | None = None
     """Data rows received."""
     created_count: int | None = None
-    """Customers created (``None`` when queued or validate-only)."""
+    """Customers created; with ``validate_only``, customers that *would be* created (nothing
+    was stored). ``None`` when queued."""
     updated_count: int | None = None
-    """Customers updated by their unique value (``None`` when queued or validate-only)."""
+    """Customers updated by their unique value; with ``validate_only``, that *would be*
+    updated. ``None`` when queued."""
     header_errors: list[HeaderError] = attrs.field(factory=list)
     """Column problems."""
     row_errors: list[RowError] = attrs.field(factory=list)
@@ -63,6 +65,9 @@ class UploadResult(Model):
     """True when the upload (over 1000 rows) is processed in the background."""
     job_uid: str | None = None
     """The background job's id when ``queued``."""
+    validate_only: bool = False
+    """True for the result of ``validate_only=True`` (set by the SDK): a dry run, nothing was
+    stored, and the counts say what the upload *would* do."""
 
 
 @attrs.frozen(kw_only=True)

@@ -20,6 +20,7 @@ from nudgescribe_async.resources._wait import poll_until
 __all__ = ["AsyncCampaigns"]
 
 _PATH = "/v1/campaign/all"
+_KNOWN_STATUSES = frozenset(status.value.casefold() for status in CampaignStatus)
 
 
 class AsyncCampaigns(AsyncResource):
@@ -92,13 +93,17 @@ class AsyncCampaigns(AsyncResource):
         timeout: float = 300.0,
         poll_interval: float = 2.0,
         request_timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+        allow_unknown: bool = False,
         extra_body: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Campaign:
         """Poll :meth:`get` until the campaign's status is one of ``statuses``; return it.
 
         ``statuses`` is one status or several; comparison ignores case (``"Ready to Publish"``
-        matches ``CampaignStatus.READY_TO_PUBLISH``), and unknown status strings work too.
+        matches ``CampaignStatus.READY_TO_PUBLISH``). A string that is no ``CampaignStatus``
+        (a typo such as ``"Ready To Go"``) raises ``RequestValidationError`` before any I/O
+        instead of waiting out the timeout; pass ``allow_unknown=True`` to wait for a status
+        the live service has and this SDK does not know.
         ``timeout`` is the overall budget in seconds (raises ``WaitTimeoutError``, a
         ``TimeoutError``); ``poll_interval`` the pause between polls. Because ``timeout`` is
         taken, the per-request timeout of each poll is called ``request_timeout`` here.
@@ -107,7 +112,7 @@ class AsyncCampaigns(AsyncResource):
         ...     "cmp_1", CampaignStatus.READY_TO_PUBLISH, timeout=600)  # doctest: +SKIP
         """
         wanted_id = require_id("campaign_id", campaign_id)
-        wanted = _status_set(statuses)
+        wanted = _status_set(statuses, allow_unknown=allow_unknown)
         budget = require_seconds("timeout", timeout, allow_zero=True)
         interval = require_seconds("poll_interval", poll_interval)
         require_timeout(request_timeout, "request_timeout")
@@ -142,8 +147,8 @@ def _iso_date(argument: str, value: date | str | None) -> str | None:
     raise RequestValidationError(argument, f"must be a date or 'YYYY-MM-DD', got {value!r}")
 
 
-def _status_set(statuses: object) -> set[str]:
-    """Casefolded status texts; a known status in any spelling folds to its canonical text."""
+def _status_set(statuses: object, *, allow_unknown: bool) -> set[str]:
+    """Casefolded status texts; unknown ones refused unless ``allow_unknown``."""
     items = [statuses] if isinstance(statuses, str) else statuses
     if not isinstance(items, Iterable):
         raise RequestValidationError("statuses", f"must be a status or statuses, got {statuses!r}")
@@ -151,6 +156,11 @@ def _status_set(statuses: object) -> set[str]:
     for item in items:
         if not isinstance(item, str) or not item.strip():
             raise RequestValidationError("statuses", f"each status must be a string, got {item!r}")
+        if not allow_unknown and item.casefold() not in _KNOWN_STATUSES:
+            raise RequestValidationError(
+                "statuses", f"unknown campaign status {str(item)!r}; known: "
+                f"{', '.join(repr(s.value) for s in CampaignStatus)} (any case). Pass "
+                "allow_unknown=True to wait for a status this SDK does not know")
         folded.add(str(item).casefold())
     if not folded:
         raise RequestValidationError("statuses", "must name at least one status")

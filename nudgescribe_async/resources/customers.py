@@ -42,8 +42,10 @@ from nudgescribe_async.resources._validate import (
     require_ids,
     require_page,
     require_page_size,
+    require_seconds,
     require_timeout,
 )
+from nudgescribe_async.resources._wait import poll_until
 
 __all__ = ["DELETE_BATCH_SIZE", "DELETE_CONCURRENCY", "AsyncCustomers", "CsvFile", "DecryptArg"]
 
@@ -84,8 +86,10 @@ class AsyncCustomers(AsyncResource):
         ``file`` (a UTF-8 CSV whose header row names profile fields; a path, bytes or an open
         file, sent as ``multipart/form-data`` with the scalars as form fields). Invalid data
         raises ``UploadValidationError`` (``.header_errors``, ``.row_errors``) and nothing is
-        stored. ``validate_only=True`` stores nothing and returns the findings with ``valid``.
-        Uploads over 1000 rows come back ``queued`` with a ``job_uid`` and no counts.
+        stored. ``validate_only=True`` is a dry run: it stores nothing and returns the
+        findings with ``valid``, ``validate_only=True`` and the counts the upload *would* have
+        (``created_count`` = customers that would be created). Uploads over 1000 rows come back
+        ``queued`` with a ``job_uid`` and no counts: wait with :meth:`wait_for_upload`.
 
         >>> result = await client.customers.upload(
         ...     "ws_1", "cg_1", unique_field="email",
@@ -106,18 +110,66 @@ class AsyncCustomers(AsyncResource):
         require_timeout(timeout)
         if customers is not None:
             body = {**scalars, "customers": _records(customers), "validate_only": validate_only}
-            return await self._call(
+            result = await self._call(
                 "POST", "/v1/customer/check", body, UploadResult,
                 extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
             )
-        assert file is not None
-        content, filename = await _read_csv(file)
-        form = [FormPart(k, v) for k, v in scalars.items()]
-        form.append(FormPart("validate_only", "true" if validate_only else "false"))
-        form.append(FormPart("file", content, filename=filename, content_type="text/csv"))
-        return await self._call(
-            "POST", "/v1/customer/check", None, UploadResult, form=form,
-            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+        else:
+            assert file is not None
+            content, filename = await _read_csv(file)
+            form = [FormPart(k, v) for k, v in scalars.items()]
+            form.append(FormPart("validate_only", "true" if validate_only else "false"))
+            form.append(FormPart("file", content, filename=filename, content_type="text/csv"))
+            result = await self._call(
+                "POST", "/v1/customer/check", None, UploadResult, form=form,
+                extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+            )
+        return attrs.evolve(result, validate_only=True) if validate_only else result
+
+    async def wait_for_upload(
+        self,
+        customer_group_id: str,
+        *,
+        min_customers: int,
+        timeout: float = 300.0,
+        poll_interval: float = 2.0,
+        request_timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> CustomerPageCount:
+        """Wait until a group holds at least ``min_customers`` customers; return the count.
+
+        The waiter for ``queued`` uploads (over 1000 rows). The API publishes no job status,
+        only the group's customer count (``count_pages``), so this polls that count: pass the
+        count the upload should reach, e.g. the count before it plus the new rows. Rows that
+        only update existing customers do not change the count, so there is nothing to wait on
+        for them. ``timeout`` is the overall budget (then ``WaitTimeoutError``);
+        ``request_timeout`` the per-request timeout of each poll.
+
+        >>> before = (await client.customers.count_pages("cg_1")).total_customers or 0
+        ... # doctest: +SKIP
+        >>> result = await client.customers.upload("ws_1", "cg_1", unique_field="email",
+        ...                                        customers=new_rows)  # doctest: +SKIP
+        >>> if result.queued:  # doctest: +SKIP
+        ...     await client.customers.wait_for_upload("cg_1", min_customers=before + 3000)
+        """
+        group = require_id("customer_group_id", customer_group_id)
+        if isinstance(min_customers, bool) or not isinstance(min_customers, int) \
+                or min_customers < 0:
+            raise RequestValidationError("min_customers",
+                                         f"must be a whole number >= 0, got {min_customers!r}")
+        budget = require_seconds("timeout", timeout, allow_zero=True)
+        interval = require_seconds("poll_interval", poll_interval)
+        require_timeout(request_timeout, "request_timeout")
+
+        async def probe() -> CustomerPageCount:
+            return await self.count_pages(group, extra_headers=extra_headers,
+                                          timeout=request_timeout)
+
+        return await poll_until(
+            probe, lambda count: (count.total_customers or 0) >= min_customers,
+            timeout=budget, poll_interval=interval,
+            describe=lambda count: (f"group {group} has {count.total_customers} customers, "
+                                    f"waiting for {min_customers}"),
         )
 
     async def count_pages(

@@ -11,7 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal, overload
 
-from nudgescribe_async._errors import RequestValidationError
+from nudgescribe_async._errors import (
+    ExportNotReadyError,
+    NotFoundError,
+    NudgescribeError,
+    RequestValidationError,
+)
 from nudgescribe_async._pagination import DEFAULT_CONCURRENCY, AsyncPager, PageResult
 from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
 from nudgescribe_async.models import (
@@ -152,10 +157,42 @@ class AsyncMessages(AsyncResource):
                 "run_number or fetch a past run with format='json' or 'csv'",
             )
         model: type[ExportPage] = export_model_for(fmt)
-        return await self._call(
-            "POST", "/v1/messages/fetch", body, model,
-            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
-        )
+        try:
+            return await self._call(
+                "POST", "/v1/messages/fetch", body, model,
+                extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+            )
+        except NotFoundError as exc:
+            raise await self._explain_missing_file(exc, campaign_id, page, run_number,
+                                                   extra_headers, timeout) from exc
+
+    async def _explain_missing_file(
+        self, exc: NotFoundError, campaign_id: str, page: int, run_number: int | None,
+        extra_headers: Mapping[str, str] | None, timeout: TimeoutLike | NotGiven | None,
+    ) -> NotFoundError:
+        """Say whether a 404 file is not exported yet or beyond the last file, when we can tell.
+
+        One ``count_pages`` call decides; if it fails too (unknown campaign), ``exc`` stands.
+        """
+        try:
+            count = await self.count_pages(campaign_id, run_number=run_number,
+                                           extra_headers=extra_headers, timeout=timeout)
+        except NudgescribeError:
+            return exc
+        run = f" run {run_number}" if run_number is not None else ""
+        fields: dict[str, Any] = {
+            "status_code": exc.status_code, "method": exc.method, "url": exc.url,
+            "body": exc.body, "error_code": exc.error_code, "request_id": exc.request_id}
+        if count.total_pages == 0:
+            return ExportNotReadyError(
+                f"campaign {campaign_id}{run} has no exported files yet (the export is still "
+                "running, or the campaign was never published); wait with "
+                "messages.wait_for_export()", **fields)
+        if page > count.total_pages:
+            return NotFoundError(
+                f"file {page} does not exist: campaign {campaign_id}{run} has "
+                f"{count.total_pages} exported file(s)", **fields)
+        return exc
 
     def list(
         self,

@@ -56,7 +56,12 @@ is pending gives 409; the rerun response's ``campaign_status`` is ``Generating``
 
 from __future__ import annotations
 
-from nudgescribe_async.testing._cipher import decrypt_demo_value, encrypt_demo_value
+from nudgescribe_async._public import publish
+from nudgescribe_async.testing._cipher import (
+    DecryptError,
+    decrypt_demo_value,
+    encrypt_demo_value,
+)
 from nudgescribe_async.testing._core import RequestRecord
 from nudgescribe_async.testing._faults import FaultRule, Faults
 from nudgescribe_async.testing._seeding import SeedError
@@ -64,6 +69,7 @@ from nudgescribe_async.testing._server import Credentials, ReferenceServer
 
 __all__ = [
     "Credentials",
+    "DecryptError",
     "FaultRule",
     "Faults",
     "ReferenceServer",
@@ -72,3 +78,5 @@ __all__ = [
     "decrypt_demo_value",
     "encrypt_demo_value",
 ]
+
+publish(__name__, globals(), __all__)

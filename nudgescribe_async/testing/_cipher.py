@@ -13,11 +13,21 @@ This is NOT encryption in any security sense; it only makes values opaque to the
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 
-__all__ = ["PREFIX", "decrypt_demo_value", "derive_account_key", "encrypt_demo_value"]
+__all__ = ["PREFIX", "DecryptError", "decrypt_demo_value", "derive_account_key",
+           "encrypt_demo_value"]
 
 PREFIX = "enc:v1:"
+
+
+class DecryptError(ValueError):
+    """A value is no reference-server ciphertext, or was encrypted for another account.
+
+    The scheme has no integrity check, so a value of another account is caught when its bytes
+    do not decode as UTF-8 (nearly always for non-ASCII or longer values), not in every case.
+    """
 
 
 def derive_account_key(account_id: str) -> bytes:
@@ -47,7 +57,18 @@ def decrypt_demo_value(account_key: bytes, ciphertext: str) -> str:
     >>> decrypt_demo_value(key, encrypt_demo_value(key, "Ada"))
     'Ada'
     """
-    if not ciphertext.startswith(PREFIX):
-        raise ValueError("not a reference-server ciphertext (missing 'enc:v1:' prefix)")
-    raw = base64.b64decode(ciphertext[len(PREFIX) :], validate=True)
-    return _xor(raw, account_key).decode()
+    if not isinstance(ciphertext, str) or not ciphertext.startswith(PREFIX):
+        raise DecryptError(f"not a reference-server ciphertext (no {PREFIX!r} prefix): "
+                           f"{str(ciphertext)[:40]!r}")
+    try:
+        raw = base64.b64decode(ciphertext[len(PREFIX) :], validate=True)
+    except binascii.Error:
+        raise DecryptError("not a reference-server ciphertext (bad base64 after the prefix)") \
+            from None
+    try:
+        return _xor(raw, account_key).decode()
+    except UnicodeDecodeError:
+        raise DecryptError(
+            "this value was not encrypted for this account: decrypt it with the credentials "
+            "of the account that read it (server.decrypt(value, credentials=creds) or "
+            "creds.decrypt(value))") from None

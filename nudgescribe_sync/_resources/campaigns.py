@@ -87,13 +87,17 @@ class Campaigns(SyncResource[AsyncCampaigns]):
         timeout: float = 300.0,
         poll_interval: float = 2.0,
         request_timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+        allow_unknown: bool = False,
         extra_body: Mapping[str, Any] | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> Campaign:
         """Poll :meth:`get` until the campaign's status is one of ``statuses``; return it.
 
         ``statuses`` is one status or several; comparison ignores case (``"Ready to Publish"``
-        matches ``CampaignStatus.READY_TO_PUBLISH``), and unknown status strings work too.
+        matches ``CampaignStatus.READY_TO_PUBLISH``). A string that is no ``CampaignStatus``
+        (a typo such as ``"Ready To Go"``) raises ``RequestValidationError`` before any I/O
+        instead of waiting out the timeout; pass ``allow_unknown=True`` to wait for a status
+        the live service has and this SDK does not know.
         ``timeout`` is the overall budget in seconds (raises ``WaitTimeoutError``, a
         ``TimeoutError``); ``poll_interval`` the pause between polls. Because ``timeout`` is
         taken, the per-request timeout of each poll is called ``request_timeout`` here.
@@ -108,6 +112,7 @@ class Campaigns(SyncResource[AsyncCampaigns]):
                 timeout=timeout,
                 poll_interval=poll_interval,
                 request_timeout=request_timeout,
+                allow_unknown=allow_unknown,
                 extra_body=extra_body,
                 extra_headers=extra_headers,
             )

@@ -49,8 +49,10 @@ class Customers(SyncResource[AsyncCustomers]):
         ``file`` (a UTF-8 CSV whose header row names profile fields; a path, bytes or an open
         file, sent as ``multipart/form-data`` with the scalars as form fields). Invalid data
         raises ``UploadValidationError`` (``.header_errors``, ``.row_errors``) and nothing is
-        stored. ``validate_only=True`` stores nothing and returns the findings with ``valid``.
-        Uploads over 1000 rows come back ``queued`` with a ``job_uid`` and no counts.
+        stored. ``validate_only=True`` is a dry run: it stores nothing and returns the
+        findings with ``valid``, ``validate_only=True`` and the counts the upload *would* have
+        (``created_count`` = customers that would be created). Uploads over 1000 rows come back
+        ``queued`` with a ``job_uid`` and no counts: wait with :meth:`wait_for_upload`.
 
         >>> result = client.customers.upload(
         ...     "ws_1", "cg_1", unique_field="email",
@@ -70,6 +72,43 @@ class Customers(SyncResource[AsyncCustomers]):
                 extra_body=extra_body,
                 extra_headers=extra_headers,
                 timeout=timeout,
+            )
+        )
+
+    def wait_for_upload(
+        self,
+        customer_group_id: str,
+        *,
+        min_customers: int,
+        timeout: float = 300.0,
+        poll_interval: float = 2.0,
+        request_timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> CustomerPageCount:
+        """Wait until a group holds at least ``min_customers`` customers; return the count.
+
+        The waiter for ``queued`` uploads (over 1000 rows). The API publishes no job status,
+        only the group's customer count (``count_pages``), so this polls that count: pass the
+        count the upload should reach, e.g. the count before it plus the new rows. Rows that
+        only update existing customers do not change the count, so there is nothing to wait on
+        for them. ``timeout`` is the overall budget (then ``WaitTimeoutError``);
+        ``request_timeout`` the per-request timeout of each poll.
+
+        >>> before = (client.customers.count_pages("cg_1")).total_customers or 0
+        ... # doctest: +SKIP
+        >>> result = client.customers.upload("ws_1", "cg_1", unique_field="email",
+        ...                                        customers=new_rows)  # doctest: +SKIP
+        >>> if result.queued:  # doctest: +SKIP
+        ...     client.customers.wait_for_upload("cg_1", min_customers=before + 3000)
+        """
+        return self._run(
+            lambda: self._target().wait_for_upload(
+                customer_group_id,
+                min_customers=min_customers,
+                timeout=timeout,
+                poll_interval=poll_interval,
+                request_timeout=request_timeout,
+                extra_headers=extra_headers,
             )
         )
 

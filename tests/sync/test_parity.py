@@ -143,7 +143,7 @@ def test_constructor_matches_except_session() -> None:
     def reference(*args: Any, **kwargs: Any) -> None: ...
 
     reference.__signature__ = async_init.replace(parameters=params)  # type: ignore[attr-defined]
-    reference.__module__ = AsyncNudgescribe.__module__
+    reference.__module__ = AsyncNudgescribe.__init__.__module__  # the class reports its package
     assert list(signature_problems("__init__", reference, Nudgescribe.__init__)) == []
 
 
