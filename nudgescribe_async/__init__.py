@@ -73,3 +73,4 @@ __all__ = [
 
 setup_logging()
 publish(__name__, globals(), __all__)
+del publish

@@ -80,3 +80,4 @@ __all__ = [
 ]
 
 publish(__name__, globals(), __all__)
+del publish

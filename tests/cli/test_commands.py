@@ -140,7 +140,7 @@ def test_unreachable_host_exits_7_and_debug_shows_the_traceback(env: dict[str, s
     args = ("--base-url", "http://127.0.0.1:9", "--max-retries", "0", "workspaces", "list")
     result = run_cli(*args, env=env)
     assert result.returncode == 7
-    assert "APIConnectionError" in _one_line_error(result.stderr)
+    assert "APIConnectError: cannot connect to 127.0.0.1:9" in _one_line_error(result.stderr)
     debug = run_cli("--debug", *args, env=env)
     assert debug.returncode == 7 and "Traceback" in debug.stderr
 
