@@ -1,7 +1,9 @@
 """Pager: the blocking twin of AsyncPager, pulling whole pages across the portal.
 
-Each step of an iteration crosses to the portal loop once and brings back a whole page, so the
-per-call cost of the thread hop is paid per page, never per item. The async pager keeps
+Each step of an iteration crosses to the portal loop once and brings back the next page plus
+every later page already fetched (up to ``concurrency`` pages), so the cost of the thread hop
+is paid per batch of pages, never per item; a batch is held in the caller's thread on top of
+the async pager's window while its items are consumed. The async pager keeps
 fetching up to ``concurrency`` pages on the loop while the caller's thread works through the
 items it already has.
 """
@@ -113,9 +115,12 @@ class Pager(Generic[T]):
         # The async generator is made here but first stepped on the portal loop, so it
         # registers with that loop's async-generator hooks, never with the caller's.
         self._open.append(pages)
+        pager, limit = self._async, self._async.concurrency
         try:
-            while (page := self._run(lambda: _next_page(pages))) is not None:
-                yield page
+            done = False
+            while not done:
+                batch, done = self._run(lambda: _next_pages(pager, pages, limit))
+                yield from batch
         finally:
             # Runs on break (the generator is closed when dropped), on errors and at the end.
             if pages in self._open:
@@ -123,9 +128,19 @@ class Pager(Generic[T]):
                 self._close_quietly(pages)
 
 
-async def _next_page(pages: AsyncGenerator[Page[T], None]) -> Page[T] | None:
-    # StopAsyncIteration must not cross the portal: a sentinel marks the end.
+async def _next_pages(
+    pager: AsyncPager[T], pages: AsyncGenerator[Page[T], None], limit: int
+) -> tuple[list[Page[T]], bool]:
+    """The next page, plus up to ``limit - 1`` more already fetched; True once at the end.
+
+    One crossing brings back every page that needs no waiting, so small pages do not pay a
+    thread hop each. StopAsyncIteration must not cross the portal: the flag marks the end.
+    """
+    batch: list[Page[T]] = []
     try:
-        return await pages.__anext__()
+        batch.append(await pages.__anext__())
+        while len(batch) < limit and pager._next_page_ready():
+            batch.append(await pages.__anext__())
     except StopAsyncIteration:
-        return None
+        return batch, True
+    return batch, False

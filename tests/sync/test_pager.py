@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
@@ -64,6 +65,28 @@ def test_one_portal_hop_per_page_not_per_item(run: CountingPortal) -> None:
     items = list(make_pager(run, fake, total_pages=10))
     assert len(items) == 30
     assert run.hops <= 10 + 2
+
+
+def test_pages_already_fetched_cross_in_one_hop(run: CountingPortal) -> None:
+    """Pages fetched while the consumer was busy come back together: far fewer hops than pages."""
+    fake = FakePages(40, latency=lambda page: 0.0)
+    seen: list[int] = []
+    for page in make_pager(run, fake, total_pages=40, concurrency=8).pages():
+        seen.append(page.number)
+        if page.number == 1:
+            time.sleep(0.05)  # the window fills meanwhile
+    assert seen == list(range(1, 41))
+    assert run.hops <= 40 // 2
+
+
+def test_batch_stops_before_a_failed_page(run: CountingPortal) -> None:
+    """A failed page is not batched: the pages before it arrive, then its error."""
+    fake = FakePages(20, latency=lambda page: 0.0, fail_on=frozenset({6}))
+    items: list[int] = []
+    with pytest.raises(PageBoom):
+        for item in make_pager(run, fake, total_pages=20, concurrency=8):
+            items.append(item)
+    assert items == fake.all_items(1, 5)
 
 
 def test_in_flight_never_exceeds_concurrency(run: CountingPortal) -> None:
