@@ -6,7 +6,7 @@ Prints milliseconds per page (best of several rounds, to dampen noise on a share
 for ``orjson.loads`` alone and for ``orjson.loads`` + ``structure_response(..., CustomerPage)``,
 and their ratio. Also times the datetime-parsing share, the SDK converter with cattrs' detailed
 validation off, and a stock cattrs preconf orjson converter (no extras, lenient primitives),
-the comparisons behind the choices in notes/decode-bench.md.
+the comparisons behind the converter's choices (results in benchmarks/README.md).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """TokenManager: the access/refresh token pair behind one lock.
 
-Rules (design.md §3):
+Rules (README, "Authentication"):
 
 - Refresh is single-flight: however many callers find the token stale at once, one request
   goes out (``GET /v1/auth`` with the refresh token), the rest wait for its result.

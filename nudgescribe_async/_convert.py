@@ -24,8 +24,8 @@
 * ``dict[str, str]`` (customer profiles) is checked and copied in one pass.
 
 cattrs' detailed validation stays on (measured: no visible cost on the 1000-customer hot path,
-see notes/decode-bench.md), so a failure carries the notes :func:`structure_response` turns into
-a JSON path like ``$.customers[3].customer_id``.
+see ``benchmarks/bench_decode.py`` and ``benchmarks/README.md``), so a failure carries the
+notes :func:`structure_response` turns into a JSON path like ``$.customers[3].customer_id``.
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ class Failure(enum.Enum):
 class RetryPolicy:
     """How many times to retry and how long to wait.
 
-    Defaults follow design.md §3: 2 retries, 0.5 s doubling to 8 s with jitter,
+    Defaults (README, "Retries and timeouts"): 2 retries, 0.5 s doubling to 8 s with jitter,
     ``Retry-After`` honoured up to 60 s.
     """
 

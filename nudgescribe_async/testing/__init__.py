@@ -1,6 +1,6 @@
 """Local reference server for the Nudgescribe client API, for tests, benchmarks and demos.
 
-An in-memory, aiohttp.web implementation of every endpoint in ``api-contract.md`` (like
+An in-memory, aiohttp.web implementation of every endpoint in ``docs/contract.md`` (like
 stripe-mock or moto), with Python-side test controls and fault injection.
 
 Start it three ways::

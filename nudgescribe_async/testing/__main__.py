@@ -2,7 +2,8 @@
 
 Prints the base URL and ``export NUDGESCRIBE_...=`` lines for the demo account (including its
 secret: this is a local fake server and those are its throwaway demo credentials), then serves
-until Ctrl-C.
+until Ctrl-C. A ``--host`` that is not loopback is refused (the server is loopback-only by
+design), and a port already in use is reported in one line (exit status 1).
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
 import shlex
+import sys
 
-from nudgescribe_async.testing._server import ReferenceServer
+from nudgescribe_async.testing._server import ReferenceServer, is_loopback
 
 __all__ = ["main"]
 
@@ -26,7 +29,11 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                         help="dataset to load (default: demo)")
     parser.add_argument("--job-delay", type=float, default=2.0,
                         help="seconds before background jobs complete (default 2)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if not is_loopback(args.host):
+        parser.error(f"--host {args.host} refused: the reference server is loopback-only by "
+                     "design (throwaway demo credentials, no security); use 127.0.0.1 or ::1")
+    return args
 
 
 async def _serve(args: argparse.Namespace) -> None:
@@ -44,8 +51,14 @@ async def _serve(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run the server until interrupted."""
     args = _parse(argv)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(args))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(_serve(args))
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        sys.exit(f"error: port {args.port} on {args.host} is already in use; stop the other "
+                 "server or pick another port with --port (0 = any free port)")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import secrets
 from collections import Counter
@@ -52,13 +53,23 @@ from nudgescribe_async.testing._state import (
     Workspace,
 )
 
-__all__ = ["DEMO_CLIENT_IP", "Credentials", "ReferenceServer", "serving_loop"]
+__all__ = ["DEMO_CLIENT_IP", "Credentials", "ReferenceServer", "is_loopback", "serving_loop"]
 
 DEMO_CLIENT_IP = "127.0.0.1"
 
 # base URL -> the event loop serving it, while a server runs. The blocking client checks it so
 # that calling a server running on the caller's own (then blocked) loop fails at once.
 _SERVING: dict[str, asyncio.AbstractEventLoop] = {}
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine only (``localhost``, ``127.x.y.z``, ``::1``)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def serving_loop(base_url: str) -> asyncio.AbstractEventLoop | None:
@@ -102,6 +113,11 @@ class ReferenceServer:
         """Configure the server; nothing listens until :meth:`start` (or ``async with``)."""
         if seed not in (None, "demo"):
             raise ValueError("seed must be None or 'demo'")
+        if not is_loopback(host):
+            raise ValueError(
+                f"host {host!r} is not a loopback address: the reference server serves "
+                "throwaway demo credentials with no security and is loopback-only by design "
+                "(use 127.0.0.1, ::1 or localhost)")
         if not 1 <= export_rows_per_file <= 1000:
             raise ValueError("export_rows_per_file must be between 1 and 1000")
         config = ServerConfig(
