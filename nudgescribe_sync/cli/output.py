@@ -20,7 +20,7 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["Output", "cell", "dumps", "make_console", "table"]
+__all__ = ["Output", "cell", "dumps", "make_console", "model_dict", "table"]
 
 
 def make_console(*, stderr: bool) -> Console:
@@ -32,17 +32,24 @@ def make_console(*, stderr: bool) -> Console:
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _default(value: Any) -> Any:
-    # orjson calls this only for types it does not know (attrs models, odd values).
+def model_dict(value: Any) -> dict[str, Any]:
+    """An SDK model (attrs instance) as a dict of its fields, then its unknown keys (.extra)."""
     cls = type(value)
-    if attrs.has(cls):
-        names = _FIELDS.get(cls)
-        if names is None:
-            names = _FIELDS[cls] = tuple(a.name for a in attrs.fields(cls) if a.name != "extra")
-        data = {name: getattr(value, name) for name in names}
-        for key, extra in getattr(value, "extra", {}).items():
-            data.setdefault(key, extra)
-        return data
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(a.name for a in attrs.fields(cls) if a.name != "extra")
+    data = {name: getattr(value, name) for name in names}
+    extra = getattr(value, "extra", None)
+    if extra:
+        for key, item in extra.items():
+            data.setdefault(key, item)
+    return data
+
+
+def _default(value: Any) -> Any:
+    # orjson calls this only for types it does not know (nested models, odd values).
+    if attrs.has(type(value)):
+        return model_dict(value)
     if isinstance(value, Mapping):
         return dict(value)
     return str(value)
