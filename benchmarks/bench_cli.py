@@ -50,20 +50,23 @@ def _high_water_mib(pid: int) -> float | None:
     return None
 
 
-def child(args: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Run ``args``; return wall seconds and peak RSS in MiB (VmHWM polled every 5 ms)."""
+def child(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Run ``args``; return wall seconds, CPU seconds (user + system) and peak RSS in MiB."""
     started = time.perf_counter()
     proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     peak = 0.0
-    while proc.poll() is None:
-        reading = _high_water_mib(proc.pid)
-        peak = max(peak, reading or 0.0)
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        peak = max(peak, _high_water_mib(proc.pid) or 0.0)
         time.sleep(0.005)
     seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{args} failed with {proc.returncode}")
-    return seconds, peak
+    return seconds, usage.ru_utime + usage.ru_stime, peak
 
 
 def main() -> None:
@@ -79,42 +82,48 @@ def main() -> None:
            **info["env"]}
     group = info["group_id"]
     times: dict[str, list[float]] = {"sdk": [], "cli": [], "sdk_child": []}
+    cpu: dict[str, list[float]] = {"sdk": [], "cli": [], "sdk_child": []}
     rss: dict[str, list[float]] = {"cli": [], "sdk_child": [], "baseline": []}
     kwargs = {k: info[k] for k in ("api_key", "email", "api_secret", "api_code", "base_url")}
     try:
         with tempfile.TemporaryDirectory() as tmp:
             target = Path(tmp, "customers.jsonl")
             for _ in range(ns.rounds):
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 with Nudgescribe(**kwargs) as client:
                     rows = client.customers.list(group, page_size=1000, concurrency=8).collect()
                 times["sdk"].append(time.perf_counter() - started)
+                cpu["sdk"].append(time.process_time() - cpu_started)
                 assert len(rows) == ns.customers
                 del rows
-                seconds, peak = child([COMMAND, "customers", "export", group, "-o",
-                                       str(target)], env)
-                times["cli"].append(seconds)
-                rss["cli"].append(peak)
+                for name, args in (
+                    ("cli", [COMMAND, "customers", "export", group, "-o", str(target)]),
+                    ("sdk_child", [sys.executable, "-c", COLLECT, group, str(ns.customers)]),
+                ):
+                    seconds, used, peak = child(args, env)
+                    times[name].append(seconds)
+                    cpu[name].append(used)
+                    rss[name].append(peak)
                 assert sum(1 for _ in target.open("rb")) == ns.customers
-                seconds, peak = child([sys.executable, "-c", COLLECT, group,
-                                       str(ns.customers)], env)
-                times["sdk_child"].append(seconds)
-                rss["sdk_child"].append(peak)
-                rss["baseline"].append(child([COMMAND, "auth", "check"], env)[1])
+                rss["baseline"].append(child([COMMAND, "auth", "check"], env)[2])
     finally:
         server.stdin.close()
         server.wait()
     med = {k: statistics.median(v) for k, v in times.items()}
+    med_cpu = {k: statistics.median(v) for k, v in cpu.items()}
     peak = {k: statistics.median(v) for k, v in rss.items()}
-    print(f"customers: {ns.customers:,}, rounds: {ns.rounds} (medians)")
-    print(f"SDK list().collect() in process      {med['sdk']:7.2f} s")
-    print(f"CLI customers export -> JSONL         {med['cli']:7.2f} s")
-    print(f"SDK collect() in a fresh process      {med['sdk_child']:7.2f} s")
-    print(f"ratio CLI / SDK in process            {med['cli'] / med['sdk']:7.2f}")
-    print(f"ratio CLI / SDK fresh process         {med['cli'] / med['sdk_child']:7.2f}")
-    print(f"peak RSS: CLI export                  {peak['cli']:7.1f} MiB")
-    print(f"peak RSS: CLI auth check (baseline)   {peak['baseline']:7.1f} MiB")
-    print(f"peak RSS: SDK collect() process       {peak['sdk_child']:7.1f} MiB")
+    print(f"customers: {ns.customers:,}, rounds: {ns.rounds} (medians)   wall s   CPU s")
+    print(f"SDK list().collect() in this process   {med['sdk']:7.2f} {med_cpu['sdk']:7.2f}")
+    print(f"SDK collect() in a fresh process       {med['sdk_child']:7.2f} "
+          f"{med_cpu['sdk_child']:7.2f}")
+    print(f"CLI customers export -> JSONL          {med['cli']:7.2f} {med_cpu['cli']:7.2f}")
+    print(f"ratio CLI / SDK fresh process          {med['cli'] / med['sdk_child']:7.2f} "
+          f"{med_cpu['cli'] / med_cpu['sdk_child']:7.2f}")
+    print(f"ratio CLI / SDK in this process        {med['cli'] / med['sdk']:7.2f} "
+          f"{med_cpu['cli'] / med_cpu['sdk']:7.2f}")
+    print(f"peak RSS: CLI export                   {peak['cli']:7.1f} MiB")
+    print(f"peak RSS: CLI auth check (baseline)    {peak['baseline']:7.1f} MiB")
+    print(f"peak RSS: SDK collect() process        {peak['sdk_child']:7.1f} MiB")
 
 
 if __name__ == "__main__":

@@ -11,13 +11,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from nudgescribe_async import UploadValidationError
 from nudgescribe_async.models import CampaignList, CampaignStatus, FieldType
-from nudgescribe_async.testing import ReferenceServer
 from nudgescribe_sync import Nudgescribe
 from nudgescribe_sync.cli.app import State, common_options, pass_state
 from nudgescribe_sync.cli.bulk import export as bulk_export
@@ -28,6 +27,9 @@ from nudgescribe_sync.cli.mock import print_exports, serving, wait_forever
 from nudgescribe_sync.cli.output import Output, table
 from nudgescribe_sync.cli.progress import ProgressBar
 from nudgescribe_sync.cli.reruns import DONE, comparison_table, history_table
+
+if TYPE_CHECKING:
+    from nudgescribe_async.testing import ReferenceServer
 
 __all__ = ["group"]
 

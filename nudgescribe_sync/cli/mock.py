@@ -11,13 +11,15 @@ import shlex
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from nudgescribe_async.testing import ReferenceServer
 from nudgescribe_sync.cli.app import State, common_options, pass_state
 from nudgescribe_sync.cli.errors import CliError, ExitCode
+
+if TYPE_CHECKING:  # imported when a server starts: other commands don't pay for aiohttp.web
+    from nudgescribe_async.testing import ReferenceServer
 
 __all__ = ["ServerThread", "group", "serving"]
 
@@ -26,6 +28,8 @@ class ServerThread:
     """A reference server on a daemon thread's event loop; :meth:`stop` shuts it down."""
 
     def __init__(self, **options: Any) -> None:
+        from nudgescribe_async.testing import ReferenceServer
+
         self.server = ReferenceServer(**options)
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
