@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
 from nudgescribe_async import UploadValidationError
-from nudgescribe_async.models import Customer
+from nudgescribe_async.models import Customer, HeaderError, RowError
 from nudgescribe_sync.cli.app import State, common_options, pass_state
 from nudgescribe_sync.cli.bulk import export as bulk_export
 from nudgescribe_sync.cli.codecs import codec_for
@@ -24,29 +24,18 @@ def group() -> None:
     """Customers of a group: upload, count, export."""
 
 
-def _get(error: Any, key: str) -> Any:
-    # Row and header errors may be plain mappings or models with the same keys.
-    return error.get(key) if isinstance(error, Mapping) else getattr(error, key, None)
-
-
-def show_findings(output: Output, header_errors: Sequence[Any],
-                  row_errors: Sequence[Any]) -> None:
+def show_findings(output: Output, header_errors: Sequence[HeaderError],
+                  row_errors: Sequence[RowError]) -> None:
     """Print an upload's header and row errors as tables (or JSON under ``--json``)."""
     if output.json_mode:
-        output.data({"valid": False,
-                     "header_errors": [{"column": _get(e, "column"),
-                                        "message": _get(e, "message")} for e in header_errors],
-                     "row_errors": [{"row": _get(e, "row"), "field": _get(e, "field"),
-                                     "message": _get(e, "message")} for e in row_errors]})
+        output.data({"valid": False, "header_errors": header_errors, "row_errors": row_errors})
         return
     if header_errors:
         output.out.print(table("Header errors", ["column", "problem"],
-                               [[_get(e, "column"), _get(e, "message")]
-                                for e in header_errors]))
+                               [[e.column, e.message] for e in header_errors]))
     if row_errors:
         output.out.print(table("Row errors (row = data row, 1-based)", ["row", "field", "problem"],
-                               [[_get(e, "row"), _get(e, "field"), _get(e, "message")]
-                                for e in row_errors]))
+                               [[e.row, e.field, e.message] for e in row_errors]))
 
 
 @group.command("upload")

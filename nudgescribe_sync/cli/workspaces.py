@@ -1,6 +1,6 @@
-"""``nudgescribe workspaces list``: the workspaces that hold campaigns (from campaigns/all).
+"""``nudgescribe workspaces list``: the account's workspaces (``client.workspaces.list()``).
 
-The API has no workspace endpoint; the workspaces are those ``campaigns.list()`` reports.
+The API has no workspace endpoint; the SDK derives the workspaces from the campaign listing.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ def group() -> None:
 @pass_state
 def list_(state: State) -> None:
     """List workspaces with their campaign counts."""
-    listing = state.client().campaigns.list()
-    rows = [{"workspace_id": ws.workspace_id, "workspace_name": ws.workspace_name,
-             "campaign_count": len(ws.campaigns)} for ws in listing.workspaces]
-    state.output.data(rows, table("Workspaces", ["workspace id", "name", "campaigns"],
-                                  [list(r.values()) for r in rows]))
+    workspaces = list(state.client().workspaces.list())
+    state.output.data(workspaces, table("Workspaces", ["workspace id", "name", "campaigns"],
+                                        [[w.workspace_id, w.name, w.campaign_count]
+                                         for w in workspaces]))

@@ -63,7 +63,7 @@ def test_json_output_of_several_commands(env: dict[str, str], seeded: Seeded) ->
     assert json.loads(auth.stdout)["authenticated"] is True
     assert "token\"" not in auth.stdout and env["NUDGESCRIBE_API_SECRET"] not in auth.stdout
     workspaces = json.loads(run_cli("workspaces", "list", "--json", env=env).stdout)
-    assert [w["workspace_name"] for w in workspaces] == ["Shop"]
+    assert [(w["name"], w["campaign_count"]) for w in workspaces] == [("Shop", 1)]
     groups = json.loads(run_cli("groups", "list", seeded.workspace_id, "--json", env=env).stdout)
     assert {g["name"] for g in groups} >= {"Big", "Small"}
     fields = json.loads(run_cli("fields", "list", seeded.workspace_id, "--json", env=env).stdout)
@@ -186,7 +186,7 @@ def test_mock_serve_serves_until_ctrl_c(env: dict[str, str]) -> None:
                 name, _, value = line[7:].strip().partition("=")
                 exports[name] = value
         listed = run_cli("workspaces", "list", "--json", env={**bare, **exports})
-        names = {w["workspace_name"] for w in json.loads(listed.stdout)}
+        names = {w["name"] for w in json.loads(listed.stdout)}
         assert names == {"Acme Retail", "Acme Wholesale", "Sandbox"}
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 130
