@@ -73,10 +73,10 @@ class ServerThread:
 @contextmanager
 def serving(**options: Any) -> Iterator[ReferenceServer]:
     """Run a reference server in a thread for the duration of the block."""
-    thread = ServerThread(**options)
     try:
+        thread = ServerThread(**options)
         server = thread.start()
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # a busy port; a host that is not loopback
         raise CliError(f"cannot start the mock server: {exc}", ExitCode.USAGE) from exc
     try:
         yield server

@@ -204,3 +204,13 @@ def test_shell_completion_script(env: dict[str, str]) -> None:
     result = run_cli(env={**env, "_NUDGESCRIBE_COMPLETE": "bash_source"})
     assert result.returncode == 0 and "_nudgescribe_completion" in result.stdout
     assert os.path.basename(COMMAND) == "nudgescribe"
+
+
+def test_mock_serve_refuses_a_public_host_and_a_busy_port(env: dict[str, str],
+                                                          server: ThreadedServer) -> None:
+    """A non-loopback --host or a port in use: one line, exit 2, no traceback."""
+    public = run_cli("mock", "serve", "--host", "0.0.0.0", env=env)
+    assert public.returncode == 2 and "loopback" in _one_line_error(public.stderr)
+    port = env["NUDGESCRIBE_BASE_URL"].rsplit(":", 1)[1]
+    busy = run_cli("mock", "serve", "--port", port, "--seed", "none", env=env)
+    assert busy.returncode == 2 and "cannot start" in _one_line_error(busy.stderr)
