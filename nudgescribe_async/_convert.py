@@ -344,7 +344,11 @@ def _unstructure_value(value: Any, conv: Converter) -> Any:
         return value
     if isinstance(value, enum.Enum):
         return value.value
-    return conv.unstructure(value)
+    if attrs.has(type(value)):
+        return conv.unstructure(value)
+    # Anything else goes to the body encoder as is, which sends or refuses it by one set of
+    # rules (bytes are refused there, not turned into base85 text as cattrs would).
+    return value
 
 
 # --- the converter and the helpers resources call -----------------------------------------

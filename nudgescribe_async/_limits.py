@@ -66,8 +66,9 @@ def check_depth(value: Any, *, url: str | None = None, limit: int = MAX_JSON_DEP
     while level:
         depth += 1
         if depth > limit:
-            raise ResponseDecodeError(f"response JSON is nested deeper than {limit} levels",
-                                      path="$", url=url)
+            raise ResponseDecodeError(
+                f"response JSON is nested deeper than {limit} levels", path="$", url=url
+            )
         below: list[Any] = []
         for node in level:
             for child in node.values() if type(node) is dict else node:

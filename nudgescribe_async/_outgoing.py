@@ -71,8 +71,9 @@ class Encoded:
 def check_method(method: object) -> str:
     """An HTTP method token such as ``"POST"``, upper-cased."""
     if not isinstance(method, str) or not _TOKEN.fullmatch(method):
-        raise RequestValidationError("method", f"must be an HTTP method such as 'GET', got "
-                                               f"{method!r}")
+        raise RequestValidationError(
+            "method", f"must be an HTTP method such as 'GET', got {method!r}"
+        )
     return method.upper()
 
 
@@ -90,15 +91,18 @@ def check_headers(value: object, argument: str = "extra_headers") -> dict[str, s
     result: dict[str, str | Secret] = {}
     for name, item in require_mapping(argument, value).items():
         if not isinstance(name, str) or not _TOKEN.fullmatch(name):
-            raise RequestValidationError(argument, f"header name must be an HTTP token, got "
-                                                   f"{name!r}")
+            raise RequestValidationError(
+                argument, f"header name must be an HTTP token, got {name!r}"
+            )
         text = item.reveal() if isinstance(item, Secret) else item
         if not isinstance(text, str):
-            raise RequestValidationError(argument, f"header {name!r} must be a str, got "
-                                                   f"{type(item).__name__}")
+            raise RequestValidationError(
+                argument, f"header {name!r} must be a str, got {type(item).__name__}"
+            )
         if _BAD_HEADER_CHARS.search(text):
-            raise RequestValidationError(argument, f"header {name!r} must not contain CR, LF "
-                                                   "or NUL")
+            raise RequestValidationError(
+                argument, f"header {name!r} must not contain CR, LF or NUL"
+            )
         result[name] = item
     return result
 
@@ -123,8 +127,10 @@ def form_text(argument: str, value: object) -> str:
         return "true" if value else "false"
     checked = _jsonable(value, argument, "$", 0)
     if isinstance(checked, (dict, list)) or checked is None:
-        raise RequestValidationError(argument, "form fields must be scalars (str, int, float, "
-                                               f"Decimal), got {type(value).__name__}")
+        raise RequestValidationError(
+            argument,
+            f"form fields must be scalars (str, int, float, Decimal), got {type(value).__name__}",
+        )
     return checked if isinstance(checked, str) else str(checked)
 
 
@@ -139,8 +145,9 @@ def _jsonable(value: Any, argument: str, path: str, depth: int) -> Any:
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
-                raise _refuse(argument, path, "string is not valid Unicode (lone surrogate)"
-                              ) from None
+                raise _refuse(
+                    argument, path, "string is not valid Unicode (lone surrogate)"
+                ) from None
         return value
     if value is None or kind is bool:
         return value
@@ -150,12 +157,14 @@ def _jsonable(value: Any, argument: str, path: str, depth: int) -> Any:
         return value
     if kind is float:
         if not math.isfinite(value):
-            raise _refuse(argument, path, f"{value!r} is not a JSON number (NaN and infinity "
-                                          "are refused)")
+            raise _refuse(
+                argument, path, f"{value!r} is not a JSON number (NaN and infinity are refused)"
+            )
         return value
     if depth >= MAX_BODY_DEPTH:
-        raise _refuse(argument, path, f"nested deeper than {MAX_BODY_DEPTH} levels (or "
-                                      "contains itself)")
+        raise _refuse(
+            argument, path, f"nested deeper than {MAX_BODY_DEPTH} levels (or contains itself)"
+        )
     if isinstance(value, Mapping):
         result: dict[str, Any] = {}
         for key, item in value.items():
@@ -166,8 +175,10 @@ def _jsonable(value: Any, argument: str, path: str, depth: int) -> Any:
             )
         return result
     if isinstance(value, (list, tuple)):
-        return [_jsonable(item, argument, f"{path}[{index}]", depth + 1)
-                for index, item in enumerate(value)]
+        return [
+            _jsonable(item, argument, f"{path}[{index}]", depth + 1)
+            for index, item in enumerate(value)
+        ]
     return _jsonable_other(value, argument, path, depth)
 
 

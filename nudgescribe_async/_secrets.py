@@ -109,8 +109,7 @@ _TEXT_ATTRIBUTES = ("message", "excerpt", "url", "error_code", "request_id", "pr
 
 def scrub_error(exc: BaseException) -> BaseException:
     """Scrub ``exc`` in place (its ``args`` and text attributes, body and errors); return it."""
-    exc.args = tuple(scrub_value(a) if isinstance(a, (str, Mapping, list)) else a
-                     for a in exc.args)
+    exc.args = tuple(scrub_value(a) if isinstance(a, (str, Mapping, list)) else a for a in exc.args)
     for name in _TEXT_ATTRIBUTES:
         value = getattr(exc, name, None)
         if isinstance(value, str):

@@ -390,6 +390,8 @@ def normalise_path(path: str) -> str:
     The API takes no query strings (every parameter travels in the JSON body), so ``?``, ``#``
     and ``.``/``..`` segments are refused rather than silently dropped or resolved.
     """
+    if not isinstance(path, str):
+        raise RequestValidationError("path", f"must be a str like '/v1/cg', got {path!r}")
     stripped = path.strip()
     segments = stripped.strip("/").split("/")
     if not stripped or "?" in stripped or "#" in stripped or {".", ".."} & set(segments):

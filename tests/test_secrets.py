@@ -71,10 +71,18 @@ async def test_echoed_credentials_never_reach_the_exception(
     await client.customer_groups.list(ws.workspace_id)
     secrets = _secrets_of(server)
     key, secret, token = secrets
-    server.faults.add(CG, method="POST", kind="fail", status=400,
-                      body={"message": f"bad key {key} / {secret}",
-                            "error_code": token, "echo": {"auth": f"Bearer {token}"},
-                            "errors": [{"field": "x", "message": secret}]})
+    server.faults.add(
+        CG,
+        method="POST",
+        kind="fail",
+        status=400,
+        body={
+            "message": f"bad key {key} / {secret}",
+            "error_code": token,
+            "echo": {"auth": f"Bearer {token}"},
+            "errors": [{"field": "x", "message": secret}],
+        },
+    )
     with pytest.raises(ns.BadRequestError) as info:
         await client.customer_groups.list(ws.workspace_id)
     text = _everything_about(info.value) + repr(info.value.body) + repr(info.value.errors)
@@ -90,8 +98,9 @@ async def test_echoed_token_in_a_success_body_that_fails_to_decode_is_scrubbed(
     ws = server.seed_workspace("Shop")
     await client.customer_groups.list(ws.workspace_id)
     token = _secrets_of(server)[2]
-    server.faults.add(CG, method="POST", kind="fail", status=200,
-                      body={"success": True, "customer_groups": token})
+    server.faults.add(
+        CG, method="POST", kind="fail", status=200, body={"success": True, "customer_groups": token}
+    )
     with pytest.raises(ns.ResponseDecodeError) as info:
         await client.customer_groups.list(ws.workspace_id)
     claims = token.split(".")[1]
@@ -102,8 +111,11 @@ async def test_redirect_location_echoing_the_key_is_scrubbed(mock_api: aiorespon
     """A redirect whose Location carries the API key names the target without the key."""
     mock_api.post(f"{TEST_BASE_URL}/v1/auth", payload={"access_token": "a.b.c"})
     key = TEST_CREDENTIALS["api_key"]
-    mock_api.post(f"{TEST_BASE_URL}/v1/cg", status=302,
-                  headers={"Location": f"https://elsewhere.test/{key}/x"})
+    mock_api.post(
+        f"{TEST_BASE_URL}/v1/cg",
+        status=302,
+        headers={"Location": f"https://elsewhere.test/{key}/x"},
+    )
     async with AsyncNudgescribe(**TEST_CREDENTIALS, base_url=TEST_BASE_URL) as client:
         with pytest.raises(ns.APIStatusError) as info:
             await client.customer_groups.list("ws_1")
@@ -137,13 +149,19 @@ async def test_debug_logs_show_no_secret(
 ) -> None:
     """Every DEBUG/INFO record of a login, a call, a retry and a failure is free of secrets."""
     ws = server.seed_workspace("Shop")
-    server.faults.add(CG, method="POST", kind="fail", status=503,
-                      message=f"echo {server.demo_credentials.api_secret}")
+    server.faults.add(
+        CG,
+        method="POST",
+        kind="fail",
+        status=503,
+        message=f"echo {server.demo_credentials.api_secret}",
+    )
     caplog.set_level(logging.DEBUG, logger="nudgescribe")
     async with AsyncNudgescribe(**server.client_kwargs()) as client:
         await client.customer_groups.list(ws.workspace_id)
-        logging.getLogger("nudgescribe").info("user logs the key %s",
-                                               server.demo_credentials.api_key)
+        logging.getLogger("nudgescribe").info(
+            "user logs the key %s", server.demo_credentials.api_key
+        )
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert logged
     for value in _secrets_of(server):
@@ -168,9 +186,13 @@ async def test_token_with_control_characters_is_refused_and_client_recovers(
 ) -> None:
     """A token with CR/LF/NUL is a typed error at the exchange; the next call logs in again."""
     ws = server.seed_workspace("Shop")
-    server.faults.add("/v1/auth", method="POST", kind="fail", status=200,
-                      body={"success": True, "access_token": bad, "refresh_token": bad,
-                            "expires_in": 3600})
+    server.faults.add(
+        "/v1/auth",
+        method="POST",
+        kind="fail",
+        status=200,
+        body={"success": True, "access_token": bad, "refresh_token": bad, "expires_in": 3600},
+    )
     async with AsyncNudgescribe(**server.client_kwargs()) as client:
         with pytest.raises(ns.ResponseDecodeError, match="header"):
             await client.customer_groups.list(ws.workspace_id)

@@ -12,6 +12,7 @@ from typing import Any, Final
 
 from nudgescribe_async._config import to_client_timeout
 from nudgescribe_async._errors import ConfigurationError, RequestValidationError
+from nudgescribe_async._outgoing import MAX_INT
 from nudgescribe_async._types import NotGiven
 from nudgescribe_async.models import FieldType, is_valid_field_format, is_valid_field_name
 
@@ -75,13 +76,13 @@ def require_ids(argument: str, values: object) -> list[str]:
 
 
 def require_int(argument: str, value: object, low: int, high: int | None = None) -> int:
-    """An int (not a bool) within ``low..high``."""
+    """An int (not a bool) within ``low..high`` (``high`` defaults to the 64-bit maximum)."""
+    top = MAX_INT if high is None else high
     in_range = (
-        isinstance(value, int) and not isinstance(value, bool)
-        and value >= low and (high is None or value <= high)
+        isinstance(value, int) and not isinstance(value, bool) and low <= value <= top
     )
     if not in_range:
-        bounds = f">= {low}" if high is None else f"between {low} and {high}"
+        bounds = f"between {low} and {top}"
         raise RequestValidationError(argument, f"must be an integer {bounds}, got {value!r}")
     assert isinstance(value, int)
     return value

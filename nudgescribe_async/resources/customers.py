@@ -357,6 +357,8 @@ async def _read_csv(file: CsvFile) -> tuple[bytes, str]:
             data: bytes | str = await asyncio.to_thread(_read_path, path)
         except OSError as exc:
             raise RequestValidationError("file", f"cannot read {path!r}: {exc.strerror}") from None
+        except ValueError as exc:  # e.g. an embedded NUL byte
+            raise RequestValidationError("file", f"cannot read {path!r}: {exc}") from None
         return _utf8(data), os.path.basename(path) or "customers.csv"
     read = getattr(file, "read", None)
     if not callable(read):

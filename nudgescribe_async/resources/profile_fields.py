@@ -15,6 +15,7 @@ from nudgescribe_async.models import (
     FieldUpdate,
     ProfileField,
     ProfileFieldList,
+    is_valid_field_format,
 )
 from nudgescribe_async.resources._base import AsyncResource
 from nudgescribe_async.resources._validate import (
@@ -164,8 +165,31 @@ def _field_updates(fields: object) -> Sequence[dict[str, Any]]:
             data = unstructure_request(item)
         except TypeError as exc:
             raise RequestValidationError("fields", f"item {index}: {exc}") from None
-        require_id(f"fields[{index}].field_id", data.get("field_id"))
+        _check_update(index, data)
         items.append(data)
     if not items:
         raise RequestValidationError("fields", "must contain at least one field update")
     return items
+
+
+def _check_update(index: int, data: dict[str, Any]) -> None:
+    """The same value rules as ``create`` (the field's type is not known here, so a format
+    must be one of the 14 date formats or an ISO 4217 code)."""
+    require_id(f"fields[{index}].field_id", data.get("field_id"))
+    if "is_required" in data and not isinstance(data["is_required"], bool):
+        raise RequestValidationError(f"fields[{index}].is_required",
+                                     f"must be a bool, got {data['is_required']!r}")
+    name = data.get("display_name")
+    if name is not None and not isinstance(name, str):
+        raise RequestValidationError(f"fields[{index}].display_name",
+                                     f"must be a str or None, got {name!r}")
+    fmt = data.get("field_format")
+    if fmt is not None and not (
+        isinstance(fmt, str) and (is_valid_field_format(FieldType.DATE, fmt)
+                                  or is_valid_field_format(FieldType.CURRENCY, fmt))
+    ):
+        raise RequestValidationError(
+            f"fields[{index}].field_format",
+            f"must be one of the 14 date formats (e.g. 'yyyy-MM-dd'), an ISO 4217 code such "
+            f"as 'USD', or None; got {fmt!r}",
+        )
