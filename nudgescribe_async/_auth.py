@@ -187,7 +187,7 @@ class TokenManager:
             try:
                 await self._renew_shared()
             except Exception as exc:
-                kept = self._keep_current(current, exc)
+                kept = self._keep_current(exc)
                 if kept is not None:
                     return kept
                 self._renewal_error = exc
@@ -198,21 +198,20 @@ class TokenManager:
             assert self._access is not None
             return self._access.value
 
-    def _keep_current(self, current: Token | None, exc: Exception) -> Secret | None:
-        """After a failed renewal: the current token, if it is still valid and the failure
-        passing; it is then used until the next retry of the renewal."""
+    def _keep_current(self, exc: Exception) -> Secret | None:
+        """After a failed renewal: the access token in hand, if it has not expired and the
+        failure is passing; it is then used until the renewal is tried again."""
         passing = isinstance(exc, (ServerError, APIConnectionError, RateLimitError)) and not (
             isinstance(exc, QuotaExceededError))
-        now = self._clock()
-        if not passing or current is None or self._access is not current or (
-                now >= current.expires_at):
+        live, now = self._access, self._clock()
+        if not passing or live is None or now >= live.expires_at:
             return None
-        retry_in = min(RENEW_RETRY_SECONDS, (current.expires_at - now) / 2)
+        retry_in = min(RENEW_RETRY_SECONDS, (live.expires_at - now) / 2)
         log.warning("renewing the access token failed (%s); using the current one, valid "
                     "%.0f s more, and retrying in %.0f s", type(exc).__name__,
-                    current.expires_at - now, retry_in)
-        self._access = attrs.evolve(current, renew_at=now + retry_in)
-        return current.value
+                    live.expires_at - now, retry_in)
+        self._access = attrs.evolve(live, renew_at=now + retry_in)
+        return live.value
 
     def invalidate(self, failed: Secret) -> None:
         """Forget the access token after a 403, but only if it is still ``failed``."""

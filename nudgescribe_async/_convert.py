@@ -49,6 +49,7 @@ from cattrs.preconf.orjson import configure_converter as configure_orjson
 from ._decode_errors import decode_error, walk
 from ._errors import ResponseDecodeError
 from ._fast_hooks import make_fast_hook
+from ._limits import bounded_extra
 from ._redact import excerpt_raw
 from ._types import NOT_GIVEN
 from .models._base import EMPTY_EXTRA, Model
@@ -308,7 +309,7 @@ def _model_structure_hook(cls: type[Model], conv: Converter, fast: bool) -> _Hoo
             return obj
         extra = {key: value for key, value in data.items() if key not in fast_keys}
         # The instance is brand new and not yet shared: setting a frozen slot here is safe.
-        object.__setattr__(obj, "extra", types.MappingProxyType(extra))
+        object.__setattr__(obj, "extra", bounded_extra(extra))
         return obj
 
     if not fast:

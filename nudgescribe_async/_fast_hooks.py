@@ -20,12 +20,13 @@ test (``tests/test_convert_differential.py``) checks that on generated payloads.
 
 from __future__ import annotations
 
-import types
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, get_type_hints
 
 import attrs
+
+from nudgescribe_async._limits import bounded_extra
 
 __all__ = ["make_fast_hook"]
 
@@ -59,7 +60,7 @@ def make_fast_hook(
         "_slow": slow,
         "_known": known_keys,
         "_empty_extra": empty_extra,
-        "_proxy": types.MappingProxyType,
+        "_proxy": bounded_extra,
         "_parse_iso": parse_iso,
         "_set_extra": _slot_setter(cls, "extra"),
         "_Fallback": _Fallback,

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from ._errors import ResponseDecodeError
@@ -25,6 +26,7 @@ __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "MAX_JSON_DEPTH",
     "Deadline",
+    "bounded_extra",
     "check_depth",
 ]
 
@@ -75,3 +77,10 @@ def check_depth(value: Any, *, url: str | None = None, limit: int = MAX_JSON_DEP
                 if type(child) is dict or type(child) is list:
                     below.append(child)
         level = below
+
+
+def bounded_extra(unknown: dict[str, Any]) -> Mapping[str, Any]:
+    """A model's read-only ``extra`` (the keys it does not model), depth-checked: values kept
+    there untyped must not nest so deep that ``repr`` or redaction would overflow."""
+    check_depth(unknown)
+    return types.MappingProxyType(unknown)

@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar, overload
 
 import attrs
 
-from nudgescribe_async._errors import RequestValidationError
+from nudgescribe_async._errors import RequestValidationError, ResponseDecodeError
 from nudgescribe_async._sharding import PageSelection
 
 __all__ = ["DEFAULT_CONCURRENCY", "AsyncPager", "Page", "PageResult"]
@@ -41,6 +41,9 @@ class PageResult(Generic[T]):
 
     items: Sequence[T]
     total_pages: int | None = None
+    #: The page number the response says it is, when it says one: a different number than
+    #: the one asked for raises ``ResponseDecodeError`` instead of repeating or losing items.
+    number: int | None = None
 
 
 @attrs.frozen
@@ -105,8 +108,11 @@ class AsyncPager(Generic[T]):
       in flight are cancelled and their pages dropped.
     * A *larger* reported count is ignored: pages beyond the snapshot are never requested.
       Make a new pager to see them. So a stale count never produces duplicate pages.
-    * An empty page ends the iteration, even before the snapshot's end; a short final page is
-      fine. Empty pages are never handed out by :meth:`pages`.
+    * An empty page ends the iteration, even before the snapshot's end (items were deleted);
+      a short final page is fine. Empty pages are never handed out by :meth:`pages`. But an
+      empty page whose own response still reports at least its number of pages, or a page
+      whose response names another page number, raises ``ResponseDecodeError``: the items
+      would otherwise be lost or repeated in silence.
     * A page that carries items is always handed out, even if its own response reports a
       count below its number; iteration stops after it.
     * If no count is ever known (the responses carry none), pages are fetched until the first
@@ -407,6 +413,16 @@ class _PageWindow(Generic[T]):
 
     def _accept(self, number: int, result: PageResult[T]) -> Page[T] | None:
         reported = result.total_pages
+        if result.number is not None and result.number != number:
+            raise ResponseDecodeError(
+                f"asked for page {number}, got page {result.number}: its items would be "
+                "repeated or lost", path="$.page",
+            )
+        if not result.items and reported is not None and number <= reported:
+            raise ResponseDecodeError(
+                f"page {number} is empty although its response reports {reported} pages: "
+                "the remaining items would be lost", path="$",
+            )
         if reported is not None and (self.last_page is None or reported < self.last_page):
             self._shrink_to(max(reported, 0))
         if not result.items:

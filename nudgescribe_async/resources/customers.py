@@ -274,7 +274,7 @@ class AsyncCustomers(AsyncResource):
         def decode(data: Any) -> PageResult[Customer]:
             page = _decrypt_page(structure_response(data, CustomerPage, url=self._url(_PATH)),
                                  hook)
-            return PageResult(page.customers, page.total_pages)
+            return PageResult(page.customers, page.total_pages, number=page.page)
 
         return AsyncPager(fetch, decode_page=decode, count_pages=count, concurrency=concurrency,
                           start_page=start_page, pages=pages,

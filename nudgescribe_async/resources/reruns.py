@@ -121,7 +121,7 @@ class AsyncReruns(AsyncResource):
                 campaign, run_number=run, page=number, page_size=size,
                 extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
             )
-            return PageResult(page.messages, page.total_pages)
+            return PageResult(page.messages, page.total_pages, number=page.page)
 
         return AsyncPager(fetch, concurrency=concurrency, pages=pages, shard=shard)
 

@@ -45,8 +45,9 @@ Controls (plain Python, on the server's event loop; nothing goes over HTTP):
   ``server.request_count(path, method)``, ``server.clear_requests()``, ``server.state``.
 * Faults: ``server.faults.add(path, kind=..., times=1, method=None, ...)`` with kinds
   ``latency`` (``seconds``), ``fail`` (``status``, ``body``, ``error_code``, ``message``),
-  ``rate_limit`` (``retry_after``), ``drop``, ``truncate``, ``hang``; ``times=None`` = standing
-  rule; ``server.faults.remove(rule)`` / ``clear()``. See :class:`Faults`.
+  ``rate_limit`` (``retry_after``), ``drop``, ``drop_after``, ``truncate``, ``hang``;
+  ``times=None`` = standing rule; ``server.faults.remove(rule)`` / ``clear()``. See
+  :class:`Faults`.
 
 Profile values come back "encrypted" as ``"enc:v1:" + base64(utf8(plaintext) XOR
 cycle(account_key))`` where ``account_key = sha256(b"nudgescribe-reference-server:" +

@@ -6,6 +6,8 @@ Kinds:
 * ``fail`` -- answer ``status`` with the contract's error body (or ``body`` verbatim).
 * ``rate_limit`` -- answer 429 with ``Retry-After: <retry_after>``.
 * ``drop`` -- close the connection without any response.
+* ``drop_after`` -- handle the request (it takes effect), then close the connection without
+  sending the answer: the client cannot tell whether it happened.
 * ``truncate`` -- send headers with a Content-Length larger than the body, then close.
 * ``hang`` -- never answer (until the client gives up or the server shuts down).
 * ``concurrency_limit`` -- a standing rule: answer 429 (``Retry-After: <retry_after>``) to a
@@ -35,9 +37,11 @@ from typing import Any, Literal
 __all__ = ["FaultKind", "FaultRule", "Faults"]
 
 FaultKind = Literal[
-    "latency", "fail", "rate_limit", "drop", "truncate", "hang", "concurrency_limit"
+    "latency", "fail", "rate_limit", "drop", "drop_after", "truncate", "hang",
+    "concurrency_limit",
 ]
-_KINDS = ("latency", "fail", "rate_limit", "drop", "truncate", "hang", "concurrency_limit")
+_KINDS = ("latency", "fail", "rate_limit", "drop", "drop_after", "truncate", "hang",
+          "concurrency_limit")
 
 
 @dataclass

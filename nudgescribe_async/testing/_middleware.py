@@ -73,6 +73,9 @@ async def _apply_fault(request: web.Request, core: ServerCore, rule: FaultRule,
         return await handler(request)
     if rule.kind == "drop":
         return _drop(request)
+    if rule.kind == "drop_after":
+        await handler(request)
+        return _drop(request)
     if rule.kind == "truncate":
         return await _truncate(request, request_id)
     if rule.kind == "hang":

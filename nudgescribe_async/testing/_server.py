@@ -154,6 +154,9 @@ class ReferenceServer:
         """Seed (if asked), bind the port and start serving; return self."""
         if self._runner is not None:
             raise RuntimeError("server already started")
+        # A restart gets a fresh closing signal: the last close() set the old one, which
+        # would otherwise cut every latency fault short and make `hang` drop at once.
+        self.core.closing = asyncio.Event()
         if self.seed == "demo":
             from nudgescribe_async.testing._seed import seed_demo
 
