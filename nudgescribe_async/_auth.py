@@ -119,7 +119,7 @@ class CallOptions:
     """Per-call extras for an explicit authenticate/refresh (credentials always win)."""
 
     extra_body: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
-    extra_headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+    extra_headers: Mapping[str, str | Secret] = attrs.field(factory=dict, repr=False)
     timeout: TimeoutLike | NotGiven | None = NOT_GIVEN
 
 
@@ -340,7 +340,7 @@ class TokenManager:
             )
 
 
-def _without(headers: Mapping[str, str], name: str) -> dict[str, str | Secret]:
+def _without(headers: Mapping[str, str | Secret], name: str) -> dict[str, str | Secret]:
     """``headers`` minus ``name`` in any letter case (HTTP header names ignore case)."""
     return {k: v for k, v in headers.items() if k.lower() != name}
 

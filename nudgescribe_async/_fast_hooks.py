@@ -87,7 +87,9 @@ def make_fast_hook(
         "            _set_extra(obj, _proxy({k: v for k, v in data.items() if k not in _known}))",
         "        return obj",
         "    except Exception:",
-        "        pass",
+        # A half-built instance must not stay in this frame: its repr would fail in a
+        # traceback that captures locals.
+        "        obj = None",
         # Outside the handler, so the detailed path's error carries no unrelated context.
         "    return _slow(data, _)",
     ]

@@ -311,8 +311,10 @@ class Transport:
         data = loads(response.raw, url=str(url)) if response.raw else {}
         if type(data) is dict and data.get("success") is False:
             # A 2xx that says it failed: an error, never a model that looks successful.
-            raise status_error(method, url, response.status, response.headers,
-                                error_body(response.raw, data))
+            error = status_error(method, url, response.status, response.headers,
+                                 error_body(response.raw, data))
+            del data  # not in a traceback that captures locals: the body may echo secrets
+            raise error
         return data
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from nudgescribe_async._convert import structure_response
-from nudgescribe_async._errors import RequestValidationError
+from nudgescribe_async._errors import RequestValidationError, ResponseDecodeError
 from nudgescribe_async._outgoing import check_headers, form_text, require_mapping
 from nudgescribe_async._secrets import scrub_error
 from nudgescribe_async._types import NOT_GIVEN, FormPart, NotGiven, RequestSpec, TimeoutLike
@@ -52,10 +52,12 @@ class AsyncResource:
         )
         try:
             return structure_response(data, model, url=self._url(path), key=key)
-        except Exception as exc:
-            # The excerpt shows the body: no secret of ours in it, whatever the server echoed.
-            scrub_error(exc)
-            raise
+        except ResponseDecodeError as exc:
+            # The error names the path and shows a scrubbed excerpt. The decoder's frames hold
+            # the body as received (a server may echo credentials), so they are not kept:
+            # a traceback that captures locals must not show it.
+            del data
+            raise scrub_error(exc).with_traceback(None) from None
 
     async def _raw(
         self,

@@ -7,6 +7,7 @@ from typing import Any
 
 from nudgescribe_async._auth import CallOptions
 from nudgescribe_async._convert import structure_response
+from nudgescribe_async._outgoing import check_headers, require_mapping
 from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
 from nudgescribe_async.models.auth import TokenResponse
 from nudgescribe_async.resources._base import AsyncResource
@@ -65,4 +66,5 @@ def _options(
     timeout: TimeoutLike | NotGiven | None,
 ) -> CallOptions:
     require_timeout(timeout)
-    return CallOptions(dict(extra_body or {}), dict(extra_headers or {}), timeout)
+    return CallOptions(dict(require_mapping("extra_body", extra_body)),
+                       check_headers(extra_headers), timeout)

@@ -1,0 +1,77 @@
+"""Reliability suite fixtures: bounded hypothesis profiles and a seeded reference server.
+
+Hypothesis profiles: ``ci`` (the default: few examples, no per-example deadline, so the suite
+stays within the CI budget) and ``thorough`` (``HYPOTHESIS_PROFILE=thorough pytest
+tests/reliability`` for a long local hunt).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from nudgescribe_async import AsyncNudgescribe
+from nudgescribe_async.testing import ReferenceServer
+
+settings.register_profile(
+    "ci",
+    max_examples=10,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.register_profile(
+    "thorough",
+    max_examples=500,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """Ids of what the reliability server holds."""
+
+    workspace_id: str
+    group_id: str
+    empty_group_id: str
+    campaign_id: str
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[ReferenceServer]:
+    """A reference server (jobs finish on the next loop turn)."""
+    async with ReferenceServer(job_delay=0) as srv:
+        yield srv
+
+
+@pytest.fixture
+def seeded(server: ReferenceServer) -> Seeded:
+    """A workspace with an email field, a group of 25 customers, an empty group, a campaign."""
+    ws = server.seed_workspace("Reliability")
+    server.seed_profile_field(ws.workspace_id, "email", is_required=True, is_unique=True)
+    group = server.seed_group(ws.workspace_id, "People")
+    empty = server.seed_group(ws.workspace_id, "Nobody")
+    server.seed_customers(group.customer_group_id, count=25)
+    campaign = server.seed_campaign(
+        ws.workspace_id, "Spring", customer_group_id=group.customer_group_id
+    )
+    return Seeded(
+        ws.workspace_id, group.customer_group_id, empty.customer_group_id, campaign.campaign_id
+    )
+
+
+@pytest.fixture
+async def client(server: ReferenceServer) -> AsyncIterator[AsyncNudgescribe]:
+    """An authenticated client of the server with short timeouts and no retries."""
+    async with AsyncNudgescribe(
+        **server.client_kwargs(), timeout=5, max_retries=0, deadline=10
+    ) as c:
+        await c.auth.authenticate()
+        yield c
