@@ -82,7 +82,10 @@ async def test_cancel_mid_iteration_then_reuse(server: ReferenceServer) -> None:
             async for customer in client.customers.list(group, page_size=10, concurrency=8):
                 seen.append(customer.customer_id)
 
-        await _cancel_soon(asyncio.ensure_future(consume()), 0.3)
+        task = asyncio.ensure_future(consume())
+        while len(seen) < 50:  # pages are in flight once the first ones arrived
+            await asyncio.sleep(0.01)
+        await _cancel_soon(task, 0)
         assert 0 < len(seen) < 500
         await asyncio.sleep(0.05)
         assert asyncio.all_tasks() == {asyncio.current_task()}
