@@ -77,14 +77,16 @@ async def test_cancel_mid_iteration_then_reuse(server: ReferenceServer) -> None:
     server.faults.add("/v1/customer", method="POST", kind="latency", seconds=0.05, times=None)
     async with AsyncNudgescribe(**server.client_kwargs()) as client:
         seen: list[str] = []
+        started = asyncio.Event()
 
         async def consume() -> None:
             async for customer in client.customers.list(group, page_size=10, concurrency=8):
                 seen.append(customer.customer_id)
+                if len(seen) == 50:  # pages are in flight once the first ones arrived
+                    started.set()
 
         task = asyncio.ensure_future(consume())
-        while len(seen) < 50:  # pages are in flight once the first ones arrived
-            await asyncio.sleep(0.01)
+        await started.wait()
         await _cancel_soon(task, 0)
         assert 0 < len(seen) < 500
         await asyncio.sleep(0.05)
