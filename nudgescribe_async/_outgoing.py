@@ -7,7 +7,7 @@ cannot go on the wire raises :class:`RequestValidationError` naming where it is
 JSON rules (one place, every body: resource bodies, ``extra_body``, upload records, models):
 
 * ``str`` (valid Unicode: no lone surrogates), ``bool``, ``None``, ``int`` within 64 bits
-  (``-2**63 .. 2**63-1``), finite ``float``; mappings with ``str`` keys, lists and tuples.
+  (``-2**63 .. 2**64-1``), finite ``float``; mappings with ``str`` keys, lists and tuples.
 * ``float('nan')`` and ``±inf`` are refused: JSON has no such numbers, and sending ``null``
   instead would *clear* a value on this API.
 * ``decimal.Decimal`` is sent as its exact decimal text in plain notation (``Decimal("12.50")``
@@ -16,7 +16,8 @@ JSON rules (one place, every body: resource bodies, ``extra_body``, upload recor
 * ``bytes`` are refused (decode them to ``str`` first): the API has no binary JSON values.
 * Enum members are sent as their value; ``datetime``/``date``/``time`` and ``UUID`` as
   RFC 3339 / canonical text; :class:`~nudgescribe_async._secrets.Secret` as its value.
-* Anything else (sets, objects, nesting deeper than :data:`MAX_BODY_DEPTH`) is refused.
+* Anything else (sets, objects, dataclasses, nesting deeper than :data:`MAX_BODY_DEPTH`) is
+  refused.
 
 Headers: names are HTTP tokens; values are ``str`` without CR, LF or NUL (no header injection).
 """
@@ -51,10 +52,13 @@ __all__ = [
     "require_mapping",
 ]
 
+#: Largest page or run number (signed 64 bits).
 MAX_INT: Final = 2**63 - 1
 MIN_INT: Final = -(2**63)
-#: Deeper bodies are refused (also catches a mapping that contains itself).
-MAX_BODY_DEPTH: Final = 64
+#: Largest integer a JSON body may carry (unsigned 64 bits, as orjson encodes).
+MAX_JSON_INT: Final = 2**64 - 1
+#: Deeper bodies are refused (orjson's own limit; also catches a mapping that contains itself).
+MAX_BODY_DEPTH: Final = 254
 
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _BAD_HEADER_CHARS = re.compile(r"[\r\n\x00]")
@@ -113,12 +117,50 @@ def header_value_ok(text: str) -> bool:
 
 
 def encode_json(value: Mapping[str, Any], argument: str = "body") -> Encoded:
-    """Check ``value`` against the JSON rules (module docstring) and encode it once."""
-    tree = _jsonable(value, argument, "$", 0)
+    """Check ``value`` against the JSON rules (module docstring) and encode it once.
+
+    The common case costs one ``orjson.dumps``: only a body that orjson refuses, or whose
+    output holds a ``null`` (which a NaN would also become), is walked in Python to find and
+    name the offending value.
+    """
     try:
-        return Encoded(orjson.dumps(tree))
-    except (TypeError, orjson.JSONEncodeError) as exc:  # pragma: no cover - _jsonable checks
-        raise RequestValidationError(argument, f"cannot be sent as JSON: {exc}") from None
+        raw = orjson.dumps(value, default=_default, option=orjson.OPT_PASSTHROUGH_DATACLASS)
+    except TypeError:  # orjson.JSONEncodeError included
+        _jsonable(value, argument, "$", 0)  # raises, naming where the value is
+        raise RequestValidationError(argument, "cannot be sent as JSON") from None
+    if b"null" in raw and _has_non_finite(value):
+        _jsonable(value, argument, "$", 0)  # raises, naming where the value is
+    return Encoded(raw)
+
+
+def _default(value: Any) -> Any:
+    """What orjson cannot encode by itself: secrets, decimals, other mappings."""
+    if isinstance(value, Secret):
+        return value.reveal()
+    if isinstance(value, Decimal) and value.is_finite():
+        return format(value, "f")
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(type(value).__name__)
+
+
+def _has_non_finite(value: Any) -> bool:
+    """Whether a NaN or infinite float hides anywhere in ``value`` (no paths: fast)."""
+    stack: list[Any] = [value]
+    while stack:
+        node = stack.pop()
+        for item in node.values() if isinstance(node, Mapping) else node:
+            kind = type(item)
+            if kind is str or kind is int or kind is bool or item is None:
+                continue
+            if kind is float:
+                if item - item != 0:  # NaN or ±inf
+                    return True
+            elif isinstance(item, (Mapping, list, tuple)):
+                stack.append(item)
+            elif isinstance(item, float) and not math.isfinite(item):
+                return True
+    return False
 
 
 def form_text(argument: str, value: object) -> str:
@@ -152,7 +194,7 @@ def _jsonable(value: Any, argument: str, path: str, depth: int) -> Any:
     if value is None or kind is bool:
         return value
     if kind is int:
-        if not MIN_INT <= value <= MAX_INT:
+        if not MIN_INT <= value <= MAX_JSON_INT:
             raise _refuse(argument, path, "integer does not fit in 64 bits")
         return value
     if kind is float:
