@@ -7,10 +7,13 @@ runs one coroutine function on that loop and blocks the calling thread for its r
 and awaits every remaining task, closes async generators and the default executor) and joins
 the thread, so nothing outlives it.
 
-anyio owns the thread's lifecycle; the per-call hop is ``asyncio.run_coroutine_threadsafe``,
-one cross-thread round trip. ``BlockingPortal.call`` costs about two of those (it first waits
-for the task to be spawned in its task group, then for the result), and the facade pays the
-hop on every call, so the hot path takes the cheaper one (see ``benchmarks/bench_sync.py``).
+anyio owns the thread's lifecycle; the per-call hop is lighter than anyio's: a :class:`_Call`
+is started on the loop with ``loop.call_soon_threadsafe`` and the caller waits on a plain
+``threading.Lock`` that the task's done-callback releases. That skips the
+``concurrent.futures.Future`` (and its Condition) of ``asyncio.run_coroutine_threadsafe`` and
+measured about 0.6x of its round trip; ``BlockingPortal.call`` costs about two of those (it
+first waits for the task to be spawned in its task group, then for the result). The facade
+pays the hop on every call, so the hot path takes the cheapest (``python -m benchmarks``).
 
 Calls may come from any number of threads at once, including threads that run their own event
 loop (the caller is simply blocked). A call from the portal's own thread could never finish, so
@@ -26,7 +29,7 @@ import itertools
 import os
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import anyio
 from anyio.from_thread import BlockingPortal
@@ -64,7 +67,7 @@ class Portal:
         self.pid = os.getpid()
         self._portal: BlockingPortal | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._pending: set[concurrent.futures.Future[Any]] = set()
+        self._pending: set[_Call[Any]] = set()
         self._thread: threading.Thread | None = None
         self._thread_id: int | None = None
         self._ready = threading.Event()
@@ -118,19 +121,20 @@ class Portal:
             if loop is None or self._stopped:
                 raise RuntimeError("this Nudgescribe client is closed")
             coroutine = _as_coroutine(func())
+            call = _Call(coroutine, loop)
             try:
-                future = asyncio.run_coroutine_threadsafe(coroutine, loop)
+                loop.call_soon_threadsafe(call.start)
             except BaseException:  # the loop closed under us: don't leave it "never awaited"
                 coroutine.close()
                 raise
-            self._pending.add(future)
+            self._pending.add(call)
         try:
-            return future.result()
+            return call.wait()
         except BaseException:
-            future.cancel()  # no-op once done; stops the work if the caller was interrupted
+            call.cancel()  # no-op once settled; stops the work if the caller was interrupted
             raise
         finally:
-            self._pending.discard(future)
+            self._pending.discard(call)
 
     def stop(self) -> None:
         """Cancel calls still running, shut the loop down and join the thread. Idempotent."""
@@ -146,8 +150,8 @@ class Portal:
         if thread is not None:
             thread.join()
         # A call that raced with stop() may have been queued after the loop's last turn.
-        for future in list(self._pending):
-            future.cancel()
+        for call in list(self._pending):
+            call.cancel()
 
     def _run_loop(self) -> None:
         try:
@@ -169,6 +173,77 @@ class Portal:
         """Name and state, e.g. ``Portal('nudgescribe-portal-1', running)``."""
         state = "running" if self.running else ("stopped" if self._stopped else "new")
         return f"Portal({self.name!r}, {state})"
+
+
+#: Guards the one-time settling of every _Call (result, error or cancellation).
+_SETTLE = threading.Lock()
+
+
+class _Call(Generic[T]):
+    """One blocking call: a task on the portal loop and a plain lock its caller waits on.
+
+    :meth:`start` runs on the loop (scheduled with ``call_soon_threadsafe``); the task's
+    done-callback settles the call and releases the lock. :meth:`cancel` (any other thread)
+    settles it as cancelled at once and cancels the task, or stops it from starting.
+    """
+
+    __slots__ = ("_coroutine", "_done", "_error", "_loop", "_result", "_settled", "_task")
+
+    def __init__(self, coroutine: Coroutine[Any, Any, T], loop: asyncio.AbstractEventLoop):
+        self._coroutine = coroutine
+        self._loop = loop
+        self._done = threading.Lock()
+        self._done.acquire()
+        self._task: asyncio.Task[T] | None = None
+        self._result: T | None = None
+        self._error: BaseException | None = None
+        self._settled = False
+
+    def start(self) -> None:
+        """On the loop: run the coroutine as a task, unless the call was already cancelled."""
+        if self._settled:
+            self._coroutine.close()
+            return
+        self._task = self._loop.create_task(self._coroutine)
+        self._task.add_done_callback(self._finished)
+
+    def wait(self) -> T:
+        """In the caller's thread: block until settled; return the result or raise."""
+        self._done.acquire()
+        if self._error is not None:
+            raise self._error
+        return self._result  # type: ignore[return-value]
+
+    def cancel(self) -> None:
+        """Settle as cancelled (the waiter raises CancelledError) and stop the task."""
+        if not self._settle(None, concurrent.futures.CancelledError()):
+            return
+        try:
+            self._loop.call_soon_threadsafe(self._cancel_task)
+        except RuntimeError:  # the loop is closed: start() will never run
+            if self._task is None:
+                self._coroutine.close()
+
+    def _cancel_task(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    def _finished(self, task: asyncio.Task[T]) -> None:
+        if task.cancelled():
+            self._settle(None, concurrent.futures.CancelledError())
+        elif (error := task.exception()) is not None:
+            self._settle(None, error)
+        else:
+            self._settle(task.result(), None)
+
+    def _settle(self, result: T | None, error: BaseException | None) -> bool:
+        with _SETTLE:
+            if self._settled:
+                return False
+            self._settled = True
+            self._result, self._error = result, error
+        self._done.release()
+        return True
 
 
 def _as_coroutine(awaitable: Awaitable[T]) -> Coroutine[Any, Any, T]:
