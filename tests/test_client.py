@@ -130,7 +130,7 @@ def test_public_names_match_all() -> None:
     """__all__ lists exactly the public names the package exports."""
     # "@py..." names come from pytest's assertion rewriting of this plugin-providing package.
     public = {n for n in dir(nudgescribe_async) if not n.startswith(("_", "@"))} - {
-        "annotations", "dask", "models", "resources", "stores", "testing"}
+        "annotations", "dask", "models", "openapi", "resources", "stores", "testing"}
     assert public == set(nudgescribe_async.__all__) - {"__version__"}
 
 

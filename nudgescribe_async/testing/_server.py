@@ -18,6 +18,7 @@ from nudgescribe_async.testing import (
     _handlers_auth,
     _handlers_campaigns,
     _handlers_customers,
+    _handlers_openapi,
     _handlers_profile,
     _handlers_reruns,
 )
@@ -146,7 +147,7 @@ class ReferenceServer:
         app = web.Application(middlewares=[core_middleware], client_max_size=MAX_BODY)
         app[CORE_KEY] = self.core
         for module in (_handlers_auth, _handlers_profile, _handlers_customers,
-                       _handlers_campaigns, _handlers_reruns):
+                       _handlers_campaigns, _handlers_reruns, _handlers_openapi):
             app.add_routes(module.routes)
         return app
 
