@@ -64,6 +64,7 @@ class RequestRecord:
     body_read: bool = field(default=False, repr=False)
     body_malformed: bool = field(default=False, repr=False)
     received_at: float = field(default_factory=time.monotonic, repr=False)
+    body_present: bool = field(default=False, repr=False)
 
 
 @dataclass

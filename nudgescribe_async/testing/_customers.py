@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from nudgescribe_async.testing._http import ApiError, bad_value, record_form
 from nudgescribe_async.testing._state import Customer, CustomerGroup, State
@@ -87,8 +88,16 @@ def _form_bool(value: str | None) -> bool:
 
 
 async def read_form(request: web.Request) -> tuple[dict[str, Any], bytes | None]:
-    """Return the scalar form parts (as a JSON-like dict) and the ``file`` part's bytes."""
-    form = await request.post()
+    """Return the scalar form parts (as a JSON-like dict) and the ``file`` part's bytes.
+
+    A body aiohttp cannot read as multipart (no boundary in the Content-Type, no starting
+    boundary, a part without a name or with a malformed header) is the caller's fault: 400.
+    """
+    try:
+        form = await request.post()
+    except (ValueError, HttpProcessingError) as exc:
+        raise ApiError(400, f"Malformed multipart/form-data body: {exc}".strip(),
+                       "malformed_multipart") from exc
     scalars: dict[str, Any] = {}
     data: bytes | None = None
     for name, value in form.items():

@@ -36,6 +36,9 @@ __all__ = [
 
 CORE_KEY: web.AppKey[ServerCore] = web.AppKey("nudgescribe.core")
 
+#: The largest integer every JSON client can represent exactly (2**53 - 1).
+MAX_JSON_INT = 2**53 - 1
+
 
 class ApiError(Exception):
     """An error response: ``status`` plus the contract's error body (and optional payload)."""
@@ -70,12 +73,15 @@ def core_of(request: web.Request) -> ServerCore:
 
 
 def ok(payload: dict[str, Any] | None = None, message: str | None = None) -> web.Response:
-    """Return a 200 success envelope with ``payload`` keys at the top level."""
+    """Return a 200 success envelope with ``payload`` keys at the top level.
+
+    Keys come in the published example's order: ``success``, the payload, then ``message``.
+    """
     body: dict[str, Any] = {"success": True}
-    if message is not None:
-        body["message"] = message
     if payload:
         body.update(payload)
+    if message is not None:
+        body["message"] = message
     return web.Response(body=orjson.dumps(body), content_type="application/json")
 
 
@@ -102,6 +108,7 @@ async def parse_body(request: web.Request) -> None:
     raw = await request.read() if request.body_exists else b""
     record.body_read = True
     if raw.strip():
+        record.body_present = True
         try:
             record.json = orjson.loads(raw)
         except orjson.JSONDecodeError:
@@ -109,13 +116,16 @@ async def parse_body(request: web.Request) -> None:
 
 
 async def read_json(request: web.Request) -> dict[str, Any]:
-    """Return the JSON object body (``{}`` if empty); 400 if malformed or not an object."""
+    """Return the JSON object body (``{}`` if empty); 400 if malformed or not an object.
+
+    A body of JSON ``null`` is not an object either (400), unlike an empty body.
+    """
     await parse_body(request)
     record = _record()
     if record.body_malformed:
         raise ApiError(400, "Request body is not valid JSON", "malformed_json")
     body = record.json
-    if body is None:
+    if body is None and not record.body_present:
         return {}
     if not isinstance(body, dict):
         raise ApiError(400, "Request body must be a JSON object", "malformed_json")
@@ -145,15 +155,22 @@ def _bad(field: str, message: str) -> ApiError:
 
 def opt_int(body: dict[str, Any], name: str, default: int | None, *, low: int = 1,
             high: int | None = None) -> int | None:
-    """Return the optional integer ``name`` within [low, high]; 400 if malformed."""
+    """Return the optional integer ``name`` within [low, high]; 400 if malformed.
+
+    An integral float such as ``2.0`` counts as an integer, as in JSON Schema. Without a
+    ``high`` bound, values above :data:`MAX_JSON_INT` are refused: they would not survive a
+    JSON round trip in many clients (and could not be echoed back).
+    """
     value = body.get(name)
     if value is None:
         return default
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise _bad(name, "must be an integer")
-    if value < low or (high is not None and value > high):
-        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise _bad(name, f"must be {bound}")
+    top = MAX_JSON_INT if high is None else high
+    if not low <= value <= top:
+        raise _bad(name, f"must be between {low} and {top}")
     return value
 
 

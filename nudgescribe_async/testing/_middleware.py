@@ -87,7 +87,9 @@ async def _apply_fault(request: web.Request, core: ServerCore, rule: FaultRule,
 def _http_error(exc: web.HTTPException) -> ApiError:
     code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
         exc.status, "http_error")
-    return ApiError(exc.status, exc.reason, code)
+    # Keep Allow on a 405: RFC 9110 requires it and clients read it.
+    allow = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
+    return ApiError(exc.status, exc.reason, code, headers=allow)
 
 
 async def _serve_counted(request: web.Request, core: ServerCore, handler: Handler,
