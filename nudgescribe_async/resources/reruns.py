@@ -1,7 +1,8 @@
 """``client.reruns``: rerun a published campaign on a new group; run history and messages.
 
-There is no job-status endpoint: after :meth:`AsyncReruns.initiate`, poll the campaign's status
-(``client.campaigns.wait_for_status``) or the run history to learn that the job is done.
+There is no job-status endpoint. :meth:`AsyncReruns.initiate` itself sets the campaign's status
+(``Ready for review`` or ``Ready to publish``, as published); the background job then generates
+the new run's messages, so poll the run history or the run's messages to see them arrive.
 """
 
 from __future__ import annotations

@@ -57,7 +57,8 @@ account_id)``; decrypt with ``decrypt_demo_value(creds.encryption_key, value)`` 
 CHOSEN server behaviours worth knowing: a customer page past the end is empty (200); an exported
 file past the end is 404; unknown ids in a delete list give 404 and nothing is deleted; uploads
 are validated synchronously whatever their size; a publish or rerun while a job of the campaign
-is pending gives 409; the rerun response's ``campaign_status`` is ``Generating``.
+is pending gives 409; as published, a rerun leaves the campaign ``Ready for review`` (new
+segments) or ``Ready to publish`` (all matched) at once, while its job generates the messages.
 """
 
 from __future__ import annotations

@@ -2,10 +2,15 @@
 
 Status machine (``Draft`` and ``Generating`` are CHOSEN extras)::
 
-    Draft  Generating --job--> Ready for review --approve_campaign()--> Ready to publish
-                   ^                                                        |
-                   |                                                    publish
-            rerun/initiate <------------------------------------------ Published
+    Draft  Generating     Ready for review --approve_campaign()--> Ready to publish
+                                 ^                                      ^     |
+                                 | new segments          all matched    |  publish
+                                 +------------ rerun/initiate ----------+     |
+                                                     ^                        v
+                                                     +------------------- Published
+
+A rerun sets its status at once (as published); its background job then generates the new
+run's messages and archives the orphaned segments' messages.
 
 A segment is the set of a group's customers sharing one value of the campaign's
 ``segment_field`` (all customers form one segment when the campaign has none). Messages are

@@ -3,11 +3,12 @@
 ``initiate`` checks, in order: 404 unknown campaign or group, 409 a job of the campaign still
 processing, 400 campaign not ``Published``, 400 unpublished messages in the current run, 400 the
 new group is the current one ("current run targeted for archive"). Then, atomically: compare
-segments (matched / new / orphaned), create the run record, move the campaign to the new group
-and ``Generating``, archive every message of the previous run, and queue the job. The job
-generates the new run's messages (matched segments approved, new segments pending review), counts
-the orphaned segment messages as archived, and sets ``Ready for review`` when any segment is new,
-else ``Ready to publish``.
+segments (matched / new / orphaned), create the run record, move the campaign to the new group,
+archive every message of the previous run, set the campaign's status and queue the job. As
+published, the call itself leaves the campaign ``Ready for review`` when any segment is new and
+``Ready to publish`` when every segment matched. The job then generates the new run's messages
+(matched segments approved, new segments pending review) and archives the orphaned segments'
+messages; until it ends, a publish or another rerun of the campaign answers 409.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from nudgescribe_async.testing._campaigns import (
 from nudgescribe_async.testing._http import ApiError
 from nudgescribe_async.testing._jobs import Job, JobQueue
 from nudgescribe_async.testing._state import (
-    STATUS_GENERATING,
     STATUS_PUBLISHED,
     STATUS_READY,
     STATUS_REVIEW,
@@ -33,7 +33,7 @@ from nudgescribe_async.testing._state import (
     State,
 )
 
-__all__ = ["initiate_rerun", "run_history", "run_messages"]
+__all__ = ["initiate_rerun", "run_history", "run_messages", "status_after_rerun"]
 
 
 def _old_segments(state: State, campaign: Campaign) -> set[str]:
@@ -58,6 +58,11 @@ def _check_rerun_allowed(campaign: Campaign, group: CustomerGroup) -> None:
                        "for archive", "current_run_targeted")
 
 
+def status_after_rerun(new_segments: int) -> str:
+    """The status a rerun leaves: ``Ready for review`` if segments are new, else ready."""
+    return STATUS_REVIEW if new_segments else STATUS_READY
+
+
 def initiate_rerun(state: State, jobs: JobQueue, campaign: Campaign,
                    group: CustomerGroup) -> dict[str, Any]:
     """Apply the atomic part of a rerun, queue its job and return the response payload."""
@@ -80,7 +85,7 @@ def initiate_rerun(state: State, jobs: JobQueue, campaign: Campaign,
     campaign.runs.append(run)
     campaign.run_number = run.run_number
     campaign.customer_group_id = group.customer_group_id
-    campaign.status = STATUS_GENERATING
+    campaign.status = status_after_rerun(run.new)
     campaign.updated_at = run.created_at
     job = Job(job_uid=state.new_id(), kind="rerun", campaign_id=campaign.campaign_id,
               apply=lambda: _finish_rerun(state, campaign, group, run, matched, orphaned))
@@ -97,14 +102,13 @@ def initiate_rerun(state: State, jobs: JobQueue, campaign: Campaign,
 def _finish_rerun(state: State, campaign: Campaign, group: CustomerGroup, run: RunRecord,
                   matched: set[str], orphaned: set[str]) -> None:
     origins = dict.fromkeys(matched, "matched")
-    result = STATUS_REVIEW if run.new else STATUS_READY
-    generate_messages(state, campaign, group, status=result, origins=origins)
+    generate_messages(state, campaign, group, status=status_after_rerun(run.new),
+                      origins=origins)
     previous = run.run_number - 1
     for message in campaign.messages:
         if message.run_number == previous and message.segment_name in orphaned:
             message.archived = True
             run.orphaned_messages += 1
-    campaign.status = result
     campaign.updated_at = state.stamp()
     campaign.pending_job = None
 

@@ -54,8 +54,9 @@ async def test_initiate_compares_segments_archives_and_queues(
     assert body["message"] == "Campaign rerun initiated successfully"
     assert body["comparison"] == {"matched_count": 2, "new_count": 1, "orphaned_count": 2}
     assert body["archived_count"] == 10 and body["run_number"] == 2
-    assert body["rerun_id"] and body["job_uid"] and body["campaign_status"] == "Generating"
+    assert body["rerun_id"] and body["job_uid"] and body["campaign_status"] == "Ready for review"
     campaign = server.state.campaigns[cid]
+    assert campaign.status == "Ready for review" and campaign.pending_job == body["job_uid"]
     assert campaign.customer_group_id == gid and all(m.archived for m in campaign.messages)
     busy = await api.call("POST", INITIATE, {"campaign_id": cid,
                                              "new_customer_group_id": world.group_id})
@@ -167,17 +168,19 @@ async def test_run_messages_filter_rule_and_paging(api: Api, world: World,
 
 async def test_job_delay_completes_rerun_without_finish_jobs(
         api: Api, world: World, server: ReferenceServer) -> None:
-    """With a short job_delay the rerun job completes by itself."""
+    """With a short job_delay the rerun job completes by itself; the status is set at once."""
     server.set_job_delay(0.05)
     cid = published(server, world)
     gid = group_with_tiers(server, world, "Next", ["gold"])
     await api.ok("POST", INITIATE, {"campaign_id": cid, "new_customer_group_id": gid})
-    assert server.state.campaigns[cid].status == "Generating"
+    campaign = server.state.campaigns[cid]
+    assert campaign.status == "Ready to publish" and campaign.pending_job is not None
     for _ in range(100):
-        if server.state.campaigns[cid].status != "Generating":
+        if campaign.pending_job is None:
             break
         await asyncio.sleep(0.01)
-    assert server.state.campaigns[cid].status == "Ready to publish"
+    assert campaign.pending_job is None and campaign.status == "Ready to publish"
+    assert [m.run_number for m in campaign.messages].count(2) == 1
 
 
 def test_approve_control_and_rerun_control(server: ReferenceServer, world: World) -> None:
