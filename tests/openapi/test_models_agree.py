@@ -22,8 +22,13 @@ from nudgescribe_async import models
 from .doc import DOC, resolve
 
 SCHEMAS: dict[str, Any] = DOC["components"]["schemas"]
+#: Built by the SDK from other payloads (``workspaces.list`` reads the campaign listing); no
+#: body on the wire has their shape, so the document has no schema for them.
+CLIENT_SIDE_MODELS = {"Workspace", "WorkspaceList"}
 ATTRS_MODELS = sorted(
-    name for name in models.__all__ if attrs.has(getattr(models, name)) and name != "Model"
+    name
+    for name in models.__all__
+    if attrs.has(getattr(models, name)) and name != "Model" and name not in CLIENT_SIDE_MODELS
 )
 REQUEST_MODELS = {"FieldUpdate"}
 RESPONSE_MODELS = [name for name in ATTRS_MODELS if name not in REQUEST_MODELS]
@@ -88,7 +93,7 @@ def problems(tp: Any, schema: dict[str, Any], where: str) -> list[str]:
             wanted = datetime if schema.get("format") == "date-time" else str
             ok = wanted in members
         elif json_type == "integer":
-            ok = int in members
+            ok = int in members or float in members  # JSON integers decode as floats too
         elif json_type == "boolean":
             ok = bool in members
         elif json_type == "array":
@@ -143,6 +148,11 @@ def test_every_documented_value_fits_the_model(name: str) -> None:
         for p in problems(f.type, SCHEMAS[name]["properties"][attr], f"{name}.{attr}")
     ]
     assert not found
+
+
+def test_client_side_models_are_built_from_documented_payloads() -> None:
+    """The models without a schema exist (a stale name here fails) and have no wire schema."""
+    assert all(hasattr(models, name) and name not in SCHEMAS for name in CLIENT_SIDE_MODELS)
 
 
 def test_the_checker_notices_a_disagreement() -> None:

@@ -35,6 +35,7 @@ DERIVED = {
     "messages.list": {"POST /v1/messages/pages", "POST /v1/messages/fetch"},
     "messages.wait_for_export": {"POST /v1/messages/pages"},
     "reruns.list_messages": {"POST /v1/campaign/rerun/messages"},
+    "workspaces.list": {"POST /v1/campaign/all"},
 }
 
 
@@ -214,6 +215,7 @@ WALK: list[tuple[str, Call]] = [
     ("customers.list", lambda c, w: c.customers.list(w.group_id, page_size=3).collect()),
     ("customers.delete", _delete_customer),
     ("campaigns.list", lambda c, w: c.campaigns.list()),
+    ("workspaces.list", lambda c, w: c.workspaces.list()),
     ("campaigns.get", lambda c, w: c.campaigns.get(w.published_id)),
     (
         "campaigns.wait_for_status",
