@@ -79,6 +79,7 @@ def _access_token(env: dict[str, str]) -> str:
         return str(json.loads(reply.read())["access_token"])
 
 
+@pytest.mark.processes  # a server process and a schemathesis process: CI runs it once
 @pytest.mark.timeout(300)
 def test_schemathesis_finds_no_failure_on_any_operation(running_server: dict[str, str]) -> None:
     """`st run` against /openapi.json: all 21 operations tested, every check passes."""
