@@ -31,6 +31,8 @@ ATTRS_MODELS = sorted(
     if attrs.has(getattr(models, name)) and name != "Model" and name not in CLIENT_SIDE_MODELS
 )
 REQUEST_MODELS = {"FieldUpdate"}
+#: Attributes the SDK sets itself, not read from the wire (``customers.upload`` marks a dry run).
+CLIENT_SIDE_ATTRIBUTES = {("UploadResult", "validate_only")}
 RESPONSE_MODELS = [name for name in ATTRS_MODELS if name not in REQUEST_MODELS]
 ENUMS = sorted(
     name
@@ -41,7 +43,11 @@ ENUMS = sorted(
 
 def _fields(name: str) -> dict[str, attrs.Attribute[Any]]:
     cls = attrs.resolve_types(getattr(models, name))
-    return {f.name: f for f in attrs.fields(cls) if f.name != "extra"}
+    return {
+        f.name: f
+        for f in attrs.fields(cls)
+        if f.name != "extra" and (name, f.name) not in CLIENT_SIDE_ATTRIBUTES
+    }
 
 
 def _members(tp: Any) -> set[Any]:
@@ -151,8 +157,11 @@ def test_every_documented_value_fits_the_model(name: str) -> None:
 
 
 def test_client_side_models_are_built_from_documented_payloads() -> None:
-    """The models without a schema exist (a stale name here fails) and have no wire schema."""
+    """Client-side models and attributes exist (a stale name fails) and are not on the wire."""
     assert all(hasattr(models, name) and name not in SCHEMAS for name in CLIENT_SIDE_MODELS)
+    for model, attribute in CLIENT_SIDE_ATTRIBUTES:
+        assert attribute in attrs.fields_dict(getattr(models, model))
+        assert attribute not in SCHEMAS[model]["properties"]
 
 
 def test_the_checker_notices_a_disagreement() -> None:

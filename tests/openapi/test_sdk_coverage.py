@@ -32,6 +32,7 @@ DERIVED = {
     "campaigns.get": {"POST /v1/campaign/all"},
     "campaigns.wait_for_status": {"POST /v1/campaign/all"},
     "customers.list": {"POST /v1/customer/pages", "POST /v1/customer"},
+    "customers.wait_for_upload": {"POST /v1/customer/pages"},
     "messages.list": {"POST /v1/messages/pages", "POST /v1/messages/fetch"},
     "messages.wait_for_export": {"POST /v1/messages/pages"},
     "reruns.list_messages": {"POST /v1/campaign/rerun/messages"},
@@ -210,6 +211,12 @@ WALK: list[tuple[str, Call]] = [
     ),
     ("customer_groups.delete", lambda c, w: c.customer_groups.delete(w.ids["group"])),
     ("customers.upload", _upload_both_ways),
+    (
+        "customers.wait_for_upload",
+        lambda c, w: c.customers.wait_for_upload(
+            w.group_id, min_customers=1, timeout=5, poll_interval=0.01
+        ),
+    ),
     ("customers.count_pages", lambda c, w: c.customers.count_pages(w.group_id)),
     ("customers.get_page", lambda c, w: c.customers.get_page(w.group_id, 1)),
     ("customers.list", lambda c, w: c.customers.list(w.group_id, page_size=3).collect()),
