@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from ._adaptive import AdaptiveLimiter
 from ._client import AsyncNudgescribe
 from ._errors import (
     APIConnectError,
@@ -45,6 +46,7 @@ __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "AdaptiveLimiter",
     "AsyncNudgescribe",
     "AsyncPager",
     "AuthenticationError",

@@ -9,6 +9,7 @@ from typing import Any
 import aiohttp
 import attrs
 
+from ._adaptive import AdaptiveLimiter
 from ._auth import TokenManager
 from ._config import (
     Decrypt,
@@ -94,12 +95,16 @@ class AsyncNudgescribe:
         # api_code travels in x-auth-context: registered, so no exception text shows it.
         self._api_code = Secret(config.api_code)
         transport.tokens = tokens
-        self._setup(transport, tokens, owner=True)
+        self._setup(transport, tokens, owner=True, limiter=AdaptiveLimiter())
 
-    def _setup(self, transport: Transport, tokens: TokenManager, *, owner: bool) -> None:
+    def _setup(self, transport: Transport, tokens: TokenManager, *, owner: bool,
+               limiter: AdaptiveLimiter) -> None:
         self._transport = transport
         self._tokens = tokens
         self._owner = owner
+        #: The one adaptive limit every ``concurrency="auto"`` pager of this client (and of
+        #: its ``with_options`` copies) shares, so that together they stay under the service's.
+        self.limiter = limiter
         self.auth = AsyncAuth(self)
         """Explicit authentication: ``authenticate()``, ``refresh()``."""
         self.profile_fields = AsyncProfileFields(self)
@@ -151,7 +156,7 @@ class AsyncNudgescribe:
         transport = Transport(attrs.evolve(config, **changes), self._transport.connection,
                               self._tokens)
         copy = object.__new__(type(self))
-        copy._setup(transport, self._tokens, owner=False)
+        copy._setup(transport, self._tokens, owner=False, limiter=self.limiter)
         copy._api_code = self._api_code
         return copy
 

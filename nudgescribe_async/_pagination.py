@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator, Sequence
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, Literal, TypeVar, overload
 
 import attrs
 
+from nudgescribe_async._adaptive import AdaptiveLimiter, limited
 from nudgescribe_async._errors import RequestValidationError, ResponseDecodeError
 from nudgescribe_async._sharding import PageSelection
 
@@ -121,6 +123,11 @@ class AsyncPager(Generic[T]):
     Errors: if fetching page *k* fails, its exception reaches the consumer after every item of
     the pages before *k*, and every other fetch still in flight is cancelled first.
 
+    Adaptive concurrency: ``concurrency="auto"`` lets an :class:`AdaptiveLimiter` (AIMD: shrink
+    on 429, grow while latency holds) decide how many requests are in flight; pass the
+    client's ``limiter`` so that every auto pager of one client shares one limit. The pager
+    then keeps twice the current limit of pages scheduled.
+
     Splitting one listing between workers: ``pages=range(a, b)`` limits the pager to pages
     ``a .. b-1`` (and to the page count), ``shard=(i, n)`` to the ``i``-th of ``n`` contiguous
     blocks that :func:`~nudgescribe_async.plan_page_ranges` makes of the page count. Shards of
@@ -144,11 +151,12 @@ class AsyncPager(Generic[T]):
         *,
         total_pages: int | None = ...,
         count_pages: Callable[[], Awaitable[int]] | None = ...,
-        concurrency: int = ...,
+        concurrency: int | Literal["auto"] = ...,
         start_page: int = ...,
         decode_page: None = ...,
         pages: range | None = ...,
         shard: tuple[int, int] | None = ...,
+        limiter: AdaptiveLimiter | None = ...,
     ) -> None: ...
 
     @overload
@@ -158,11 +166,12 @@ class AsyncPager(Generic[T]):
         *,
         total_pages: int | None = ...,
         count_pages: Callable[[], Awaitable[int]] | None = ...,
-        concurrency: int = ...,
+        concurrency: int | Literal["auto"] = ...,
         start_page: int = ...,
         decode_page: Callable[[R], PageResult[T]],
         pages: range | None = ...,
         shard: tuple[int, int] | None = ...,
+        limiter: AdaptiveLimiter | None = ...,
     ) -> None: ...
 
     def __init__(
@@ -171,19 +180,27 @@ class AsyncPager(Generic[T]):
         *,
         total_pages: int | None = None,
         count_pages: Callable[[], Awaitable[int]] | None = None,
-        concurrency: int = DEFAULT_CONCURRENCY,
+        concurrency: int | Literal["auto"] = DEFAULT_CONCURRENCY,
         start_page: int = 1,
         decode_page: Callable[[Any], PageResult[T]] | None = None,
         pages: range | None = None,
         shard: tuple[int, int] | None = None,
+        limiter: AdaptiveLimiter | None = None,
     ) -> None:
         """Check the arguments (raising ``RequestValidationError``); no I/O happens here."""
+        self._limiter: AdaptiveLimiter | None = None
+        width: object = concurrency
+        if concurrency == "auto":
+            self._limiter = limiter if limiter is not None else AdaptiveLimiter()
+            fetch_page = limited(fetch_page, self._limiter)
+            width = math.ceil(self._limiter.maximum)
         self._selection = PageSelection.of(pages, shard)
         if self._selection is not None and start_page != 1:
             raise RequestValidationError("start_page", "pass start_page or pages/shard, not both")
         if self._selection is not None and self._selection.start is not None:
             start_page = self._selection.start
-        _require_int_at_least("concurrency", concurrency, 1)
+        _require_int_at_least("concurrency", width, 1)
+        assert isinstance(width, int)
         _require_int_at_least("start_page", start_page, 1)
         if total_pages is not None:
             _require_int_at_least("total_pages", total_pages, 0)
@@ -195,7 +212,7 @@ class AsyncPager(Generic[T]):
         self._decode_page = decode_page
         self._known_total = total_pages
         self._count_pages = count_pages
-        self._concurrency = concurrency
+        self._concurrency = width
         self._start_page = start_page
         self._first: PageResult[T] | None = None
         self._window: _PageWindow[T] | None = None
@@ -204,8 +221,15 @@ class AsyncPager(Generic[T]):
 
     @property
     def concurrency(self) -> int:
-        """The most page fetches this pager keeps at once."""
+        """The most page fetches this pager keeps at once (with ``"auto"``: the limit now)."""
+        if self._limiter is not None:
+            return math.floor(self._limiter.limit)
         return self._concurrency
+
+    @property
+    def limiter(self) -> AdaptiveLimiter | None:
+        """The adaptive limiter of a ``concurrency="auto"`` pager, else ``None``."""
+        return self._limiter
 
     @property
     def total_pages(self) -> int | None:
@@ -289,7 +313,7 @@ class AsyncPager(Generic[T]):
         prefetched = self._first if first_number == self._start_page else None
         window = _PageWindow(
             self._fetch_page, self._decode_page, self._concurrency, first_number, last_page,
-            prefetched,
+            prefetched, self._limiter,
         )
         self._window = window
         try:
@@ -328,8 +352,10 @@ class _PageWindow(Generic[T]):
         first_number: int,
         last_page: int | None,
         prefetched: PageResult[T] | None,
+        limiter: AdaptiveLimiter | None = None,
     ) -> None:
         self._fetch_page = fetch_page
+        self._limiter = limiter
         self._decode_page = decode_page
         # Without a decode step a slot is held until its page is handed out; with one, the
         # HTTP slots are separate and the window of pages held is twice as wide.
@@ -392,7 +418,7 @@ class _PageWindow(Generic[T]):
         # Scheduling only here, when the consumer asks for a page, is the backpressure.
         while (
             not self._closed
-            and len(self._slots) < self._concurrency
+            and len(self._slots) < self._width()
             and self._in_range(self._next_number)
         ):
             number = self._next_number
@@ -401,6 +427,12 @@ class _PageWindow(Generic[T]):
             )
             self._slots.append((number, task))
             self._next_number += 1
+
+    def _width(self) -> int:
+        # Adaptive: twice the current limit, so answers keep coming while pages are decoded.
+        if self._limiter is not None:
+            return self._limiter.window()
+        return self._concurrency
 
     async def _fetch(self, number: int) -> PageResult[T]:
         assert self._decode_page is not None

@@ -20,6 +20,7 @@ import orjson
 from multidict import CIMultiDict
 from yarl import URL
 
+from ._adaptive import current_limiter
 from ._config import ClientConfig, to_client_timeout
 from ._convert import loads
 from ._errors import (
@@ -198,7 +199,7 @@ class Transport:
         while True:
             headers, token = await self._headers(spec.auth, extra_headers, attempt)
             try:
-                response = await self._send_once(
+                response = await self._send_limited(
                     method, url, spec, body, headers, _within(timeout, deadline)
                 )
             except APIConnectionError as exc:
@@ -262,6 +263,24 @@ class Transport:
         for name, value in extra.items():
             headers[name] = reveal(value)
         return headers, token
+
+    async def _send_limited(
+        self, method: str, url: URL, spec: RequestSpec, body: Encoded | None,
+        headers: _Headers, timeout: aiohttp.ClientTimeout,
+    ) -> _Response:
+        # Under an adaptive limiter (a pager with concurrency="auto") each attempt holds one
+        # permit, and its status steers the limit; retry backoff is slept without one.
+        limiter = current_limiter()
+        if limiter is None:
+            return await self._send_once(method, url, spec, body, headers, timeout)
+        permit = await limiter.acquire()
+        status = None
+        try:
+            response = await self._send_once(method, url, spec, body, headers, timeout)
+            status = response.status
+            return response
+        finally:
+            permit.release(status)
 
     async def _send_once(
         self, method: str, url: URL, spec: RequestSpec, body: Encoded | None,

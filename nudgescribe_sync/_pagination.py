@@ -14,6 +14,7 @@ import contextlib
 from collections.abc import AsyncGenerator, Iterator
 from typing import Generic, TypeVar
 
+from nudgescribe_async._adaptive import AdaptiveLimiter
 from nudgescribe_async._pagination import AsyncPager, Page
 from nudgescribe_sync._forward import Runner
 
@@ -55,6 +56,11 @@ class Pager(Generic[T]):
     def total_pages(self) -> int | None:
         """The number of the last page this pager will fetch, or ``None`` while unknown."""
         return self._async.total_pages
+
+    @property
+    def limiter(self) -> AdaptiveLimiter | None:
+        """The adaptive limiter of a ``concurrency="auto"`` pager, else ``None``."""
+        return self._async.limiter
 
     def __iter__(self) -> Iterator[T]:
         """Claim the pager and iterate its items in page order."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from nudgescribe_async._config import to_client_timeout
 from nudgescribe_async._errors import ConfigurationError, RequestValidationError
@@ -108,8 +108,10 @@ def optional_page_size(value: int | NotGiven) -> int | NotGiven:
     return value if isinstance(value, NotGiven) else require_page_size(value)
 
 
-def require_concurrency(value: object) -> int:
-    """At least one page or batch in flight."""
+def require_concurrency(value: object) -> int | Literal["auto"]:
+    """At least one page or batch in flight, or ``"auto"`` (adaptive)."""
+    if value == "auto":
+        return "auto"
     return require_int("concurrency", value, 1)
 
 

@@ -234,7 +234,7 @@ class AsyncCustomers(AsyncResource):
         customer_group_id: str,
         *,
         page_size: int = 100,
-        concurrency: int = DEFAULT_CONCURRENCY,
+        concurrency: int | Literal["auto"] = DEFAULT_CONCURRENCY,
         start_page: int = 1,
         decrypt: DecryptArg = None,
         pages: range | None = None,
@@ -250,6 +250,8 @@ class AsyncCustomers(AsyncResource):
         ``start_page`` skips the pages before it (to resume an interrupted pass).
         ``pages=range(a, b)`` or ``shard=(i, n)`` limit it to a block of pages (see
         :func:`~nudgescribe_async.plan_page_ranges`), so workers can split one export.
+        ``concurrency="auto"`` adapts the requests in flight to the service (shrinks on 429,
+        grows while latency holds), sharing one limit with the client's other auto pagers.
 
         >>> async for customer in client.customers.list("cg_1", page_size=1000):
         ...     print(customer.customer_id)  # doctest: +SKIP
@@ -278,7 +280,7 @@ class AsyncCustomers(AsyncResource):
 
         return AsyncPager(fetch, decode_page=decode, count_pages=count, concurrency=concurrency,
                           start_page=start_page, pages=pages,
-                          shard=shard)
+                          shard=shard, limiter=self._client.limiter)
 
     async def delete(
         self,

@@ -199,7 +199,7 @@ class AsyncMessages(AsyncResource):
         campaign_id: str,
         *,
         run_number: int | None = None,
-        concurrency: int = DEFAULT_CONCURRENCY,
+        concurrency: int | Literal["auto"] = DEFAULT_CONCURRENCY,
         start_page: int = 1,
         pages: range | None = None,
         shard: tuple[int, int] | None = None,
@@ -214,6 +214,8 @@ class AsyncMessages(AsyncResource):
         ``start_page`` skips the files before it (to resume an interrupted pass).
         ``pages=range(a, b)`` or ``shard=(i, n)`` limit it to a block of pages (see
         :func:`~nudgescribe_async.plan_page_ranges`), so workers can split one export.
+        ``concurrency="auto"`` adapts the requests in flight to the service (shrinks on 429,
+        grows while latency holds), sharing one limit with the client's other auto pagers.
 
         >>> rows = await client.messages.list("cmp_1").collect()  # doctest: +SKIP
         """
@@ -235,7 +237,7 @@ class AsyncMessages(AsyncResource):
 
         return AsyncPager(fetch, count_pages=count, concurrency=concurrency,
                           start_page=start_page, pages=pages,
-                          shard=shard)
+                          shard=shard, limiter=self._client.limiter)
 
     async def wait_for_export(
         self,

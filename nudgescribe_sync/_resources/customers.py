@@ -7,7 +7,7 @@ portal; see ``nudgescribe_sync._forward``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from nudgescribe_async._pagination import DEFAULT_CONCURRENCY
 from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
@@ -175,7 +175,7 @@ class Customers(SyncResource[AsyncCustomers]):
         customer_group_id: str,
         *,
         page_size: int = 100,
-        concurrency: int = DEFAULT_CONCURRENCY,
+        concurrency: int | Literal['auto'] = DEFAULT_CONCURRENCY,
         start_page: int = 1,
         decrypt: DecryptArg = None,
         pages: range | None = None,
@@ -191,6 +191,8 @@ class Customers(SyncResource[AsyncCustomers]):
         ``start_page`` skips the pages before it (to resume an interrupted pass).
         ``pages=range(a, b)`` or ``shard=(i, n)`` limit it to a block of pages (see
         :func:`~nudgescribe_async.plan_page_ranges`), so workers can split one export.
+        ``concurrency="auto"`` adapts the requests in flight to the service (shrinks on 429,
+        grows while latency holds), sharing one limit with the client's other auto pagers.
 
         >>> for customer in client.customers.list("cg_1", page_size=1000):
         ...     print(customer.customer_id)  # doctest: +SKIP

@@ -179,7 +179,7 @@ class Messages(SyncResource[AsyncMessages]):
         campaign_id: str,
         *,
         run_number: int | None = None,
-        concurrency: int = DEFAULT_CONCURRENCY,
+        concurrency: int | Literal['auto'] = DEFAULT_CONCURRENCY,
         start_page: int = 1,
         pages: range | None = None,
         shard: tuple[int, int] | None = None,
@@ -194,6 +194,8 @@ class Messages(SyncResource[AsyncMessages]):
         ``start_page`` skips the files before it (to resume an interrupted pass).
         ``pages=range(a, b)`` or ``shard=(i, n)`` limit it to a block of pages (see
         :func:`~nudgescribe_async.plan_page_ranges`), so workers can split one export.
+        ``concurrency="auto"`` adapts the requests in flight to the service (shrinks on 429,
+        grows while latency holds), sharing one limit with the client's other auto pagers.
 
         >>> rows = client.messages.list("cmp_1").collect()  # doctest: +SKIP
         """

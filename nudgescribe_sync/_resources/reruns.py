@@ -7,7 +7,7 @@ portal; see ``nudgescribe_sync._forward``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from nudgescribe_async._pagination import DEFAULT_CONCURRENCY
 from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
@@ -87,7 +87,7 @@ class Reruns(SyncResource[AsyncReruns]):
         *,
         run_number: int | None = None,
         page_size: int = 100,
-        concurrency: int = DEFAULT_CONCURRENCY,
+        concurrency: int | Literal['auto'] = DEFAULT_CONCURRENCY,
         pages: range | None = None,
         shard: tuple[int, int] | None = None,
         extra_body: Mapping[str, Any] | None = None,
@@ -100,6 +100,8 @@ class Reruns(SyncResource[AsyncReruns]):
         fetched at once. No I/O until iterated.
         ``pages=range(a, b)`` or ``shard=(i, n)`` limit it to a block of pages (see
         :func:`~nudgescribe_async.plan_page_ranges`), so workers can split one export.
+        ``concurrency="auto"`` adapts the requests in flight to the service (shrinks on 429,
+        grows while latency holds), sharing one limit with the client's other auto pagers.
 
         >>> for message in client.reruns.list_messages("cmp_1", run_number=2):
         ...     print(message.message_id, message.archived)  # doctest: +SKIP

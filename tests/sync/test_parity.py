@@ -153,12 +153,12 @@ def test_pager_mirrors_async_pager() -> None:
              "__aiter__": "__iter__", "__await__": "first_page", "__aenter__": "__enter__",
              "__aexit__": "__exit__"}
     async_public = {n for n in vars(AsyncPager) if not n.startswith("_")}
-    assert async_public <= set(pairs) | {"concurrency", "total_pages"}
+    assert async_public <= set(pairs) | {"concurrency", "total_pages", "limiter"}
     for async_name, sync_name in pairs.items():
         a_params = list(inspect.signature(getattr(AsyncPager, async_name)).parameters)
         s_params = list(inspect.signature(getattr(Pager, sync_name)).parameters)
         assert len(a_params) == len(s_params), (async_name, a_params, s_params)
-    for prop in ("concurrency", "total_pages"):
+    for prop in ("concurrency", "total_pages", "limiter"):
         assert isinstance(inspect.getattr_static(Pager, prop), property)
 
 
