@@ -3,33 +3,40 @@
 :class:`AdaptiveLimiter` hands out permits, one per HTTP attempt, and moves its limit by what
 the answers say, as TCP congestion control and botocore's adaptive retry mode do:
 
-* **429** (or a 503): multiplicative decrease, ``limit *= decrease`` (0.75), at most once per
-  overload episode: answers to requests sent before the last decrease don't decrease it again.
+* **429** (or a 503): multiplicative decrease to ``decrease`` (0.9) times the smaller of the
+  limit and the load the service accepted since the last decrease (the most requests in
+  flight when a successful one was sent), at most once per overload episode: answers to
+  requests sent before the last decrease don't decrease it again. The accepted load matters
+  after slow start, which overshoots up to twice what the service takes.
 * **success**: additive increase, ``+1 / limit`` per answer (one more in flight per round
-  trip), or ``+1`` per answer while below the last decrease point (slow start), but only while
-  latency stays within ``latency_tolerance`` times the best seen: rising latency holds the
-  limit where it is until the service recovers.
+  trip), ``+1`` per answer before the first decrease (slow start), and a tenth of the usual
+  step within one of the limit that was last refused (probe the known ceiling gently); but
+  only while latency stays within ``latency_tolerance`` times the best seen: rising latency
+  holds the limit where it is until the service recovers.
 
 Only requests made inside :func:`limited` use the limiter (a pager with ``concurrency="auto"``
-runs its fetches that way); the transport asks :func:`current_limiter` for each attempt, and
-sleeps its retry backoff *without* a permit.
+runs its fetches that way); the transport takes a permit with :func:`acquire_permit` for each
+attempt and sleeps its retry backoff *without* one. Waiters are served lowest page number
+first, so a page that comes back from backoff goes ahead of pages after it (the pager hands
+pages out in order, so the oldest page is the one everybody waits for).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
+import heapq
+import itertools
 import math
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-__all__ = ["AdaptiveLimiter", "Permit", "current_limiter", "limited"]
+__all__ = ["AdaptiveLimiter", "Permit", "acquire_permit", "limited"]
 
 R = TypeVar("R")
 
-_CURRENT: contextvars.ContextVar[AdaptiveLimiter | None] = contextvars.ContextVar(
+_CURRENT: contextvars.ContextVar[tuple[AdaptiveLimiter, float] | None] = contextvars.ContextVar(
     "nudgescribe_adaptive_limiter", default=None
 )
 
@@ -51,7 +58,7 @@ class AdaptiveLimiter:
         initial: float = 4,
         minimum: float = 1,
         maximum: float = 64,
-        decrease: float = 0.75,
+        decrease: float = 0.9,
         latency_tolerance: float = 2.0,
     ) -> None:
         """Start at ``initial`` permits, never below ``minimum`` nor above ``maximum``."""
@@ -63,10 +70,13 @@ class AdaptiveLimiter:
         self._decrease = decrease
         self._tolerance = latency_tolerance
         self._threshold = float(maximum)  # slow start below this
+        self._ceiling = math.inf  # the load refused at the last decrease
+        self._accepted = 0  # the highest load a success was sent at since the last decrease
         self._last_decrease = 0.0
         self._best_latency = math.inf
         self._in_flight = 0
-        self._waiters: deque[asyncio.Future[None]] = deque()
+        self._waiters: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
         #: Counters for callers and benchmarks: answers seen and decreases made.
         self.throttled = 0
         self.decreases = 0
@@ -81,26 +91,32 @@ class AdaptiveLimiter:
         return self._in_flight
 
     def window(self) -> int:
-        """How many pages a pager should keep scheduled: twice the current limit."""
-        return 2 * math.ceil(self.limit)
+        """How many pages a pager should keep scheduled: four times the current limit.
 
-    async def acquire(self) -> Permit:
-        """Wait for a permit (FIFO among waiters)."""
-        while self._in_flight >= math.floor(self.limit) or self._waiters:
-            waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            self._waiters.append(waiter)
-            try:
-                await waiter
-            except BaseException:
-                if waiter in self._waiters:
-                    self._waiters.remove(waiter)
-                elif not waiter.cancelled():
-                    self._wake()  # pass on a wake-up meant for us
-                raise
-            if self._in_flight < math.floor(self.limit):
-                break
-        self._in_flight += 1
-        return Permit(self, time.monotonic())
+        The slack keeps later pages coming while the oldest one sleeps in a 429 backoff.
+        """
+        return 4 * math.ceil(self.limit)
+
+    async def acquire(self, priority: float = 0) -> Permit:
+        """Wait for a permit; waiters with a lower ``priority`` go first, then FIFO."""
+        self._drop_cancelled()
+        if self._in_flight < math.floor(self.limit) and not self._waiters:
+            self._in_flight += 1
+            return Permit(self, time.monotonic(), self._in_flight)
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiters, (priority, next(self._order), waiter))
+        try:
+            await waiter  # _wake() hands the permit over (counted) before waking us
+        except BaseException:
+            if waiter.done() and not waiter.cancelled():
+                self._in_flight -= 1  # granted, but we are leaving: pass it on
+                self._wake()
+            raise
+        return Permit(self, time.monotonic(), self._in_flight)
+
+    def _drop_cancelled(self) -> None:
+        while self._waiters and self._waiters[0][2].done():
+            heapq.heappop(self._waiters)
 
     def _release(self, permit: Permit, status: int | None) -> None:
         self._in_flight -= 1
@@ -108,34 +124,43 @@ class AdaptiveLimiter:
         if status in THROTTLE_STATUSES:
             self.throttled += 1
             if permit.started >= self._last_decrease:
-                self._threshold = self.limit = max(self.minimum, self.limit * self._decrease)
+                base = min(self.limit, self._accepted or self.limit)
+                self._accepted = 0
+                self._ceiling = self.limit
+                self._threshold = self.limit = max(self.minimum, base * self._decrease)
                 self._last_decrease = now
                 self.decreases += 1
         elif status is not None and status < 500:
             latency = now - permit.started
+            self._accepted = max(self._accepted, permit.load)
             self._best_latency = min(self._best_latency, latency)
             if latency <= self._best_latency * self._tolerance:
-                step = 1.0 if self.limit < self._threshold else 1.0 / self.limit
+                if self.limit < self._threshold:
+                    step = 1.0
+                elif self.limit + 1 >= self._ceiling:
+                    step = 0.1 / self.limit
+                else:
+                    step = 1.0 / self.limit
                 self.limit = min(self.maximum, self.limit + step)
         self._wake()
 
     def _wake(self) -> None:
-        free = math.floor(self.limit) - self._in_flight
-        while free > 0 and self._waiters:
-            waiter = self._waiters.popleft()
+        while self._in_flight < math.floor(self.limit) and self._waiters:
+            _, _, waiter = heapq.heappop(self._waiters)
             if not waiter.done():
+                self._in_flight += 1
                 waiter.set_result(None)
-                free -= 1
 
 
 class Permit:
     """One held permit; :meth:`release` it with the answer's status (``None``: no answer)."""
 
-    __slots__ = ("_limiter", "_released", "started")
+    __slots__ = ("_limiter", "_released", "load", "started")
 
-    def __init__(self, limiter: AdaptiveLimiter, started: float) -> None:
+    def __init__(self, limiter: AdaptiveLimiter, started: float, load: int) -> None:
         self._limiter = limiter
         self.started = started
+        self.load = load  # permits held, this one included, when it was handed out
         self._released = False
 
     def release(self, status: int | None) -> None:
@@ -145,9 +170,13 @@ class Permit:
             self._limiter._release(self, status)
 
 
-def current_limiter() -> AdaptiveLimiter | None:
-    """The limiter that requests made in this task go through, if any."""
-    return _CURRENT.get()
+async def acquire_permit() -> Permit | None:
+    """A permit from the limiter this task's requests go through; ``None`` without one."""
+    current = _CURRENT.get()
+    if current is None:
+        return None
+    limiter, priority = current
+    return await limiter.acquire(priority)
 
 
 def limited(
@@ -156,7 +185,7 @@ def limited(
     """``fetch`` with every request it makes going through ``limiter``."""
 
     async def run(number: int) -> R:
-        token = _CURRENT.set(limiter)
+        token = _CURRENT.set((limiter, number))
         try:
             return await fetch(number)
         finally:

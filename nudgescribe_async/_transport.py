@@ -20,7 +20,7 @@ import orjson
 from multidict import CIMultiDict
 from yarl import URL
 
-from ._adaptive import current_limiter
+from ._adaptive import acquire_permit
 from ._config import ClientConfig, to_client_timeout
 from ._convert import loads
 from ._errors import (
@@ -270,10 +270,9 @@ class Transport:
     ) -> _Response:
         # Under an adaptive limiter (a pager with concurrency="auto") each attempt holds one
         # permit, and its status steers the limit; retry backoff is slept without one.
-        limiter = current_limiter()
-        if limiter is None:
+        permit = await acquire_permit()
+        if permit is None:
             return await self._send_once(method, url, spec, body, headers, timeout)
-        permit = await limiter.acquire()
         status = None
         try:
             response = await self._send_once(method, url, spec, body, headers, timeout)

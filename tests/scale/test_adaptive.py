@@ -17,24 +17,42 @@ async def _answer(limiter: AdaptiveLimiter, status: int) -> None:
 
 
 async def test_a_429_shrinks_the_limit_once_per_episode() -> None:
-    """Several 429s for requests sent before the decrease shrink the limit once, by 0.75."""
+    """Several 429s for requests sent before the decrease shrink the limit once, by 0.9."""
     limiter = AdaptiveLimiter(initial=8)
     permits = [await limiter.acquire() for _ in range(8)]
     for permit in permits:
         permit.release(429)
-    assert limiter.limit == 6.0 and limiter.decreases == 1 and limiter.throttled == 8
+    assert limiter.limit == pytest.approx(7.2)
+    assert limiter.decreases == 1 and limiter.throttled == 8
     await _answer(limiter, 429)  # sent after the decrease: a new episode
-    assert limiter.limit == 4.5
+    assert limiter.limit == pytest.approx(7.2 * 0.9)
+
+
+async def test_a_429_after_an_overshoot_shrinks_to_the_load_that_was_accepted() -> None:
+    """Slow start overshoot: 16 allowed, only 8 in flight ever succeeded -> limit 0.9 x 8."""
+    limiter = AdaptiveLimiter(initial=16, maximum=64)
+    held = [await limiter.acquire() for _ in range(16)]
+    for permit in held[:8]:
+        permit.release(200)  # loads 1..8 succeeded
+    for permit in held[8:]:
+        permit.release(429)  # loads 9..16 refused
+    assert limiter.limit == pytest.approx(7.2) and limiter.decreases == 1
 
 
 async def test_successes_grow_the_limit_additively_after_a_decrease() -> None:
-    """Below the last decrease point the limit grows by 1 per answer, then by 1/limit."""
-    limiter = AdaptiveLimiter(initial=4, maximum=10)
+    """After a decrease the limit grows by 1/limit per answer, by a quarter of that near the
+    limit that was refused, and never beyond the maximum."""
+    limiter = AdaptiveLimiter(initial=8, maximum=10, decrease=0.75)
     await _answer(limiter, 429)
-    assert limiter.limit == 3.0
+    assert limiter.limit == 6.0
     await _answer(limiter, 200)
-    assert limiter.limit == pytest.approx(3 + 1 / 3)
-    for _ in range(200):
+    assert limiter.limit == pytest.approx(6 + 1 / 6)
+    while limiter.limit + 1 < 8:  # 8 was refused: the ceiling
+        await _answer(limiter, 200)
+    near = limiter.limit
+    await _answer(limiter, 200)
+    assert limiter.limit == pytest.approx(near + 0.1 / near)
+    for _ in range(400):
         await _answer(limiter, 200)
     assert limiter.limit == 10.0  # capped at maximum
 
