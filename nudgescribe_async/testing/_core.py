@@ -42,8 +42,9 @@ class ServerConfig:
     file_url_ttl: float = 900.0
     request_log_limit: int = 10_000
     #: Answers at least this large are gzip/deflate-compressed when the request's
-    #: Accept-Encoding allows it; None never compresses.
-    compress_min_bytes: int | None = 8192
+    #: Accept-Encoding allows it; None (the default) never compresses. Off by default: on
+    #: loopback, compressing costs more time than the bytes it saves.
+    compress_min_bytes: int | None = None
 
 
 @dataclass

@@ -110,7 +110,7 @@ class ReferenceServer:
                  job_delay: float | None = 0.0, quotas: Mapping[str, int] | None = None,
                  export_rows_per_file: int = 1000, background_upload_threshold: int = 1000,
                  file_url_ttl: float = 900.0, request_log_limit: int = 10_000,
-                 compress_min_bytes: int | None = 8192) -> None:
+                 compress_min_bytes: int | None = None) -> None:
         """Configure the server; nothing listens until :meth:`start` (or ``async with``)."""
         if seed not in (None, "demo"):
             raise ValueError("seed must be None or 'demo'")
