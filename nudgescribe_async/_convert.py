@@ -52,7 +52,7 @@ from ._fast_hooks import make_fast_hook
 from ._limits import bounded_extra
 from ._redact import excerpt_raw
 from ._types import NOT_GIVEN
-from .models._base import EMPTY_EXTRA, Model
+from .models.base import EMPTY_EXTRA, Model
 from .models.enums import _CaseInsensitiveStrEnum
 
 __all__ = [

@@ -35,7 +35,7 @@ def test_all_lists_exactly_the_public_names() -> None:
     # "@py_*" names come from pytest's assertion rewriting of the package, not from us.
     public = {n for n in dir(models) if not n.startswith(("_", "@"))}
     submodules = {"auth", "campaigns", "customer_groups", "customers", "enums", "messages",
-                  "profile_fields", "reruns", "workspaces", "annotations"}
+                  "profile_fields", "reruns", "workspaces", "base", "annotations"}
     assert set(models.__all__) == public - submodules
 
 

@@ -10,8 +10,8 @@ Timestamps are timezone-aware ``datetime`` objects (ISO 8601, trailing ``Z`` acc
 
 from __future__ import annotations
 
-from ._base import EMPTY_EXTRA, DeleteResult, ListResult, Model
 from .auth import TokenResponse
+from .base import EMPTY_EXTRA, DeleteResult, ListResult, Model
 from .campaigns import Campaign, CampaignList, WorkspaceCampaigns
 from .customer_groups import CustomerGroup, CustomerGroupList
 from .customers import (

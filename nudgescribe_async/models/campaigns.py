@@ -7,7 +7,7 @@ from datetime import datetime
 
 import attrs
 
-from ._base import ListResult, Model
+from .base import ListResult, Model
 from .enums import CampaignStatus
 
 __all__ = ["Campaign", "CampaignList", "WorkspaceCampaigns"]

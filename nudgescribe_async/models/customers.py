@@ -9,7 +9,7 @@ from datetime import datetime
 
 import attrs
 
-from ._base import ListResult, Model
+from .base import ListResult, Model
 
 __all__ = [
     "Customer",

@@ -7,7 +7,7 @@ from typing import TypeAlias
 
 import attrs
 
-from ._base import ListResult, Model
+from .base import ListResult, Model
 from .enums import CampaignStatus, ExportFormat
 
 __all__ = [

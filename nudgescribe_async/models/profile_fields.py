@@ -9,7 +9,7 @@ import attrs
 
 from nudgescribe_async._types import NOT_GIVEN, NotGiven
 
-from ._base import ListResult, Model
+from .base import ListResult, Model
 from .enums import DateFormat, FieldType
 
 __all__ = [

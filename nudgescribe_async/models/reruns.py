@@ -6,7 +6,7 @@ from datetime import datetime
 
 import attrs
 
-from ._base import ListResult, Model
+from .base import ListResult, Model
 from .enums import CampaignStatus, RunStatus
 
 __all__ = [

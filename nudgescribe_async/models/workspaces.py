@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import attrs
 
-from ._base import ListResult, Model
+from .base import ListResult, Model
 
 __all__ = ["Workspace", "WorkspaceList"]
 
