@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import nudgescribe_async as ns
 from nudgescribe_async import AsyncNudgescribe, AsyncPager
 from nudgescribe_async._convert import structure_response
-from nudgescribe_async.models._base import Model
+from nudgescribe_async.models import Model
 from nudgescribe_async.testing import ReferenceServer
 
 from .conftest import Seeded
