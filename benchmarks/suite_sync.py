@@ -40,7 +40,7 @@ async def _with_server(quick: bool) -> list[Result]:
 def _measure_all(info: dict[str, Any], quick: bool) -> list[Result]:
     kwargs = {k: info[k] for k in _CLIENT_KEYS}
     ws, group_id = info["workspace_id"], info["group_id"]
-    rounds, calls = (22, 10) if quick else (61, 20)
+    rounds, calls = (16, 10) if quick else (61, 20)
     samples: dict[str, list[float]] = {
         k: []
         for k in (

@@ -84,7 +84,12 @@ def make_fast_hook(
         "        if _known.issuperset(data):",
         "            _set_extra(obj, _empty_extra)",
         "        else:",
-        "            _set_extra(obj, _proxy({k: v for k, v in data.items() if k not in _known}))",
+        # A plain loop: a comprehension here costs a function call per model (3.11).
+        "            extra = {}",
+        "            for k, v in data.items():",
+        "                if k not in _known:",
+        "                    extra[k] = v",
+        "            _set_extra(obj, _proxy(extra))",
         "        return obj",
         "    except Exception:",
         # A half-built instance must not stay in this frame: its repr would fail in a
