@@ -95,5 +95,5 @@ def download(state: State, campaign_id: str, directory: Path, fmt: str, run: int
     if state.json_mode:
         state.output.data(result)
     else:
-        state.output.note(f"Downloaded {result.rows:,} messages ({result.pages} files) "
+        state.output.note(f"Downloaded {result.rows:,} messages ({result.pages} file(s)) "
                           f"to {result.path}")

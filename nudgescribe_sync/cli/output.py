@@ -98,7 +98,7 @@ class Output:
 
     def note(self, message: str) -> None:
         """A message for people, on stderr (never mixed into the data on stdout)."""
-        self.err.print(message)
+        self.err.print(message, soft_wrap=True)
 
     def warn(self, message: str) -> None:
         """A warning line on stderr."""

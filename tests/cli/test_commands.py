@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from nudgescribe_async import __version__
+from nudgescribe_async.testing import ReferenceServer
 from tests.sync.conftest import ThreadedServer
 
 from .conftest import COMMAND, Seeded, run_cli
@@ -214,3 +215,32 @@ def test_mock_serve_refuses_a_public_host_and_a_busy_port(env: dict[str, str],
     port = env["NUDGESCRIBE_BASE_URL"].rsplit(":", 1)[1]
     busy = run_cli("mock", "serve", "--port", port, "--seed", "none", env=env)
     assert busy.returncode == 2 and "cannot start" in _one_line_error(busy.stderr)
+
+
+def test_publish_wait_then_rerun_wait(env: dict[str, str], server: ThreadedServer,
+                                      seeded: Seeded, tmp_path: Path) -> None:
+    """publish --wait reports the export files; reruns initiate --wait ends ready; wait works."""
+
+    def seed(ref: ReferenceServer) -> str:
+        campaign = ref.seed_campaign(seeded.workspace_id, "Ready one", status="Ready to publish",
+                                     customer_group_id=seeded.small_group)
+        return campaign.campaign_id
+
+    campaign_id = server.do(seed)
+    published = run_cli("messages", "publish", campaign_id, "--wait", "--poll-interval", "0.05",
+                        "--json", env=env)
+    assert published.returncode == 0, published.stderr
+    assert json.loads(published.stdout)["export_files"] == 3  # 250 rows, 100 per file
+    rerun = run_cli("reruns", "initiate", campaign_id, seeded.big_group, "--wait",
+                    "--poll-interval", "0.05", "--json", env=env)
+    assert rerun.returncode == 0, rerun.stderr
+    report = json.loads(rerun.stdout)
+    assert report["run_number"] == 2 and report["campaign_status"] in (
+        "Ready for review", "Ready to publish")
+    assert set(report["comparison"]) >= {"matched_count", "new_count", "orphaned_count"}
+    waited = run_cli("campaigns", "wait", campaign_id, "--status", report["campaign_status"],
+                     "--json", env=env)
+    assert json.loads(waited.stdout)["run_number"] == 2
+    again = run_cli("reruns", "initiate", campaign_id, seeded.big_group, env=env)
+    assert again.returncode == 5  # not Published any more: a 400, one line
+    assert "BadRequestError" in _one_line_error(again.stderr)
