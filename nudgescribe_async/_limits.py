@@ -19,6 +19,8 @@ import types
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from aiohttp import ClientTimeout
+
 from ._errors import ResponseDecodeError
 
 __all__ = [
@@ -52,9 +54,18 @@ class Deadline:
         """Seconds left (never negative)."""
         return max(0.0, self._end - self._clock())
 
-    def expired(self) -> bool:
-        """Whether no time is left."""
-        return self.remaining() <= 0.0
+    def bound(self, timeout: ClientTimeout) -> ClientTimeout:
+        """``timeout`` for the next attempt, its total shortened to what is left."""
+        left = max(self.remaining(), 0.001)  # none left: the attempt times out at once
+        if timeout.total is not None and timeout.total <= left:
+            return timeout
+        return ClientTimeout(
+            total=left,
+            connect=timeout.connect,
+            sock_read=timeout.sock_read,
+            sock_connect=timeout.sock_connect,
+            ceil_threshold=timeout.ceil_threshold,
+        )
 
     def allows_wait(self, seconds: float) -> bool:
         """Whether waiting ``seconds`` still leaves time for another attempt."""

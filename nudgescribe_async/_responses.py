@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+import attrs
 import orjson
 from yarl import URL
 
@@ -20,7 +21,7 @@ from ._limits import check_depth
 from ._redact import excerpt_raw
 from ._retry import parse_retry_after
 
-__all__ = ["ALREADY_DELETED", "error_body", "status_error"]
+__all__ = ["ALREADY_DELETED", "Response", "error_body", "status_error"]
 
 #: What a retried DELETE returns when an earlier, unanswered attempt already deleted.
 ALREADY_DELETED: Final = {
@@ -29,6 +30,15 @@ ALREADY_DELETED: Final = {
 }
 
 _NO_BODY = object()
+
+
+@attrs.frozen
+class Response:
+    """One HTTP answer; the body is kept out of repr (a server may echo credentials)."""
+
+    status: int
+    headers: Mapping[str, str] = attrs.field(repr=False)
+    raw: bytes = attrs.field(repr=False)
 
 
 def error_body(raw: bytes, decoded: Any = _NO_BODY) -> Any:

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
-import attrs
 import orjson
 from multidict import CIMultiDict
 from yarl import URL
@@ -37,7 +36,7 @@ from ._limits import Deadline
 from ._netinfo import outbound_ip
 from ._outgoing import Encoded, check_headers, check_method, encode_json
 from ._redact import redact_headers
-from ._responses import ALREADY_DELETED, error_body, status_error
+from ._responses import ALREADY_DELETED, Response, error_body, status_error
 from ._retry import (
     Failure,
     RetryPolicy,
@@ -200,7 +199,7 @@ class Transport:
             headers, token = await self._headers(spec.auth, extra_headers, attempt)
             try:
                 response = await self._send_limited(
-                    method, url, spec, body, headers, _within(timeout, deadline)
+                    method, url, spec, body, headers, deadline.bound(timeout)
                 )
             except APIConnectionError as exc:
                 error: NudgescribeError = exc
@@ -267,7 +266,7 @@ class Transport:
     async def _send_limited(
         self, method: str, url: URL, spec: RequestSpec, body: Encoded | None,
         headers: _Headers, timeout: aiohttp.ClientTimeout,
-    ) -> _Response:
+    ) -> Response:
         # Under an adaptive limiter (a pager with concurrency="auto") each attempt holds one
         # permit, and its status steers the limit; retry backoff is slept without one.
         permit = await acquire_permit()
@@ -284,7 +283,7 @@ class Transport:
     async def _send_once(
         self, method: str, url: URL, spec: RequestSpec, body: Encoded | None,
         headers: _Headers, timeout: aiohttp.ClientTimeout,
-    ) -> _Response:
+    ) -> Response:
         data: Any = None
         if spec.form is not None:
             data = _form_data(spec)
@@ -302,7 +301,7 @@ class Transport:
                 method, url, data=body.body if body is not None else data, headers=headers,
                 timeout=timeout, allow_redirects=False,
             ) as resp:
-                response = _Response(resp.status, resp.headers, await _read_capped(resp, limit))
+                response = Response(resp.status, resp.headers, await _read_capped(resp, limit))
         except aiohttp.ConnectionTimeoutError as exc:
             raise APIConnectTimeoutError("timed out connecting", method=method,
                                          url=str(url)) from _bare(exc)
@@ -325,7 +324,7 @@ class Transport:
                   (time.perf_counter() - started) * 1000, response.headers.get("x-request-id"))
         return response
 
-    def _decode_success(self, method: str, url: URL, response: _Response) -> Any:
+    def _decode_success(self, method: str, url: URL, response: Response) -> Any:
         data = loads(response.raw, url=str(url)) if response.raw else {}
         if type(data) is dict and data.get("success") is False:
             # A 2xx that says it failed: an error, never a model that looks successful.
@@ -341,15 +340,6 @@ class _Headers(CIMultiDict[str]):
 
     def __repr__(self) -> str:
         return f"<request headers: {', '.join(self.keys())}>"
-
-
-@attrs.frozen
-class _Response:
-    """One HTTP answer; the body is kept out of repr (a server may echo credentials)."""
-
-    status: int
-    headers: Mapping[str, str] = attrs.field(repr=False)
-    raw: bytes = attrs.field(repr=False)
 
 
 class _TooLarge(Exception):
@@ -382,19 +372,6 @@ def _bare(exc: BaseException) -> BaseException:
         cause.with_traceback(None)
         cause = cause.__cause__ or cause.__context__
     return exc
-
-
-def _within(timeout: aiohttp.ClientTimeout, deadline: Deadline) -> aiohttp.ClientTimeout:
-    """``timeout``, its total shortened to what is left of the deadline."""
-    left = deadline.remaining()
-    if left <= 0:
-        left = 0.001  # the attempt fails at once with APITimeoutError
-    if timeout.total is not None and timeout.total <= left:
-        return timeout
-    return aiohttp.ClientTimeout(
-        total=left, connect=timeout.connect, sock_read=timeout.sock_read,
-        sock_connect=timeout.sock_connect, ceil_threshold=timeout.ceil_threshold,
-    )
 
 
 def _per_call_timeout(value: Any) -> aiohttp.ClientTimeout:
