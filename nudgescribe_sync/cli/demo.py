@@ -29,7 +29,7 @@ from nudgescribe_sync.cli.progress import ProgressBar
 from nudgescribe_sync.cli.reruns import DONE, comparison_table, history_table
 
 if TYPE_CHECKING:
-    from nudgescribe_async.testing import ReferenceServer
+    from nudgescribe_sync.testing import SyncReferenceServer
 
 __all__ = ["group"]
 
@@ -228,7 +228,7 @@ def _rerun(client: Nudgescribe, steps: Steps, campaign_id: str, group_id: str,
         steps.say("New segments need review in the web app before the next publish.")
 
 
-def _summary(state: State, steps: Steps, server: ReferenceServer, *, serve: bool) -> None:
+def _summary(state: State, steps: Steps, server: SyncReferenceServer, *, serve: bool) -> None:
     total = time.perf_counter() - steps.started
     output = state.output
     if output.json_mode:

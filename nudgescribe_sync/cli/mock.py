@@ -1,12 +1,12 @@
-"""``nudgescribe mock serve``: the SDK's local reference server, and a thread to host it.
+"""``nudgescribe mock serve``: the SDK's local reference server, on a thread of its own.
 
-:class:`ServerThread` runs a :class:`~nudgescribe_async.testing.ReferenceServer` on its own
-event loop in a background thread so the blocking client (and the demo) can talk to it.
+:func:`serving` runs a :class:`~nudgescribe_sync.testing.SyncReferenceServer` (the reference
+server on its own event loop in a background thread) so the blocking client (and the demo)
+can talk to it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import shlex
 import threading
 from collections.abc import Iterator, Mapping
@@ -19,69 +19,24 @@ from nudgescribe_sync.cli.app import State, common_options, pass_state
 from nudgescribe_sync.cli.errors import CliError, ExitCode
 
 if TYPE_CHECKING:  # imported when a server starts: other commands don't pay for aiohttp.web
-    from nudgescribe_async.testing import ReferenceServer
+    from nudgescribe_sync.testing import SyncReferenceServer
 
-__all__ = ["ServerThread", "group", "serving"]
-
-
-class ServerThread:
-    """A reference server on a daemon thread's event loop; :meth:`stop` shuts it down."""
-
-    def __init__(self, **options: Any) -> None:
-        from nudgescribe_async.testing import ReferenceServer
-
-        self.server = ReferenceServer(**options)
-        self._ready = threading.Event()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._main, name="nudgescribe-mock", daemon=True)
-
-    def start(self) -> ReferenceServer:
-        """Start serving; return the running server (its ``base_url`` and ``env()``)."""
-        self._thread.start()
-        self._ready.wait()
-        if self._error is not None:
-            raise self._error
-        return self.server
-
-    def stop(self) -> None:
-        """Close the server and join the thread. Idempotent."""
-        if self._loop is not None and self._stop is not None and self._thread.is_alive():
-            self._loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join()
-
-    def _main(self) -> None:
-        asyncio.run(self._serve())
-
-    async def _serve(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._stop = asyncio.Event()
-        try:
-            await self.server.start()
-        except BaseException as exc:
-            self._error = exc
-            self._ready.set()
-            return
-        try:
-            self._ready.set()
-            await self._stop.wait()
-        finally:
-            await self.server.close()
+__all__ = ["group", "serving"]
 
 
 @contextmanager
-def serving(**options: Any) -> Iterator[ReferenceServer]:
-    """Run a reference server in a thread for the duration of the block."""
+def serving(**options: Any) -> Iterator[SyncReferenceServer]:
+    """Run a reference server on its own thread for the duration of the block."""
+    from nudgescribe_sync.testing import SyncReferenceServer
+
     try:
-        thread = ServerThread(**options)
-        server = thread.start()
+        server = SyncReferenceServer(**options).start()
     except (OSError, ValueError) as exc:  # a busy port; a host that is not loopback
         raise CliError(f"cannot start the mock server: {exc}", ExitCode.USAGE) from exc
     try:
         yield server
     finally:
-        thread.stop()
+        server.close()
 
 
 def print_exports(env: Mapping[str, str]) -> None:

@@ -13,33 +13,22 @@ import pytest
 
 from nudgescribe_async.testing import ReferenceServer, RequestRecord
 from nudgescribe_sync import Nudgescribe
-from nudgescribe_sync._portal import Portal
+from nudgescribe_sync.testing import SyncReferenceServer
 from tests.resources.conftest import World
 
 T = TypeVar("T")
 
 
 class ThreadedServer:
-    """A ReferenceServer served from a background thread, controlled from sync code."""
+    """The package's SyncReferenceServer, started at once, with the shorthands tests use."""
 
     def __init__(self, **options: Any) -> None:
-        self.portal = Portal("reference-server")
-        self.portal.start()
-        self.server = ReferenceServer(**options)
-
-        async def start() -> ReferenceServer:
-            return await self.server.start()
-
-        self.portal.call(start)
+        self.threaded = SyncReferenceServer(**options).start()
+        self.server = self.threaded.server
 
     def do(self, control: Callable[[ReferenceServer], T]) -> T:
         """Run ``control(server)`` on the server's loop and return its result."""
-        server = self.server
-
-        async def run() -> T:
-            return control(server)
-
-        return self.portal.call(run)
+        return self.threaded.call(control, self.server)
 
     def client_kwargs(self) -> dict[str, Any]:
         """Constructor arguments for a client logged in as the demo account."""
@@ -56,8 +45,7 @@ class ThreadedServer:
 
     def close(self) -> None:
         """Stop serving and join the server thread."""
-        self.portal.call(self.server.close)
-        self.portal.stop()
+        self.threaded.close()
 
 
 @pytest.fixture
