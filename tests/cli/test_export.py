@@ -6,6 +6,7 @@ import csv
 import json
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -115,12 +116,12 @@ def test_a_torn_page_after_the_checkpoint_is_dropped_on_resume(
     assert target.read_bytes() == whole
 
 
-def test_progress_bar_on_a_terminal_only(env: dict[str, str], seeded: Seeded) -> None:
-    """With stderr on a pty the bar shows pages and rows; stdout (a pipe) holds JSON only."""
+def _export_with_stderr_on_a_pty(env: dict[str, str], group: str,
+                                  *extra: str) -> tuple[str, bytes]:
+    """Run an export to stdout (a pipe) with stderr on a pty; return (terminal text, stdout)."""
     master, slave = pty.openpty()
-    proc = subprocess.Popen([COMMAND, "customers", "export", seeded.big_group, "-o", "-",
-                             "--page-size", "500"], env=env, stdout=subprocess.PIPE,
-                            stderr=slave)
+    proc = subprocess.Popen([COMMAND, "customers", "export", group, "-o", "-", *extra],
+                            env=env, stdout=subprocess.PIPE, stderr=slave)
     os.close(slave)
     seen = b""
     assert proc.stdout is not None
@@ -139,8 +140,17 @@ def test_progress_bar_on_a_terminal_only(env: dict[str, str], seeded: Seeded) ->
     os.close(master)
     assert proc.wait(timeout=20) == 0
     proc.stdout.close()
-    text = seen.decode(errors="replace")
+    return seen.decode(errors="replace"), out
+
+
+COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-9]|9[0-7])[0-9;]*m")
+
+
+def test_progress_bar_on_a_terminal_only(env: dict[str, str], seeded: Seeded) -> None:
+    """With stderr on a pty the bar shows pages and rows; stdout (a pipe) holds JSON only."""
+    text, out = _export_with_stderr_on_a_pty(env, seeded.big_group, "--page-size", "500")
     assert "40/40" in text and "pages" in text and "20,000 rows" in text and "rows/s" in text
+    assert COLOUR.search(text)
     lines = out.decode().splitlines()
     assert len(lines) == BIG and b"\x1b" not in out
     assert all(line.startswith('{"customer_id"') for line in lines)
@@ -148,6 +158,14 @@ def test_progress_bar_on_a_terminal_only(env: dict[str, str], seeded: Seeded) ->
     piped = run_cli("customers", "export", seeded.small_group, "-o", "-", env=env)
     assert piped.returncode == 0 and piped.stderr == ""
     assert len(piped.stdout.splitlines()) == 250
+
+
+def test_no_color_keeps_the_bar_plain(env: dict[str, str], seeded: Seeded) -> None:
+    """NO_COLOR: the progress bar still shows on a terminal, without colour codes."""
+    text, _ = _export_with_stderr_on_a_pty({**env, "NO_COLOR": "1"}, seeded.small_group,
+                                           "--page-size", "50")
+    assert "5/5" in text and "250 rows" in text
+    assert not COLOUR.search(text)
 
 
 def test_csv_export_by_suffix(env: dict[str, str], seeded: Seeded, tmp_path: Path) -> None:
