@@ -32,7 +32,7 @@ from .resources.messages import AsyncMessages
 from .resources.profile_fields import AsyncProfileFields
 from .resources.reruns import AsyncReruns
 from .resources.workspaces import AsyncWorkspaces
-from .stores._base import TokenStore, store_key
+from .stores._base import RateLimiter, TokenStore, store_key
 
 __all__ = ["AsyncNudgescribe"]
 
@@ -55,8 +55,10 @@ class AsyncNudgescribe:
     your own ``aiohttp.ClientSession``, which the client then never closes. ``decrypt`` turns
     encrypted customer profile values into plaintext (see ``customers``). ``token_store``
     keeps the token pair somewhere else than in this client, e.g. a
-    :class:`~nudgescribe_async.stores.RedisTokenStore` shared by every worker process; the client
-    closes it when it closes.
+    :class:`~nudgescribe_async.stores.RedisTokenStore` shared by every worker process;
+    ``rate_limiter`` (e.g. :class:`~nudgescribe_async.stores.RedisRateLimiter`) is awaited
+    before every HTTP attempt, to hold a whole fleet to one request rate. The client closes
+    both when it closes.
     """
 
     def __init__(
@@ -75,6 +77,7 @@ class AsyncNudgescribe:
         refresh_skew: float | None = None,
         decrypt: Decrypt | None = None,
         token_store: TokenStore | None = None,
+        rate_limiter: RateLimiter | None = None,
         deadline: float | None = None,
         max_response_bytes: int | None = None,
     ) -> None:
@@ -84,6 +87,7 @@ class AsyncNudgescribe:
             max_retries=max_retries, refresh_skew=refresh_skew, decrypt=decrypt,
             deadline=deadline, max_response_bytes=max_response_bytes,
         )
+        config = attrs.evolve(config, rate_limiter=rate_limiter)
         connection = Connection(session)
         transport = Transport(config, connection)
         tokens = TokenManager(
@@ -193,7 +197,12 @@ class AsyncNudgescribe:
             try:
                 await self._transport.connection.close()
             finally:
-                await self._tokens.aclose()
+                try:
+                    await self._tokens.aclose()
+                finally:
+                    limiter = self._transport.config.rate_limiter
+                    if limiter is not None:
+                        await limiter.aclose()
 
     async def __aenter__(self) -> AsyncNudgescribe:
         return self

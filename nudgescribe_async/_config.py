@@ -19,6 +19,7 @@ from yarl import URL
 from ._errors import ConfigurationError
 from ._limits import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES
 from ._types import TimeoutLike
+from .stores._base import RateLimiter
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -77,6 +78,8 @@ class ClientConfig:
     deadline: float = DEFAULT_DEADLINE
     #: Largest response body read; a larger one raises ResponseDecodeError.
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    #: Awaited before every HTTP attempt (a fleet-wide rate, e.g. RedisRateLimiter).
+    rate_limiter: RateLimiter | None = attrs.field(default=None, repr=False)
 
 
 def to_client_timeout(value: TimeoutLike) -> ClientTimeout:

@@ -269,6 +269,8 @@ class Transport:
     ) -> Response:
         # Under an adaptive limiter (a pager with concurrency="auto") each attempt holds one
         # permit, and its status steers the limit; retry backoff is slept without one.
+        if self.config.rate_limiter is not None:
+            await self.config.rate_limiter.acquire()
         permit = await acquire_permit()
         if permit is None:
             return await self._send_once(method, url, spec, body, headers, timeout)

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from nudgescribe_async import AsyncNudgescribe, NudgescribeError
 from nudgescribe_async._config import Decrypt, Environment
 from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
-from nudgescribe_async.stores import TokenStore
+from nudgescribe_async.stores import RateLimiter, TokenStore
 from nudgescribe_sync._portal import Portal, PortalThreadError
 from nudgescribe_sync._resources import ClientMethods
 
@@ -157,6 +157,7 @@ class Nudgescribe(ClientMethods):
         refresh_skew: float | None = None,
         decrypt: Decrypt | None = None,
         token_store: TokenStore | None = None,
+        rate_limiter: RateLimiter | None = None,
         deadline: float | None = None,
         max_response_bytes: int | None = None,
     ) -> None:
@@ -164,8 +165,8 @@ class Nudgescribe(ClientMethods):
             AsyncNudgescribe, api_key=api_key, email=email, api_secret=api_secret,
             api_code=api_code, client_ip=client_ip, base_url=base_url, timeout=timeout,
             max_retries=max_retries, environment=environment, refresh_skew=refresh_skew,
-            decrypt=decrypt, token_store=token_store, deadline=deadline,
-            max_response_bytes=max_response_bytes,
+            decrypt=decrypt, token_store=token_store, rate_limiter=rate_limiter,
+            deadline=deadline, max_response_bytes=max_response_bytes,
         )
         runtime = _Runtime(factory)
         self._setup(runtime, options={}, parent=None)

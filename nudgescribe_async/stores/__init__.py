@@ -4,6 +4,8 @@
   within it.
 * :class:`RedisTokenStore` (extra ``redis``): tokens shared by every process using the same
   credentials, renewed by one process at a time under a Redis lock with a timeout.
+* :class:`RedisRateLimiter` (extra ``redis``): one request rate for a whole fleet
+  (``AsyncNudgescribe(rate_limiter=...)``), a token bucket kept by a script in Redis.
 
 >>> from nudgescribe_async.stores import RedisTokenStore          # doctest: +SKIP
 >>> client = AsyncNudgescribe(token_store=RedisTokenStore.from_url("redis://localhost:6379/0"))
@@ -16,22 +18,44 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nudgescribe_async.stores._base import MemoryTokenStore, TokenRecord, TokenStore, store_key
+from nudgescribe_async.stores._base import (
+    MemoryTokenStore,
+    RateLimiter,
+    TokenRecord,
+    TokenStore,
+    store_key,
+)
 
 if TYPE_CHECKING:
+    from nudgescribe_async.stores._limiter import RedisRateLimiter
     from nudgescribe_async.stores._redis import RedisTokenStore
 
-__all__ = ["MemoryTokenStore", "RedisTokenStore", "TokenRecord", "TokenStore", "store_key"]
+__all__ = [
+    "MemoryTokenStore",
+    "RateLimiter",
+    "RedisRateLimiter",
+    "RedisTokenStore",
+    "TokenRecord",
+    "TokenStore",
+    "store_key",
+]
+
+_LAZY = {
+    "RedisTokenStore": "nudgescribe_async.stores._redis",
+    "RedisRateLimiter": "nudgescribe_async.stores._limiter",
+}
 
 
 def __getattr__(name: str) -> Any:
     # Imported on first use, so the package works without the optional redis dependency.
-    if name == "RedisTokenStore":
+    if name in _LAZY:
+        import importlib
+
         try:
-            from nudgescribe_async.stores._redis import RedisTokenStore
+            module = importlib.import_module(_LAZY[name])
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ImportError(
-                "RedisTokenStore needs the redis extra: pip install 'nudgescribe[redis]'"
+                f"{name} needs the redis extra: pip install 'nudgescribe[redis]'"
             ) from exc
-        return RedisTokenStore
+        return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,7 +17,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-__all__ = ["MemoryTokenStore", "TokenRecord", "TokenStore", "store_key"]
+__all__ = ["MemoryTokenStore", "RateLimiter", "TokenRecord", "TokenStore", "store_key"]
 
 
 @attrs.frozen
@@ -94,6 +94,23 @@ class TokenStore(Protocol):
 
     async def aclose(self) -> None:
         """Release the store's connections (the client calls this when it closes)."""
+        ...
+
+
+@runtime_checkable
+class RateLimiter(Protocol):
+    """A request rate shared beyond one client (``AsyncNudgescribe(rate_limiter=...)``).
+
+    The transport awaits :meth:`acquire` before every HTTP attempt; ``aclose`` is called when
+    the owning client closes. :class:`~nudgescribe_async.stores.RedisRateLimiter` is one.
+    """
+
+    async def acquire(self) -> None:
+        """Return when one more request may be sent."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release the limiter's connections."""
         ...
 
 
