@@ -93,7 +93,13 @@ def export(
     with handle:
         handle.truncate(saved.size)
         handle.seek(saved.size)
-        _copy(make_pager(saved.pages + 1), codec, handle, saved, label, checkpoint)
+        try:
+            _copy(make_pager(saved.pages + 1), codec, handle, saved, label, checkpoint)
+        except BaseException:
+            if saved.pages:
+                output.note(f"{saved.rows:,} rows ({saved.pages} pages) are safe in {part}; "
+                            "run the same command again to resume.")
+            raise
     os.replace(part, path)
     with contextlib.suppress(FileNotFoundError):
         sidecar.unlink()

@@ -244,3 +244,30 @@ def test_publish_wait_then_rerun_wait(env: dict[str, str], server: ThreadedServe
     again = run_cli("reruns", "initiate", campaign_id, seeded.big_group, env=env)
     assert again.returncode == 5  # not Published any more: a 400, one line
     assert "BadRequestError" in _one_line_error(again.stderr)
+
+
+def test_demo_serve_keeps_its_server_until_ctrl_c(env: dict[str, str]) -> None:
+    """`demo --serve` prints the exports of its server, which answers until SIGINT (exit 130)."""
+    bare = {k: v for k, v in env.items() if not k.startswith("NUDGESCRIBE_")}
+    proc = subprocess.Popen([COMMAND, "demo", "--serve"], env=bare, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        exports: dict[str, str] = {}
+        assert proc.stdout is not None
+        while "NUDGESCRIBE_BASE_URL" not in exports:
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read() if proc.stderr else ""
+            if line.startswith("export "):
+                name, _, value = line[7:].strip().partition("=")
+                exports[name] = value
+        groups = run_cli("customers", "count", "--json", "nope", env={**bare, **exports})
+        assert groups.returncode == 4  # the server answers (and knows no such group)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 130
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()

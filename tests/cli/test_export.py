@@ -77,6 +77,7 @@ def test_interrupted_export_resumes_with_only_the_missing_pages(
     server.do(lambda s: s.faults.remove(rule))
     assert proc.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
+    assert "run the same command again to resume" in err
     assert not target.exists()
     done = json.loads(sidecar.read_text())["pages"]
     assert 20 <= done < 200
