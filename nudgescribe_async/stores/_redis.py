@@ -8,11 +8,14 @@ client. What is stored where (tokens are secrets: protect the Redis instance acc
   the two lifetimes. ``<digest>`` is a SHA-256 of base URL, email and API key, so neither the
   key nor the email appears in a key name. The API key and secret are never stored.
 * ``<prefix><digest>:renewal``: the renewal lock (redis-py's ``Lock``, a random token with a
-  ``lock_timeout`` expiry). A renewer that crashes or hangs holds it at most that long.
+  ``lock_timeout`` expiry). While a renewal runs, its process extends the lock every third of
+  ``lock_timeout``, so a slow renewal keeps it; a renewer that crashes (or whose event loop
+  stalls) stops extending it, and it expires at most ``lock_timeout`` later.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import math
@@ -22,6 +25,7 @@ from typing import Any
 
 import orjson
 import redis.asyncio as aioredis
+from redis.asyncio.lock import Lock
 from redis.exceptions import LockError
 
 from nudgescribe_async.stores._base import TokenRecord
@@ -45,8 +49,9 @@ class RedisTokenStore:
     When it is due, one process (whichever takes the renewal lock) refreshes it and saves the
     new pair; the others wait for the lock, then load that pair instead of refreshing again.
 
-    ``lock_timeout`` bounds how long a renewer may hold the lock (a crashed one releases it by
-    expiry after at most that long); ``wait_timeout`` how long a process waits for the lock
+    ``lock_timeout`` bounds how long the lock outlives a renewer that stopped extending it (a
+    live renewer extends it while its renewal runs, a crashed one releases it by expiry after
+    at most that long); ``wait_timeout`` how long a process waits for the lock
     before renewing without it (``None``: as long as it takes); ``poll_interval`` how often a
     waiter retries the lock. The client that is given the store closes it when it closes; use
     one store per client (the clients share the tokens through Redis, not through the object).
@@ -153,15 +158,32 @@ class RedisTokenStore:
                 "token renewal lock not acquired within %ss; renewing without it",
                 self._wait_timeout,
             )
+        heartbeat = asyncio.create_task(self._keep(lock)) if acquired else None
         try:
             yield
         finally:
+            if heartbeat is not None:
+                heartbeat.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await heartbeat
             if acquired:
                 try:
                     await lock.release()
                 except LockError:
                     # Held past lock_timeout: it expired and may belong to another renewer now.
                     log.debug("token renewal lock expired before release")
+
+    async def _keep(self, lock: Lock) -> None:
+        """Extend ``lock`` back to ``lock_timeout`` every third of it, until cancelled."""
+        while True:
+            await asyncio.sleep(self._lock_timeout / 3)
+            try:
+                await lock.reacquire()
+            except LockError:
+                log.warning("token renewal lock lost before the renewal finished")
+                return
+            except Exception as exc:  # Redis unreachable: the lock expires on its own
+                log.warning("extending the token renewal lock failed (%s)", type(exc).__name__)
 
     async def aclose(self) -> None:
         """Close the Redis client if this store created it."""

@@ -124,6 +124,26 @@ async def test_a_403_renews_once_and_others_adopt_the_new_token(
     assert _auth_calls(server) == (2, 1)
 
 
+async def test_a_renewal_longer_than_the_lock_timeout_keeps_the_lock(
+    server: ReferenceServer, redis_db: str
+) -> None:
+    """A renewal outlasting lock_timeout extends the lock: 3 clients still authenticate once."""
+    server.faults.add("/v1/auth", method="POST", kind="latency", seconds=1.0, times=None)
+    clients = [
+        AsyncNudgescribe(
+            **server.client_kwargs(),
+            token_store=RedisTokenStore.from_url(redis_db, lock_timeout=0.25, poll_interval=0.02),
+        )
+        for _ in range(3)
+    ]
+    try:
+        await asyncio.gather(*(c.customer_groups.list(_workspace(server)) for c in clients))
+    finally:
+        for client in clients:
+            await client.aclose()
+    assert _auth_calls(server) == (1, 0)
+
+
 async def test_a_stale_403_does_not_discard_the_stored_token(
     server: ReferenceServer, redis_db: str
 ) -> None:
