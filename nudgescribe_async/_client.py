@@ -94,7 +94,8 @@ class AsyncNudgescribe:
             transport.request, api_key=Secret(config.api_key), email=config.email,
             api_secret=Secret(config.api_secret), refresh_skew=config.refresh_skew,
             store=token_store,
-            store_key=store_key(str(config.base_url), config.email, config.api_key),
+            store_key=store_key(str(config.base_url), config.email, config.api_key,
+                                config.api_secret),
         )
         # api_code travels in x-auth-context: registered, so no exception text shows it.
         self._api_code = Secret(config.api_code)

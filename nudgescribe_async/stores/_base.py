@@ -60,13 +60,16 @@ def _number_or_none(value: Any) -> float | None:
     return None
 
 
-def store_key(base_url: str, email: str, api_key: str) -> str:
-    """The name of one credential set in a store: a SHA-256 digest, never the raw key.
+def store_key(base_url: str, email: str, api_key: str, api_secret: str) -> str:
+    """The name of one credential set in a store: a SHA-256 digest, never the raw credentials.
 
-    >>> len(store_key("https://api.example", "a@b.c", "key"))
+    The secret is part of it, so a process with a wrong or rotated secret does not use the
+    tokens the others obtained with the right one: it authenticates (and fails) on its own.
+
+    >>> len(store_key("https://api.example", "a@b.c", "key", "secret"))
     64
     """
-    material = "\0".join((base_url, email.casefold(), api_key)).encode()
+    material = "\0".join((base_url, email.casefold(), api_key, api_secret)).encode()
     return hashlib.sha256(material).hexdigest()
 
 

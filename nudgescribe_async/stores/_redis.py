@@ -5,8 +5,8 @@ client. What is stored where (tokens are secrets: protect the Redis instance acc
 
 * ``<prefix><digest>``: a JSON string with the access token, the refresh token, their
   advertised lifetimes and when they arrived; it expires in Redis shortly after the longer of
-  the two lifetimes. ``<digest>`` is a SHA-256 of base URL, email and API key, so neither the
-  key nor the email appears in a key name. The API key and secret are never stored.
+  the two lifetimes. ``<digest>`` is a SHA-256 of base URL, email, API key and secret, so no
+  credential appears in a key name. The API key and secret are never stored.
 * ``<prefix><digest>:renewal``: the renewal lock (redis-py's ``Lock``, a random token with a
   ``lock_timeout`` expiry). While a renewal runs, its process extends the lock every third of
   ``lock_timeout``, so a slow renewal keeps it; a renewer that crashes (or whose event loop

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 import redis.asyncio as aioredis
 
-from nudgescribe_async import AsyncNudgescribe
+from nudgescribe_async import AsyncNudgescribe, AuthenticationError
 from nudgescribe_async.stores import (
     MemoryTokenStore,
     RedisTokenStore,
@@ -44,11 +44,12 @@ def test_both_stores_satisfy_the_protocol(redis_db: str) -> None:
 
 
 def test_store_key_is_a_digest_without_the_raw_credentials() -> None:
-    """The key naming a credential set contains neither the API key nor the email."""
-    key = store_key("http://127.0.0.1:1", "Ada@Example.com", "ns_key_123")
-    assert "ns_key_123" not in key and "example" not in key.lower()
-    assert key == store_key("http://127.0.0.1:1", "ada@example.com", "ns_key_123")
-    assert key != store_key("http://127.0.0.1:1", "ada@example.com", "ns_key_124")
+    """The key naming a credential set is a digest of all of it, secret included."""
+    key = store_key("http://127.0.0.1:1", "Ada@Example.com", "ns_key_123", "s3cret")
+    assert "ns_key_123" not in key and "example" not in key.lower() and "s3cret" not in key
+    assert key == store_key("http://127.0.0.1:1", "ada@example.com", "ns_key_123", "s3cret")
+    assert key != store_key("http://127.0.0.1:1", "ada@example.com", "ns_key_124", "s3cret")
+    assert key != store_key("http://127.0.0.1:1", "ada@example.com", "ns_key_123", "rotated")
 
 
 def test_record_repr_hides_tokens() -> None:
@@ -97,7 +98,8 @@ async def test_redis_holds_tokens_under_a_digest_key_only(
         ttl = await raw.ttl(keys[0])
     finally:
         await raw.aclose()
-    assert keys == [f"nudgescribe:tokens:{store_key(server.base_url, creds.email, creds.api_key)}"]
+    digest = store_key(server.base_url, creds.email, creds.api_key, creds.api_secret)
+    assert keys == [f"nudgescribe:tokens:{digest}"]
     for secret in (creds.api_key, creds.api_secret, creds.email):
         assert secret not in keys[0] and secret.encode() not in values[0]
     assert 0 < ttl <= 15 * 86400 + 60
@@ -142,6 +144,21 @@ async def test_a_renewal_longer_than_the_lock_timeout_keeps_the_lock(
         for client in clients:
             await client.aclose()
     assert _auth_calls(server) == (1, 0)
+
+
+async def test_a_wrong_secret_does_not_use_the_fleets_token(
+    server: ReferenceServer, redis_db: str
+) -> None:
+    """A client with a wrong api_secret authenticates on its own (and fails), not via Redis."""
+    ws = _workspace(server)
+    good = server.client_kwargs()
+    async with AsyncNudgescribe(**good, token_store=RedisTokenStore.from_url(redis_db)) as first:
+        await first.customer_groups.list(ws)
+    wrong = {**good, "api_secret": "not-the-secret"}
+    async with AsyncNudgescribe(**wrong, token_store=RedisTokenStore.from_url(redis_db)) as other:
+        with pytest.raises(AuthenticationError):
+            await other.customer_groups.list(ws)
+    assert _auth_calls(server) == (2, 0)
 
 
 async def test_a_stale_403_does_not_discard_the_stored_token(
