@@ -12,13 +12,15 @@ from typing import Any
 
 import orjson
 import pytest
+import redis.asyncio as aioredis
 
 from nudgescribe_async import AsyncNudgescribe
-from nudgescribe_async.stores import RedisTokenStore
+from nudgescribe_async.stores import RedisTokenStore, store_key
 from nudgescribe_async.testing import ReferenceServer
 
 WORKER = Path(__file__).with_name("_token_worker.py")
 TOKEN_TTL = 3.0
+_KEYED = ("email", "api_key", "api_secret")
 
 
 @pytest.fixture
@@ -98,7 +100,7 @@ async def test_four_processes_authenticate_once_and_refresh_once_per_expiry(
 async def test_a_killed_renewer_stalls_others_no_longer_than_the_lock_timeout(
     server: ReferenceServer, redis_db: str
 ) -> None:
-    """Killing the process that holds the renewal lock delays the others by <= lock timeout."""
+    """Killing the lock holder mid-renewal: others wait for the lock's expiry, no longer."""
     lock_timeout = 2.0
     server.faults.add("/v1/auth", method="POST", kind="hang")  # the first authenticate hangs
     holder = await _spawn(_config(server, redis_db, start_at=0, calls=1, lock_timeout=lock_timeout))
@@ -107,11 +109,24 @@ async def test_a_killed_renewer_stalls_others_no_longer_than_the_lock_timeout(
         assert time.monotonic() < deadline, "the worker never started authenticating"
         await asyncio.sleep(0.02)
     locked_at = time.monotonic()  # the holder took the lock just before sending
+    store = RedisTokenStore.from_url(redis_db, lock_timeout=lock_timeout)
+    lock_name = store.lock_name(
+        store_key(server.base_url, **{k: server.client_kwargs()[k] for k in _KEYED})
+    )
+    raw = aioredis.Redis.from_url(redis_db)
+    try:
+        read_at = time.monotonic()
+        ttl_ms = await raw.pttl(lock_name)  # the hung holder's lock, with its expiry
+    finally:
+        await raw.aclose()
+    assert 0 < ttl_ms <= lock_timeout * 1000, ttl_ms
     holder.kill()
     await holder.wait()
-    store = RedisTokenStore.from_url(redis_db, lock_timeout=lock_timeout)
     async with AsyncNudgescribe(**server.client_kwargs(), token_store=store) as client:
         await client.customer_groups.list(next(iter(server.state.workspaces)))
     waited = time.monotonic() - locked_at
     assert waited <= lock_timeout + 1.0, waited
-    assert server.request_count("/v1/auth", "POST") == 2
+    posts = [r for r in server.requests if r.path == "/v1/auth" and r.method == "POST"]
+    assert len(posts) == 2
+    # The second authenticate waited for the dead holder's lock to expire in Redis.
+    assert posts[1].received_at >= read_at + ttl_ms / 1000 - 0.05
