@@ -7,7 +7,6 @@ One :class:`ServerCore` sits behind every handler (``request.app[CORE_KEY]``) an
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import contextvars
 import itertools
 import secrets
@@ -100,6 +99,7 @@ class ServerCore:
         self.files: dict[str, StoredFile] = {}
         self.base_url = ""
         self.closing = asyncio.Event()
+        self._sleepers: set[asyncio.Future[bool]] = set()
         self.verified_tokens: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)
         self._id_prefix = secrets.token_hex(4)
@@ -113,13 +113,27 @@ class ServerCore:
         return f"req_{self._id_prefix}_{next(self._ids):08d}"
 
     async def sleep(self, seconds: float) -> bool:
-        """Sleep up to ``seconds``; return True early (and at once) if the server is closing."""
+        """Sleep up to ``seconds``; return True early (and at once) if the server is closing.
+
+        A bare future and a timer, no helper task: a handler cancelled mid-sleep (its client
+        went away) leaves nothing behind on the loop.
+        """
         if self.closing.is_set():
             return True
-        with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
-            await asyncio.wait_for(self.closing.wait(), seconds)
-            return True
-        return False
+        loop = asyncio.get_running_loop()
+        woken: asyncio.Future[bool] = loop.create_future()
+        timer = loop.call_later(seconds, _settle, woken, False)
+        self._sleepers.add(woken)
+        try:
+            return await woken
+        finally:
+            timer.cancel()
+            self._sleepers.discard(woken)
+
+    def wake_sleepers(self) -> None:
+        """End every :meth:`sleep` now (the server is closing)."""
+        for woken in list(self._sleepers):
+            _settle(woken, True)
 
     def issue_tokens(self, account: Account) -> dict[str, Any]:
         """Return the authentication payload with fresh access and refresh tokens."""
@@ -151,3 +165,8 @@ class ServerCore:
         expires_at = self.clock() + self.config.file_url_ttl
         self.files[token] = StoredFile(content=content, expires_at=expires_at)
         return f"{self.base_url}/files/{token}", expires_at
+
+
+def _settle(future: asyncio.Future[bool], value: bool) -> None:
+    if not future.done():
+        future.set_result(value)

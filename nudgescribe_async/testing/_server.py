@@ -181,6 +181,7 @@ class ReferenceServer:
             return
         _SERVING.pop(self.core.base_url, None)
         self.core.closing.set()
+        self.core.wake_sleepers()
         await self.core.jobs.aclose()
         await runner.cleanup()
 

@@ -18,6 +18,12 @@ from tests.sync.conftest import ThreadedServer
 
 CUSTOMERS = 2345
 
+# distributed warns when creating its scratch directories is slow, which on a loaded machine
+# says nothing about this SDK (warnings are errors in this suite).
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Creating scratch directories is taking a surprisingly long time:UserWarning"
+)
+
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Client]:
