@@ -76,3 +76,15 @@ __all__ = [
 setup_logging()
 publish(__name__, globals(), __all__)
 del publish
+
+
+def __getattr__(name: str) -> object:
+    """``nudgescribe_async.models`` / ``.resources`` without importing them first, as before.
+
+    The package no longer imports them itself (they load with the first client: import time).
+    """
+    if name in ("models", "resources"):
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -24,14 +24,6 @@ from ._outgoing import check_headers, check_method
 from ._secrets import Secret
 from ._transport import Connection, Transport
 from ._types import NOT_GIVEN, NotGiven, RequestSpec, TimeoutLike
-from .resources.auth import AsyncAuth
-from .resources.campaigns import AsyncCampaigns
-from .resources.customer_groups import AsyncCustomerGroups
-from .resources.customers import AsyncCustomers
-from .resources.messages import AsyncMessages
-from .resources.profile_fields import AsyncProfileFields
-from .resources.reruns import AsyncReruns
-from .resources.workspaces import AsyncWorkspaces
 from .stores._base import RateLimiter, TokenStore, store_key
 
 __all__ = ["AsyncNudgescribe"]
@@ -110,6 +102,19 @@ class AsyncNudgescribe:
         #: The one adaptive limit every ``concurrency="auto"`` pager of this client (and of
         #: its ``with_options`` copies) shares, so that together they stay under the service's.
         self.limiter = limiter
+        # Imported here, not at the top: resources bring every model and the cattrs converter,
+        # which ``import nudgescribe_async`` does not need (import time; see benchmarks).
+        from .resources import (
+            AsyncAuth,
+            AsyncCampaigns,
+            AsyncCustomerGroups,
+            AsyncCustomers,
+            AsyncMessages,
+            AsyncProfileFields,
+            AsyncReruns,
+            AsyncWorkspaces,
+        )
+
         self.auth = AsyncAuth(self)
         """Explicit authentication: ``authenticate()``, ``refresh()``."""
         self.profile_fields = AsyncProfileFields(self)

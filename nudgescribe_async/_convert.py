@@ -39,7 +39,6 @@ from functools import partial
 from typing import Any, TypeVar, Union, get_args, get_origin
 
 import attrs
-import orjson
 from cattrs import Converter
 from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
@@ -47,10 +46,9 @@ from cattrs.preconf.orjson import OrjsonConverter
 from cattrs.preconf.orjson import configure_converter as configure_orjson
 
 from ._decode_errors import decode_error, walk
-from ._errors import ResponseDecodeError
 from ._fast_hooks import make_fast_hook
+from ._jsonload import loads
 from ._limits import bounded_extra
-from ._redact import excerpt_raw
 from ._types import NOT_GIVEN
 from .models.base import EMPTY_EXTRA, Model
 from .models.enums import _CaseInsensitiveStrEnum
@@ -400,13 +398,3 @@ def unstructure_request(obj: Any) -> dict[str, Any]:
         return {k: _unstructure_value(v, converter) for k, v in obj.items()
                 if v is not NOT_GIVEN}
     raise TypeError(f"expected a mapping or an SDK model, got {type(obj).__name__}")
-
-
-def loads(data: bytes | bytearray | memoryview | str, *, url: str | None = None) -> Any:
-    """Parse JSON with orjson; malformed input raises ResponseDecodeError with an excerpt."""
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        raw = data if isinstance(data, str) else bytes(data)
-        raise ResponseDecodeError(f"response is not valid JSON: {exc}", path="$",
-                                  excerpt=excerpt_raw(raw), url=url) from exc

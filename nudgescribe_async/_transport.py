@@ -21,7 +21,6 @@ from yarl import URL
 
 from ._adaptive import acquire_permit
 from ._config import ClientConfig, to_client_timeout
-from ._convert import loads
 from ._errors import (
     APIConnectError,
     APIConnectionError,
@@ -32,6 +31,7 @@ from ._errors import (
     RequestValidationError,
     ResponseDecodeError,
 )
+from ._jsonload import loads
 from ._limits import Deadline
 from ._netinfo import outbound_ip
 from ._outgoing import Encoded, check_headers, check_method, encode_json

@@ -11,6 +11,8 @@ package's own classes, re-exported here (``from nudgescribe_sync import Campaign
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from nudgescribe_async import (
     NOT_GIVEN,
     APIConnectError,
@@ -39,51 +41,53 @@ from nudgescribe_async import (
     plan_page_ranges,
 )
 from nudgescribe_async._public import publish
-from nudgescribe_async.models import (
-    Campaign,
-    CampaignList,
-    CampaignStatus,
-    Comparison,
-    CsvExport,
-    Customer,
-    CustomerGroup,
-    CustomerGroupList,
-    CustomerPage,
-    CustomerPageCount,
-    DateFormat,
-    DeleteResult,
-    ExportedMessage,
-    ExportFormat,
-    ExportPage,
-    FieldType,
-    FieldUpdate,
-    HeaderError,
-    JsonExport,
-    ListResult,
-    MessagePageCount,
-    MessageSummary,
-    Model,
-    ProfileField,
-    ProfileFieldList,
-    PublishResult,
-    RerunResult,
-    RowError,
-    Run,
-    RunHistory,
-    RunMessage,
-    RunMessagePage,
-    RunStatus,
-    Segment,
-    TokenResponse,
-    UploadResult,
-    UrlExport,
-    Workspace,
-    WorkspaceCampaigns,
-    WorkspaceList,
-)
 from nudgescribe_sync._client import Nudgescribe
 from nudgescribe_sync._pagination import Pager
 from nudgescribe_sync._portal import PortalThreadError
+
+if TYPE_CHECKING:
+    from nudgescribe_async.models import (
+        Campaign,
+        CampaignList,
+        CampaignStatus,
+        Comparison,
+        CsvExport,
+        Customer,
+        CustomerGroup,
+        CustomerGroupList,
+        CustomerPage,
+        CustomerPageCount,
+        DateFormat,
+        DeleteResult,
+        ExportedMessage,
+        ExportFormat,
+        ExportPage,
+        FieldType,
+        FieldUpdate,
+        HeaderError,
+        JsonExport,
+        ListResult,
+        MessagePageCount,
+        MessageSummary,
+        Model,
+        ProfileField,
+        ProfileFieldList,
+        PublishResult,
+        RerunResult,
+        RowError,
+        Run,
+        RunHistory,
+        RunMessage,
+        RunMessagePage,
+        RunStatus,
+        Segment,
+        TokenResponse,
+        UploadResult,
+        UrlExport,
+        Workspace,
+        WorkspaceCampaigns,
+        WorkspaceList,
+    )
 
 __all__ = [
     "NOT_GIVEN",
@@ -156,5 +160,70 @@ __all__ = [
     "plan_page_ranges",
 ]
 
-publish(__name__, globals(), __all__)
+# The model classes load on first use (``nudgescribe_sync.Customer``, ``from nudgescribe_sync
+# import Customer``), not with the package: building ~40 attrs classes is most of the SDK's own
+# import time, and a blocking client does not need them until its first response.
+_MODELS = frozenset(
+    {
+        "Campaign",
+        "CampaignList",
+        "CampaignStatus",
+        "Comparison",
+        "CsvExport",
+        "Customer",
+        "CustomerGroup",
+        "CustomerGroupList",
+        "CustomerPage",
+        "CustomerPageCount",
+        "DateFormat",
+        "DeleteResult",
+        "ExportedMessage",
+        "ExportFormat",
+        "ExportPage",
+        "FieldType",
+        "FieldUpdate",
+        "HeaderError",
+        "JsonExport",
+        "ListResult",
+        "MessagePageCount",
+        "MessageSummary",
+        "Model",
+        "ProfileField",
+        "ProfileFieldList",
+        "PublishResult",
+        "RerunResult",
+        "RowError",
+        "Run",
+        "RunHistory",
+        "RunMessage",
+        "RunMessagePage",
+        "RunStatus",
+        "Segment",
+        "TokenResponse",
+        "UploadResult",
+        "UrlExport",
+        "Workspace",
+        "WorkspaceCampaigns",
+        "WorkspaceList",
+    }
+)
+
+
+def __getattr__(name: str) -> object:
+    """Load a model class from ``nudgescribe_async.models`` the first time it is asked for."""
+    if name in _MODELS:
+        from nudgescribe_async import models
+
+        value = getattr(models, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """Every public name, loaded or not."""
+    return sorted(set(globals()) | set(__all__))
+
+
+publish(__name__, globals(), [name for name in __all__ if name not in _MODELS])
 del publish

@@ -254,7 +254,8 @@ def _area_module(members: _Resources) -> str:
     body: list[str] = []
     for attribute, cls in members:
         imports.needed.add(("from", cls.__module__, cls.__name__))
-        body += ["", "", f"class {sync_name(cls.__name__)}(SyncResource[{cls.__name__}]):"]
+        imports.string_only.add(cls.__name__)
+        body += ["", "", f'class {sync_name(cls.__name__)}(SyncResource["{cls.__name__}"]):']
         body += _docstring(sync_text(inspect.getdoc(cls) or ""), "    ")
         body += ["", f'    _attribute = "{attribute}"']
         for name, func in public_methods(cls):

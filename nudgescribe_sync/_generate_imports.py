@@ -17,6 +17,7 @@ from types import ModuleType
 __all__ = ["Import", "Imports"]
 
 WIDTH = 100
+_TYPING_ONLY = ("nudgescribe_async.models", "nudgescribe_async.resources")
 
 # An import: ("from", module, name) or ("import", module, "").
 Import = tuple[str, str, str]
@@ -27,6 +28,9 @@ class Imports:
 
     def __init__(self) -> None:
         self.needed: set[Import] = set()
+        #: Names used only inside a string at runtime (a base class's type argument): imported
+        #: for mypy under TYPE_CHECKING, with a ``noqa`` since pyflakes cannot see that use.
+        self.string_only: set[str] = set()
         self._tables: dict[str, dict[str, Import]] = {}
 
     def use(self, expression: ast.expr, module: ModuleType) -> None:
@@ -54,18 +58,27 @@ class Imports:
         groups: dict[int, list[str]] = {0: [], 1: [], 2: []}
         straight = sorted({m for kind, m, _ in self.needed if kind == "import"})
         froms: dict[str, set[str]] = {}
-        for kind, module, name in self.needed:
+        typing_only: list[str] = []
+        needed = set(self.needed)
+        if any(kind == "from" and _typing_only(module) for kind, module, _ in needed):
+            needed.add(("from", "typing", "TYPE_CHECKING"))
+        for kind, module, name in needed:
             if kind == "from":
                 froms.setdefault(module, set()).add(name)
         for module in straight:
             groups[_section(module)].append(f"import {module}")
         for module in sorted(froms):
             names = sorted(froms[module], key=_isort_key)
-            groups[_section(module)].append(_from_line(module, names))
+            if _typing_only(module):
+                typing_only.append(_from_line(module, names, WIDTH - 4, self.string_only))
+            else:
+                groups[_section(module)].append(_from_line(module, names))
         out = ["from __future__ import annotations", ""]
         for key in (0, 1, 2):
             if groups[key]:
                 out += [*groups[key], ""]
+        if typing_only:
+            out += ["if TYPE_CHECKING:", *[f"    {line}" for line in _indent(typing_only)], ""]
         return out
 
 
@@ -83,11 +96,29 @@ def _section(module: str) -> int:
     return 2 if top.startswith("nudgescribe") else 1
 
 
-def _from_line(module: str, names: list[str]) -> str:
+def _typing_only(module: str) -> bool:
+    # Models and async resources appear only in annotations of generated modules (strings
+    # under ``from __future__ import annotations``): importing them lazily keeps
+    # ``import nudgescribe_sync`` from loading every model and the converter.
+    return module.startswith(_TYPING_ONLY)
+
+
+def _indent(lines: list[str]) -> list[str]:
+    return [part for line in lines for part in line.split("\n")]
+
+
+def _from_line(module: str, names: list[str], width: int = WIDTH,
+               string_only: set[str] | frozenset[str] = frozenset()) -> str:
     line = f"from {module} import {', '.join(names)}"
-    if len(line) <= WIDTH:
+    if len(line) <= width and not string_only.intersection(names):
         return line
-    return "\n".join([f"from {module} import (", *[f"    {n}," for n in names], ")"])
+    return "\n".join([f"from {module} import (", *[_item(n, string_only) for n in names], ")"])
+
+
+def _item(name: str, string_only: set[str] | frozenset[str]) -> str:
+    if name in string_only:
+        return f"    {name},  # noqa: F401 (the base class's type argument, a string)"
+    return f"    {name},"
 
 
 def _import_table(module: ModuleType) -> dict[str, Import]:

@@ -29,10 +29,10 @@ import itertools
 import os
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-import anyio
-from anyio.from_thread import BlockingPortal
+if TYPE_CHECKING:
+    from anyio.from_thread import BlockingPortal
 
 __all__ = ["Portal", "PortalThreadError"]
 
@@ -155,6 +155,9 @@ class Portal:
 
     def _run_loop(self) -> None:
         try:
+            # anyio loads with the first client, not with the package (import time).
+            import anyio
+
             anyio.run(self._serve, backend="asyncio")
         except BaseException as exc:  # reported to start(); nothing else can see it
             self._failure = exc
@@ -162,6 +165,8 @@ class Portal:
             self._ready.set()
 
     async def _serve(self) -> None:
+        from anyio.from_thread import BlockingPortal
+
         async with BlockingPortal() as portal:
             self._thread_id = threading.get_ident()
             self._loop = asyncio.get_running_loop()

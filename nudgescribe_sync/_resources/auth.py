@@ -7,17 +7,21 @@ portal; see ``nudgescribe_sync._forward``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
-from nudgescribe_async.models.auth import TokenResponse
-from nudgescribe_async.resources.auth import AsyncAuth
 from nudgescribe_sync._forward import SyncResource
+
+if TYPE_CHECKING:
+    from nudgescribe_async.models.auth import TokenResponse
+    from nudgescribe_async.resources.auth import (
+        AsyncAuth,  # noqa: F401 (the base class's type argument, a string)
+    )
 
 __all__ = ["Auth"]
 
 
-class Auth(SyncResource[AsyncAuth]):
+class Auth(SyncResource["AsyncAuth"]):
     """Authenticate or refresh now; the client otherwise does both when needed.
 
     Both go through the client's token lock, so they never race the automatic renewal. The

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
-from nudgescribe_async.models import Campaign, CampaignList, CampaignStatus
-from nudgescribe_async.resources.campaigns import AsyncCampaigns
 from nudgescribe_sync._forward import SyncResource
+
+if TYPE_CHECKING:
+    from nudgescribe_async.models import Campaign, CampaignList, CampaignStatus
+    from nudgescribe_async.resources.campaigns import (
+        AsyncCampaigns,  # noqa: F401 (the base class's type argument, a string)
+    )
 
 __all__ = ["Campaigns"]
 
 
-class Campaigns(SyncResource[AsyncCampaigns]):
+class Campaigns(SyncResource["AsyncCampaigns"]):
     """List campaigns, find one by id, and wait for a campaign to reach a status."""
 
     _attribute = "campaigns"

@@ -7,17 +7,21 @@ client's portal; see ``nudgescribe_sync._forward``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
-from nudgescribe_async.models import CustomerGroup, CustomerGroupList, DeleteResult
-from nudgescribe_async.resources.customer_groups import AsyncCustomerGroups
 from nudgescribe_sync._forward import SyncResource
+
+if TYPE_CHECKING:
+    from nudgescribe_async.models import CustomerGroup, CustomerGroupList, DeleteResult
+    from nudgescribe_async.resources.customer_groups import (
+        AsyncCustomerGroups,  # noqa: F401 (the base class's type argument, a string)
+    )
 
 __all__ = ["CustomerGroups"]
 
 
-class CustomerGroups(SyncResource[AsyncCustomerGroups]):
+class CustomerGroups(SyncResource["AsyncCustomerGroups"]):
     """Create, list, update and delete customer groups."""
 
     _attribute = "customer_groups"

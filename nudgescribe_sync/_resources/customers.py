@@ -7,25 +7,31 @@ portal; see ``nudgescribe_sync._forward``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from nudgescribe_async._pagination import DEFAULT_CONCURRENCY
 from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
-from nudgescribe_async.models import (
-    Customer,
-    CustomerPage,
-    CustomerPageCount,
-    DeleteResult,
-    UploadResult,
-)
-from nudgescribe_async.resources.customers import AsyncCustomers, CsvFile, DecryptArg
 from nudgescribe_sync._forward import SyncResource
 from nudgescribe_sync._pagination import Pager
+
+if TYPE_CHECKING:
+    from nudgescribe_async.models import (
+        Customer,
+        CustomerPage,
+        CustomerPageCount,
+        DeleteResult,
+        UploadResult,
+    )
+    from nudgescribe_async.resources.customers import (
+        AsyncCustomers,  # noqa: F401 (the base class's type argument, a string)
+        CsvFile,
+        DecryptArg,
+    )
 
 __all__ = ["Customers"]
 
 
-class Customers(SyncResource[AsyncCustomers]):
+class Customers(SyncResource["AsyncCustomers"]):
     """Upload, count, page through, list and delete customers of a group."""
 
     _attribute = "customers"

@@ -7,28 +7,32 @@ portal; see ``nudgescribe_sync._forward``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from nudgescribe_async._pagination import DEFAULT_CONCURRENCY
 from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
-from nudgescribe_async.models import (
-    CsvExport,
-    ExportedMessage,
-    ExportFormat,
-    ExportPage,
-    JsonExport,
-    MessagePageCount,
-    PublishResult,
-    UrlExport,
-)
-from nudgescribe_async.resources.messages import AsyncMessages
 from nudgescribe_sync._forward import SyncResource
 from nudgescribe_sync._pagination import Pager
+
+if TYPE_CHECKING:
+    from nudgescribe_async.models import (
+        CsvExport,
+        ExportedMessage,
+        ExportFormat,
+        ExportPage,
+        JsonExport,
+        MessagePageCount,
+        PublishResult,
+        UrlExport,
+    )
+    from nudgescribe_async.resources.messages import (
+        AsyncMessages,  # noqa: F401 (the base class's type argument, a string)
+    )
 
 __all__ = ["Messages"]
 
 
-class Messages(SyncResource[AsyncMessages]):
+class Messages(SyncResource["AsyncMessages"]):
     """Publish a campaign, count and fetch its exported files, list every exported row."""
 
     _attribute = "messages"

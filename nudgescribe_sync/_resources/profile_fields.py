@@ -7,24 +7,28 @@ client's portal; see ``nudgescribe_sync._forward``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
-from nudgescribe_async.models import (
-    DateFormat,
-    DeleteResult,
-    FieldType,
-    FieldUpdate,
-    ProfileField,
-    ProfileFieldList,
-)
-from nudgescribe_async.resources.profile_fields import AsyncProfileFields
 from nudgescribe_sync._forward import SyncResource
+
+if TYPE_CHECKING:
+    from nudgescribe_async.models import (
+        DateFormat,
+        DeleteResult,
+        FieldType,
+        FieldUpdate,
+        ProfileField,
+        ProfileFieldList,
+    )
+    from nudgescribe_async.resources.profile_fields import (
+        AsyncProfileFields,  # noqa: F401 (the base class's type argument, a string)
+    )
 
 __all__ = ["ProfileFields"]
 
 
-class ProfileFields(SyncResource[AsyncProfileFields]):
+class ProfileFields(SyncResource["AsyncProfileFields"]):
     """Create, list, update and delete customer profile fields of a workspace."""
 
     _attribute = "profile_fields"

@@ -7,19 +7,23 @@ portal; see ``nudgescribe_sync._forward``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from nudgescribe_async._pagination import DEFAULT_CONCURRENCY
 from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
-from nudgescribe_async.models import RerunResult, RunHistory, RunMessage, RunMessagePage
-from nudgescribe_async.resources.reruns import AsyncReruns
 from nudgescribe_sync._forward import SyncResource
 from nudgescribe_sync._pagination import Pager
+
+if TYPE_CHECKING:
+    from nudgescribe_async.models import RerunResult, RunHistory, RunMessage, RunMessagePage
+    from nudgescribe_async.resources.reruns import (
+        AsyncReruns,  # noqa: F401 (the base class's type argument, a string)
+    )
 
 __all__ = ["Reruns"]
 
 
-class Reruns(SyncResource[AsyncReruns]):
+class Reruns(SyncResource["AsyncReruns"]):
     """Initiate reruns, read the run history, and page through a run's messages."""
 
     _attribute = "reruns"

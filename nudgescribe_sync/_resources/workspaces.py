@@ -7,17 +7,21 @@ portal; see ``nudgescribe_sync._forward``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
-from nudgescribe_async.models import WorkspaceList
-from nudgescribe_async.resources.workspaces import AsyncWorkspaces
 from nudgescribe_sync._forward import SyncResource
+
+if TYPE_CHECKING:
+    from nudgescribe_async.models import WorkspaceList
+    from nudgescribe_async.resources.workspaces import (
+        AsyncWorkspaces,  # noqa: F401 (the base class's type argument, a string)
+    )
 
 __all__ = ["Workspaces"]
 
 
-class Workspaces(SyncResource[AsyncWorkspaces]):
+class Workspaces(SyncResource["AsyncWorkspaces"]):
     """List the account's workspaces (derived from the campaign listing)."""
 
     _attribute = "workspaces"

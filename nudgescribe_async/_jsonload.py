@@ -1,0 +1,26 @@
+"""Parse a response body: orjson, with malformed input raised as ResponseDecodeError.
+
+Kept apart from the converter so that the transport (imported with the package) does not
+import cattrs and every model: those load with the first resource (see ``_client``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from ._errors import ResponseDecodeError
+from ._redact import excerpt_raw
+
+__all__ = ["loads"]
+
+
+def loads(data: bytes | bytearray | memoryview | str, *, url: str | None = None) -> Any:
+    """Parse JSON with orjson; malformed input raises ResponseDecodeError with an excerpt."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raw = data if isinstance(data, str) else bytes(data)
+        raise ResponseDecodeError(f"response is not valid JSON: {exc}", path="$",
+                                  excerpt=excerpt_raw(raw), url=url) from exc
