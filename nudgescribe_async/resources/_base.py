@@ -50,6 +50,14 @@ class AsyncResource:
             method, path, body, extra_body=extra_body, extra_headers=extra_headers,
             timeout=timeout, form=form,
         )
+        return self._decode(data, model, path, key=key)
+
+    def _decode(self, data: Any, model: type[_M], path: str, *, key: str | None = None) -> _M:
+        """Structure the decoded JSON answer of ``path`` (or its ``key`` member) into ``model``.
+
+        :meth:`_call` is :meth:`_raw` then this; pagers call the two apart, so that decoding
+        happens after the page gives back its in-flight slot.
+        """
         try:
             return structure_response(data, model, url=self._url(path), key=key)
         except ResponseDecodeError as exc:

@@ -43,6 +43,8 @@ from nudgescribe_async.resources._wait import poll_until
 
 __all__ = ["AsyncMessages"]
 
+_FETCH_PATH = "/v1/messages/fetch"
+
 
 class AsyncMessages(AsyncResource):
     """Publish a campaign, count and fetch its exported files, list every exported row."""
@@ -150,16 +152,26 @@ class AsyncMessages(AsyncResource):
         ... # doctest: +SKIP
         """
         fmt = _export_format(format)
+        data = await self._fetch_raw(campaign_id, page, fmt, run_number, extra_body=extra_body,
+                                     extra_headers=extra_headers, timeout=timeout)
+        model: type[ExportPage] = export_model_for(fmt)
+        return self._decode(data, model, _FETCH_PATH)
+
+    async def _fetch_raw(
+        self, campaign_id: str, page: int, fmt: str, run_number: int | None, *,
+        extra_body: Mapping[str, Any] | None, extra_headers: Mapping[str, str] | None,
+        timeout: TimeoutLike | NotGiven | None,
+    ) -> Any:
+        """The HTTP exchange of :meth:`fetch`: the decoded JSON, not yet structured."""
         body = {**_body(campaign_id, run_number), "page": require_page(page), "format": fmt}
         if fmt == ExportFormat.URL.value and run_number is not None:
             raise RequestValidationError(
                 "run_number", "pre-signed URLs exist only for the current run; omit "
                 "run_number or fetch a past run with format='json' or 'csv'",
             )
-        model: type[ExportPage] = export_model_for(fmt)
         try:
-            return await self._call(
-                "POST", "/v1/messages/fetch", body, model,
+            return await self._raw(
+                "POST", _FETCH_PATH, body,
                 extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
             )
         except NotFoundError as exc:
@@ -230,12 +242,15 @@ class AsyncMessages(AsyncResource):
         async def count() -> int:
             return (await self.count_pages(campaign, run_number=run, **options)).total_pages
 
-        async def fetch(number: int) -> PageResult[ExportedMessage]:
-            exported = await self.fetch(campaign, number, format="json", run_number=run,
-                                        **options)
-            return PageResult(exported.messages)
+        async def fetch(number: int) -> Any:
+            # The HTTP exchange only: the pager decodes after giving back the in-flight slot.
+            return await self._fetch_raw(campaign, number, ExportFormat.JSON.value, run,
+                                         **options)
 
-        return AsyncPager(fetch, count_pages=count, concurrency=concurrency,
+        def decode(data: Any) -> PageResult[ExportedMessage]:
+            return PageResult(self._decode(data, JsonExport, _FETCH_PATH).messages)
+
+        return AsyncPager(fetch, decode_page=decode, count_pages=count, concurrency=concurrency,
                           start_page=start_page, pages=pages,
                           shard=shard, limiter=self._client.limiter)
 

@@ -27,6 +27,8 @@ from nudgescribe_async.resources._validate import (
 
 __all__ = ["AsyncReruns"]
 
+_MESSAGES_PATH = "/v1/campaign/rerun/messages"
+
 
 class AsyncReruns(AsyncResource):
     """Initiate reruns, read the run history, and page through a run's messages."""
@@ -84,7 +86,7 @@ class AsyncReruns(AsyncResource):
         if run is not None:
             body["run_number"] = run
         return await self._call(
-            "POST", "/v1/campaign/rerun/messages", body, RunMessagePage,
+            "POST", _MESSAGES_PATH, body, RunMessagePage,
             extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
         )
 
@@ -119,14 +121,23 @@ class AsyncReruns(AsyncResource):
         require_concurrency(concurrency)
         require_timeout(timeout)
 
-        async def fetch(number: int) -> PageResult[RunMessage]:
-            page = await self.get_messages(
-                campaign, run_number=run, page=number, page_size=size,
+        run_part = {} if run is None else {"run_number": run}
+
+        async def fetch(number: int) -> Any:
+            # The HTTP exchange only (the body get_messages sends); the pager decodes after
+            # giving back the in-flight slot.
+            return await self._raw(
+                "POST", _MESSAGES_PATH,
+                {"campaign_id": campaign, "page": number, "page_size": size, **run_part},
                 extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
             )
+
+        def decode(data: Any) -> PageResult[RunMessage]:
+            page = self._decode(data, RunMessagePage, _MESSAGES_PATH)
             return PageResult(page.messages, page.total_pages, number=page.page)
 
-        return AsyncPager(fetch, concurrency=concurrency, pages=pages, shard=shard,
+        return AsyncPager(fetch, decode_page=decode, concurrency=concurrency, pages=pages,
+                          shard=shard,
                           limiter=self._client.limiter)
 
     async def initiate(
