@@ -291,8 +291,11 @@ class AsyncPager(Generic[T]):
 
     async def _first_page(self) -> Page[T]:
         if self._first is None:
-            raw = await self._fetch_page(self._start_page)
-            self._first = raw if self._decode_page is None else self._decode_page(raw)
+            if self._decode_page is None:
+                self._first = await self._fetch_page(self._start_page)
+            else:
+                raw = [await self._fetch_page(self._start_page)]
+                self._first = _decoded(self._decode_page, raw)
         return Page(self._start_page, self._first.items, self._first.total_pages)
 
     async def _learn_last_page(self) -> int | None:
@@ -437,11 +440,11 @@ class _PageWindow(Generic[T]):
     async def _fetch(self, number: int) -> PageResult[T]:
         assert self._decode_page is not None
         async with self._http_slots:
-            raw = await self._fetch_page(number)
+            raw = [await self._fetch_page(number)]
         # One loop turn first, so a fetch waiting for the slot just freed sends its request
         # before this page's decoding takes the CPU.
         await asyncio.sleep(0)
-        return self._decode_page(raw)
+        return _decoded(self._decode_page, raw)
 
     def _accept(self, number: int, result: PageResult[T]) -> Page[T] | None:
         reported = result.total_pages
@@ -490,3 +493,15 @@ def _retrieve_outcome(future: asyncio.Future[Any]) -> None:
 def _require_int_at_least(argument: str, value: object, minimum: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise RequestValidationError(argument, f"must be an integer >= {minimum}, got {value!r}")
+
+
+def _decoded(decode_page: Callable[[Any], PageResult[T]], raw: list[Any]) -> PageResult[T]:
+    """``decode_page`` of the one answer in ``raw``, which is emptied first.
+
+    The decoder's frames hold the body as received (a server may echo credentials): on a
+    ResponseDecodeError they are dropped, so a traceback that captures locals does not show it.
+    """
+    try:
+        return decode_page(raw.pop())
+    except ResponseDecodeError as exc:
+        raise exc.with_traceback(None)  # noqa: B904 (the same exception, re-raised)

@@ -46,11 +46,14 @@ class AsyncResource:
 
         ``extra_body`` keys are merged over ``body`` so users can send what we don't model.
         """
-        data = await self._raw(
-            method, path, body, extra_body=extra_body, extra_headers=extra_headers,
-            timeout=timeout, form=form,
+        # No local holds the answer: a traceback that captures locals must not show it.
+        return self._decode(
+            await self._raw(
+                method, path, body, extra_body=extra_body, extra_headers=extra_headers,
+                timeout=timeout, form=form,
+            ),
+            model, path, key=key,
         )
-        return self._decode(data, model, path, key=key)
 
     def _decode(self, data: Any, model: type[_M], path: str, *, key: str | None = None) -> _M:
         """Structure the decoded JSON answer of ``path`` (or its ``key`` member) into ``model``.
