@@ -162,6 +162,13 @@ class TokenManager:
         state = "authenticated" if self._access is not None else "unauthenticated"
         return f"<TokenManager {state}>"
 
+    def usable_token(self) -> Secret | None:
+        """The current access token if it is usable now, else None (then await access_token)."""
+        current = self._access
+        if current is not None and current.usable(self._clock()):
+            return current.value
+        return None
+
     async def access_token(self) -> Secret:
         """Return a usable access token, renewing (single-flight) when needed.
 

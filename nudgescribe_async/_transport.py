@@ -140,6 +140,7 @@ class Transport:
         self._policy = RetryPolicy(max_retries=config.max_retries)
         self._urls: dict[str, URL] = {}
         self._url_texts: dict[str, str] = {}
+        self._routes: dict[tuple[str, str], tuple[URL, bool]] = {}
         self._auth_context = orjson.dumps(
             {"api_access": True, "api_code": config.api_code}
         ).decode()
@@ -165,6 +166,19 @@ class Transport:
             text = self._url_texts[path] = str(self.url(path))
         return text
 
+    def _route(self, method: str, raw_path: str) -> tuple[URL, bool]:
+        """URL and idempotency guess of ``method raw_path`` (memoised; paths carry no ids)."""
+        key = (method, raw_path) if type(raw_path) is str else None
+        route = self._routes.get(key) if key is not None else None
+        if route is None:
+            path = normalise_path(raw_path)
+            route = (self.url(path), is_idempotent(method, path))
+            if key is not None:
+                if len(self._routes) >= _URL_CACHE_SIZE:
+                    self._routes.clear()
+                self._routes[key] = route
+        return route
+
     async def request(self, spec: RequestSpec) -> Any:
         """Send ``spec`` with retries; return the decoded JSON body of the 2xx answer.
 
@@ -180,8 +194,7 @@ class Transport:
         # Everything the request carries is checked and encoded once, before any I/O: a bad
         # value never costs a request, not even the authentication.
         method = check_method(spec.method)
-        path = normalise_path(spec.path)
-        url = self.url(path)
+        url, guessed_idempotent = self._route(method, spec.path)
         extra_headers = check_headers(spec.headers)
         body = None if spec.json is None or spec.form is not None else encode_json(spec.json)
         timeout = self.config.timeout
@@ -189,7 +202,7 @@ class Transport:
             timeout = _per_call_timeout(spec.timeout)
         idempotent = spec.idempotent
         if idempotent is None:
-            idempotent = is_idempotent(method, path)
+            idempotent = guessed_idempotent
         deadline = Deadline(self.config.deadline)
         attempt = 0
         reauthenticated = False
@@ -253,7 +266,10 @@ class Transport:
         if auth == "bearer":
             if self.tokens is None:
                 raise RuntimeError("transport has no token manager")
-            token = await self.tokens.access_token()
+            # The token coroutine only when the current token will not do (renewal).
+            token = self.tokens.usable_token()
+            if token is None:
+                token = await self.tokens.access_token()
             headers["Authorization"] = "Bearer " + token.reveal()
             headers["x-auth-context"] = self._auth_context
             headers["x-ip"] = self.config.client_ip or outbound_ip(self.config.base_url.host)
@@ -322,8 +338,10 @@ class Transport:
                 "raise the client's max_response_bytes if this is expected",
                 url=str(url),
             ) from None
-        log.debug("%s %s -> %d in %.1f ms (request_id=%s)", method, url, response.status,
-                  (time.perf_counter() - started) * 1000, response.headers.get("x-request-id"))
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%s %s -> %d in %.1f ms (request_id=%s)", method, url, response.status,
+                      (time.perf_counter() - started) * 1000,
+                      response.headers.get("x-request-id"))
         return response
 
     def _decode_success(self, method: str, url: URL, response: Response) -> Any:
