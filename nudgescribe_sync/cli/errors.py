@@ -72,7 +72,8 @@ _RULES: list[tuple[type[BaseException], ExitCode, str]] = [
      "check --base-url / NUDGESCRIBE_BASE_URL and your network"),
     (ServerError, ExitCode.NETWORK, "the server failed; retry later"),
     (ResponseDecodeError, ExitCode.NETWORK, "the server sent an unexpected answer"),
-    (WaitTimeoutError, ExitCode.NETWORK, "it is still running: wait longer (--timeout) or retry"),
+    (WaitTimeoutError, ExitCode.NETWORK,
+     "it is still running: wait longer (--wait-timeout) or retry"),
     (APIStatusError, ExitCode.NETWORK, "the server refused the request"),
 ]
 
