@@ -56,8 +56,7 @@ class CliError(click.ClickException):
 
 # Most specific classes first: the first match wins.
 _RULES: list[tuple[type[BaseException], ExitCode, str]] = [
-    (ConfigurationError, ExitCode.AUTH,
-     "set the NUDGESCRIBE_* variables, pass flags, or pick a profile with --profile"),
+    (ConfigurationError, ExitCode.USAGE, "fix the option, variable or profile value named"),
     (AuthenticationError, ExitCode.AUTH,
      "check the API key, email, secret and code (env vars or your --profile)"),
     (ExportNotReadyError, ExitCode.NOT_FOUND,
@@ -80,6 +79,11 @@ _RULES: list[tuple[type[BaseException], ExitCode, str]] = [
 
 def describe(exc: NudgescribeError) -> tuple[ExitCode, str]:
     """Return the exit code and the one-line message (problem; fix) for an SDK error."""
+    if isinstance(exc, ConfigurationError) and str(exc).startswith("missing "):
+        # The SDK's wording for an absent credential: the one configuration failure that is
+        # about authentication; any other (a bad URL, timeout, ...) is a usage error.
+        return ExitCode.AUTH, (f"{_first_line(exc)} (set the NUDGESCRIBE_* variables, pass "
+                               "flags, or pick a profile with --profile)")
     for cls, code, hint in _RULES:
         if isinstance(exc, cls):
             return code, f"{_first_line(exc)} ({hint})"

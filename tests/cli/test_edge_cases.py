@@ -20,3 +20,14 @@ def test_wait_timeout_hint_names_the_wait_timeout_flag(env: dict[str, str],
     assert result.returncode == 7, result.stderr
     line = _one_line(result.stderr)
     assert "--wait-timeout" in line and "(--timeout)" not in line
+
+
+def test_invalid_config_value_is_a_usage_error_not_authentication(env: dict[str, str]) -> None:
+    """A bad --base-url exits 2 naming the value; only missing credentials exit 3."""
+    result = run_cli("--base-url", "ftp://x", "auth", "check", env=env)
+    assert result.returncode == 2, result.stderr
+    line = _one_line(result.stderr)
+    assert "base_url" in line and "NUDGESCRIBE_* variables" not in line
+    bare = {k: v for k, v in env.items() if k != "NUDGESCRIBE_API_KEY"}
+    missing = run_cli("auth", "check", env=bare)
+    assert missing.returncode == 3 and "NUDGESCRIBE_API_KEY" in _one_line(missing.stderr)
