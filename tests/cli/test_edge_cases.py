@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from .conftest import Seeded, run_cli
 
 
@@ -31,3 +33,19 @@ def test_invalid_config_value_is_a_usage_error_not_authentication(env: dict[str,
     bare = {k: v for k, v in env.items() if k != "NUDGESCRIBE_API_KEY"}
     missing = run_cli("auth", "check", env=bare)
     assert missing.returncode == 3 and "NUDGESCRIBE_API_KEY" in _one_line(missing.stderr)
+
+
+def test_piped_tables_keep_whole_cells_whatever_columns(env: dict[str, str],
+                                                         seeded: Seeded) -> None:
+    """Off a terminal a table never wraps or shortens cells: every id appears whole."""
+    listed = run_cli("campaigns", "list", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    ids = [c["campaign_id"] for c in json.loads(listed.stdout)]
+    for columns in (None, "40"):
+        narrow = {k: v for k, v in env.items() if k != "COLUMNS"}
+        if columns:
+            narrow["COLUMNS"] = columns
+        piped = run_cli("campaigns", "list", env=narrow)
+        assert piped.returncode == 0, piped.stderr
+        assert "…" not in piped.stdout
+        assert ids and all(i in piped.stdout for i in ids)
