@@ -68,7 +68,8 @@ class CsvCodec(Codec[T]):
         """The rows of one page; before the first, the header row."""
         rows = [self._flatten(item) for item in items]
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        # RFC 4180 line ends: the writer then quotes any field holding a CR or LF.
+        writer = csv.writer(buffer, lineterminator="\r\n")
         if self._columns is None:
             columns: dict[str, None] = {}
             for row in rows:
@@ -101,9 +102,12 @@ def codec_for(fmt: str, flatten: Callable[[T], dict[str, Any]]) -> Codec[T]:
 
 
 def csv_value(value: Any) -> str:
-    """A CSV field: empty for None, ISO 8601 timestamps, enum values, true/false."""
+    """A CSV field: empty for None, ISO 8601 timestamps, enum values, true/false, JSON for
+    dicts and lists."""
     if value is None:
         return ""
+    if isinstance(value, (Mapping, list, tuple)):
+        return dumps(value).decode()
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, enum.Enum):

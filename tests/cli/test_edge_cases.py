@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from pathlib import Path
+
+from nudgescribe_async.testing import ReferenceServer
+from nudgescribe_sync.cli.codecs import CsvCodec
+from tests.sync.conftest import ThreadedServer
 
 from .conftest import Seeded, run_cli
 
@@ -49,3 +56,32 @@ def test_piped_tables_keep_whole_cells_whatever_columns(env: dict[str, str],
         assert piped.returncode == 0, piped.stderr
         assert "…" not in piped.stdout
         assert ids and all(i in piped.stdout for i in ids)
+
+
+def test_csv_download_keeps_a_carriage_return_inside_its_field(
+    env: dict[str, str], server: ThreadedServer, seeded: Seeded, tmp_path: Path
+) -> None:
+    """A bare CR inside a value is quoted: a CSV reader gets the value back, the row whole."""
+
+    def seed(ref: ReferenceServer) -> str:
+        campaign = ref.seed_campaign(seeded.workspace_id, "Odd\rname", status="Published",
+                                     customer_group_id=seeded.small_group)
+        return campaign.campaign_id
+
+    campaign_id = server.do(seed)
+    result = run_cli("messages", "download", campaign_id, "-o", str(tmp_path), "--format", "csv",
+                     env=env)
+    assert result.returncode == 0, result.stderr
+    with (tmp_path / f"{campaign_id}.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 250
+    assert all(r["subject"].startswith("Odd\rname: ") and r["run_number"] == "1" for r in rows)
+
+
+def test_csv_codec_writes_nested_values_as_json() -> None:
+    """Dict and list values become JSON text in their CSV field, not Python repr."""
+    codec = CsvCodec(lambda row: row)
+    data = codec.encode([{"id": "1", "meta": {"level": 2, "ok": True}, "tags": ["a", "b"]}])
+    rows = list(csv.DictReader(io.StringIO(data.decode(), newline="")))
+    assert json.loads(rows[0]["meta"]) == {"level": 2, "ok": True}
+    assert json.loads(rows[0]["tags"]) == ["a", "b"]
