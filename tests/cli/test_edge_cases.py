@@ -21,11 +21,20 @@ def _one_line(stderr: str) -> str:
     return lines[0]
 
 
-def test_wait_timeout_hint_names_the_wait_timeout_flag(env: dict[str, str],
-                                                       seeded: Seeded) -> None:
+def test_wait_timeout_hint_names_the_wait_timeout_flag(env: dict[str, str], seeded: Seeded) -> None:
     """A wait that times out exits 7 and its hint names --wait-timeout (the wait commands' flag)."""
-    result = run_cli("campaigns", "wait", seeded.campaign_id, "--status", "Draft",
-                     "--wait-timeout", "0.2", "--poll-interval", "0.05", env=env)
+    result = run_cli(
+        "campaigns",
+        "wait",
+        seeded.campaign_id,
+        "--status",
+        "Draft",
+        "--wait-timeout",
+        "0.2",
+        "--poll-interval",
+        "0.05",
+        env=env,
+    )
     assert result.returncode == 7, result.stderr
     line = _one_line(result.stderr)
     assert "--wait-timeout" in line and "(--timeout)" not in line
@@ -42,8 +51,9 @@ def test_invalid_config_value_is_a_usage_error_not_authentication(env: dict[str,
     assert missing.returncode == 3 and "NUDGESCRIBE_API_KEY" in _one_line(missing.stderr)
 
 
-def test_piped_tables_keep_whole_cells_whatever_columns(env: dict[str, str],
-                                                         seeded: Seeded) -> None:
+def test_piped_tables_keep_whole_cells_whatever_columns(
+    env: dict[str, str], seeded: Seeded
+) -> None:
     """Off a terminal a table never wraps or shortens cells: every id appears whole."""
     listed = run_cli("campaigns", "list", "--json", env=env)
     assert listed.returncode == 0, listed.stderr
@@ -64,13 +74,18 @@ def test_csv_download_keeps_a_carriage_return_inside_its_field(
     """A bare CR inside a value is quoted: a CSV reader gets the value back, the row whole."""
 
     def seed(ref: ReferenceServer) -> str:
-        campaign = ref.seed_campaign(seeded.workspace_id, "Odd\rname", status="Published",
-                                     customer_group_id=seeded.small_group)
+        campaign = ref.seed_campaign(
+            seeded.workspace_id,
+            "Odd\rname",
+            status="Published",
+            customer_group_id=seeded.small_group,
+        )
         return campaign.campaign_id
 
     campaign_id = server.do(seed)
-    result = run_cli("messages", "download", campaign_id, "-o", str(tmp_path), "--format", "csv",
-                     env=env)
+    result = run_cli(
+        "messages", "download", campaign_id, "-o", str(tmp_path), "--format", "csv", env=env
+    )
     assert result.returncode == 0, result.stderr
     with (tmp_path / f"{campaign_id}.csv").open(newline="") as handle:
         rows = list(csv.DictReader(handle))
