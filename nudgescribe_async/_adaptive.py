@@ -11,8 +11,13 @@ the answers say, as TCP congestion control and botocore's adaptive retry mode do
 * **success**: additive increase, ``+1 / limit`` per answer (one more in flight per round
   trip), ``+1`` per answer before the first decrease (slow start), and a tenth of the usual
   step within one of the limit that was last refused (probe the known ceiling gently); but
-  only while latency stays within ``latency_tolerance`` times the best seen: rising latency
-  holds the limit where it is until the service recovers.
+  only while latency stays within ``latency_tolerance`` times the baseline.
+* **rising latency**: answers slower than ``latency_tolerance`` times the baseline hold the
+  limit; a round trip's worth of them in a row (``floor(limit)`` answers) counts as an overload,
+  a multiplicative decrease like a 429 (once per episode). The baseline is the fastest recent
+  answer: a faster answer lowers it at once, slower ones raise it slowly (a twentieth of the
+  gap per answer), and every decrease forgets it, so one lucky fast answer cannot freeze the
+  limit.
 
 Only requests made inside :func:`limited` use the limiter (a pager with ``concurrency="auto"``
 runs its fetches that way); the transport takes a permit with :func:`acquire_permit` for each
@@ -42,6 +47,8 @@ _CURRENT: contextvars.ContextVar[tuple[AdaptiveLimiter, float] | None] = context
 
 #: Statuses that mean "too much load": shrink.
 THROTTLE_STATUSES = frozenset({429, 503})
+#: How far a slower answer moves the latency baseline towards itself.
+_BASELINE_DRIFT = 0.05
 
 
 class AdaptiveLimiter:
@@ -60,8 +67,12 @@ class AdaptiveLimiter:
         maximum: float = 64,
         decrease: float = 0.9,
         latency_tolerance: float = 2.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        """Start at ``initial`` permits, never below ``minimum`` nor above ``maximum``."""
+        """Start at ``initial`` permits, never below ``minimum`` nor above ``maximum``.
+
+        ``clock`` (seconds, monotonic) times the answers; tests and simulations may pass their own.
+        """
         if not 1 <= minimum <= initial <= maximum or not 0 < decrease < 1:
             raise ValueError("need 1 <= minimum <= initial <= maximum and 0 < decrease < 1")
         self.limit = float(initial)
@@ -73,7 +84,9 @@ class AdaptiveLimiter:
         self._ceiling = math.inf  # the load refused at the last decrease
         self._accepted = 0  # the highest load a success was sent at since the last decrease
         self._last_decrease = 0.0
-        self._best_latency = math.inf
+        self._baseline = math.inf  # the fastest recent answer (see the module docstring)
+        self._slow = 0  # answers in a row slower than the tolerance allows
+        self._clock = clock
         self._in_flight = 0
         self._waiters: list[tuple[float, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
@@ -102,7 +115,7 @@ class AdaptiveLimiter:
         self._drop_cancelled()
         if self._in_flight < math.floor(self.limit) and not self._waiters:
             self._in_flight += 1
-            return Permit(self, time.monotonic(), self._in_flight)
+            return Permit(self, self._clock(), self._in_flight)
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._waiters, (priority, next(self._order), waiter))
         try:
@@ -112,7 +125,7 @@ class AdaptiveLimiter:
                 self._in_flight -= 1  # granted, but we are leaving: pass it on
                 self._wake()
             raise
-        return Permit(self, time.monotonic(), self._in_flight)
+        return Permit(self, self._clock(), self._in_flight)
 
     def _drop_cancelled(self) -> None:
         while self._waiters and self._waiters[0][2].done():
@@ -120,21 +133,24 @@ class AdaptiveLimiter:
 
     def _release(self, permit: Permit, status: int | None) -> None:
         self._in_flight -= 1
-        now = time.monotonic()
+        now = self._clock()
         if status in THROTTLE_STATUSES:
             self.throttled += 1
-            if permit.started >= self._last_decrease:
-                base = min(self.limit, self._accepted or self.limit)
-                self._accepted = 0
-                self._ceiling = self.limit
-                self._threshold = self.limit = max(self.minimum, base * self._decrease)
-                self._last_decrease = now
-                self.decreases += 1
+            self._overloaded(permit, now)
         elif status is not None and status < 500:
             latency = now - permit.started
             self._accepted = max(self._accepted, permit.load)
-            self._best_latency = min(self._best_latency, latency)
-            if latency <= self._best_latency * self._tolerance:
+            if latency > self._baseline * self._tolerance:
+                self._slow += 1
+                self._baseline += (latency - self._baseline) * _BASELINE_DRIFT
+                if self._slow >= math.floor(self.limit):
+                    self._overloaded(permit, now)
+            else:
+                self._slow = 0
+                if latency < self._baseline:
+                    self._baseline = latency
+                else:
+                    self._baseline += (latency - self._baseline) * _BASELINE_DRIFT
                 if self.limit < self._threshold:
                     step = 1.0
                 elif self.limit + 1 >= self._ceiling:
@@ -143,6 +159,19 @@ class AdaptiveLimiter:
                     step = 1.0 / self.limit
                 self.limit = min(self.maximum, self.limit + step)
         self._wake()
+
+    def _overloaded(self, permit: Permit, now: float) -> None:
+        """Decrease multiplicatively, once per episode (not for requests sent before the last)."""
+        if permit.started < self._last_decrease:
+            return
+        base = min(self.limit, self._accepted or self.limit)
+        self._accepted = 0
+        self._ceiling = self.limit
+        self._threshold = self.limit = max(self.minimum, base * self._decrease)
+        self._last_decrease = now
+        self._baseline = math.inf
+        self._slow = 0
+        self.decreases += 1
 
     def _wake(self) -> None:
         while self._in_flight < math.floor(self.limit) and self._waiters:

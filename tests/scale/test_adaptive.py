@@ -166,3 +166,48 @@ async def test_auto_pagers_adapt_to_the_service_and_share_one_limit(
     pages = 2 * 80
     assert refused < pages / 4, refused  # two fixed windows of 8 are refused far more often
     assert 1 <= client.limiter.limit <= 8
+
+
+class _Clock:
+    """A hand-moved monotonic clock: answers take exactly the time the test says."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def _answer_after(limiter: AdaptiveLimiter, clock: _Clock, seconds: float) -> None:
+    permit = await limiter.acquire()
+    clock.now += seconds
+    permit.release(200)
+
+
+async def test_one_fast_answer_does_not_stop_the_limit_from_growing() -> None:
+    """After one 2 ms answer, steady 20 ms answers still grow the limit (the baseline moves)."""
+    clock = _Clock()
+    limiter = AdaptiveLimiter(initial=4, maximum=64, clock=clock)
+    await _answer_after(limiter, clock, 0.002)
+    for _ in range(400):
+        await _answer_after(limiter, clock, 0.020)
+    assert limiter.limit > 8, limiter.limit  # stuck at 5 while the 2 ms stayed the baseline
+
+
+async def test_latency_rising_for_a_round_trip_shrinks_the_limit_once() -> None:
+    """A round trip of answers over tolerance x baseline decreases the limit once, like a 429."""
+    clock = _Clock()
+    limiter = AdaptiveLimiter(initial=8, maximum=8, latency_tolerance=2.0, clock=clock)
+    for _ in range(20):
+        await _answer_after(limiter, clock, 0.010)
+    assert limiter.limit == 8.0 and limiter.decreases == 0
+    permits = [await limiter.acquire() for _ in range(8)]  # one round trip in flight
+    clock.now += 0.060  # the service slowed down six-fold
+    for permit in permits[:7]:
+        permit.release(200)
+    assert limiter.decreases == 0 and limiter.limit == 8.0  # held, not yet a round trip
+    permits[7].release(200)
+    assert limiter.decreases == 1 and limiter.limit == pytest.approx(7.2)
+    for _ in range(20):  # answers sent after the decrease set a new baseline: no more shrink
+        await _answer_after(limiter, clock, 0.060)
+    assert limiter.decreases == 1 and limiter.limit > 7.2
