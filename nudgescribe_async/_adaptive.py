@@ -21,28 +21,32 @@ the answers say, as TCP congestion control and botocore's adaptive retry mode do
 
 Only requests made inside :func:`limited` use the limiter (a pager with ``concurrency="auto"``
 runs its fetches that way); the transport takes a permit with :func:`acquire_permit` for each
-attempt and sleeps its retry backoff *without* one. Waiters are served lowest page number
-first, so a page that comes back from backoff goes ahead of pages after it (the pager hands
-pages out in order, so the oldest page is the one everybody waits for).
+attempt and sleeps its retry backoff *without* one. Waiters are served round-robin between
+pagers (each :func:`limited` fetch is one group), so pagers sharing a client progress side by
+side, and lowest page number first within a pager, so a page that comes back from backoff goes
+ahead of pages after it (the pager hands pages out in order, so the oldest page is the one
+everybody waits for).
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextvars
 import heapq
 import itertools
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import TypeVar
 
 __all__ = ["AdaptiveLimiter", "Permit", "acquire_permit", "limited"]
 
 R = TypeVar("R")
 
-_CURRENT: contextvars.ContextVar[tuple[AdaptiveLimiter, float] | None] = contextvars.ContextVar(
-    "nudgescribe_adaptive_limiter", default=None
+#: The limiter, group and priority (page number) of the running task's requests.
+_CURRENT: contextvars.ContextVar[tuple[AdaptiveLimiter, Hashable, float] | None] = (
+    contextvars.ContextVar("nudgescribe_adaptive_limiter", default=None)
 )
 
 #: Statuses that mean "too much load": shrink.
@@ -88,7 +92,9 @@ class AdaptiveLimiter:
         self._slow = 0  # answers in a row slower than the tolerance allows
         self._clock = clock
         self._in_flight = 0
-        self._waiters: list[tuple[float, int, asyncio.Future[None]]] = []
+        #: Waiters per group (a heap by priority, then arrival) and the groups' turn order.
+        self._waiters: dict[Hashable, list[tuple[float, int, asyncio.Future[None]]]] = {}
+        self._turns: collections.deque[Hashable] = collections.deque()
         self._order = itertools.count()
         #: Counters for callers and benchmarks: answers seen and decreases made.
         self.throttled = 0
@@ -110,14 +116,18 @@ class AdaptiveLimiter:
         """
         return 4 * math.ceil(self.limit)
 
-    async def acquire(self, priority: float = 0) -> Permit:
-        """Wait for a permit; waiters with a lower ``priority`` go first, then FIFO."""
-        self._drop_cancelled()
-        if self._in_flight < math.floor(self.limit) and not self._waiters:
+    async def acquire(self, priority: float = 0, group: Hashable = None) -> Permit:
+        """Wait for a permit: groups take turns; in a group, lower ``priority`` first, then FIFO."""
+        self._wake()  # serves any live waiter first; capacity left means none is waiting
+        if self._in_flight < math.floor(self.limit):
             self._in_flight += 1
             return Permit(self, self._clock(), self._in_flight)
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._waiters, (priority, next(self._order), waiter))
+        queue = self._waiters.get(group)
+        if queue is None:
+            queue = self._waiters[group] = []
+            self._turns.append(group)
+        heapq.heappush(queue, (priority, next(self._order), waiter))
         try:
             await waiter  # _wake() hands the permit over (counted) before waking us
         except BaseException:
@@ -126,10 +136,6 @@ class AdaptiveLimiter:
                 self._wake()
             raise
         return Permit(self, self._clock(), self._in_flight)
-
-    def _drop_cancelled(self) -> None:
-        while self._waiters and self._waiters[0][2].done():
-            heapq.heappop(self._waiters)
 
     def _release(self, permit: Permit, status: int | None) -> None:
         self._in_flight -= 1
@@ -174,9 +180,15 @@ class AdaptiveLimiter:
         self.decreases += 1
 
     def _wake(self) -> None:
-        while self._in_flight < math.floor(self.limit) and self._waiters:
-            _, _, waiter = heapq.heappop(self._waiters)
-            if not waiter.done():
+        while self._in_flight < math.floor(self.limit) and self._turns:
+            group = self._turns.popleft()
+            queue = self._waiters[group]
+            _, _, waiter = heapq.heappop(queue)
+            if queue:
+                self._turns.append(group)  # its next page waits for the other groups' turn
+            else:
+                del self._waiters[group]
+            if not waiter.done():  # a cancelled waiter is dropped without taking a permit
                 self._in_flight += 1
                 waiter.set_result(None)
 
@@ -204,17 +216,18 @@ async def acquire_permit() -> Permit | None:
     current = _CURRENT.get()
     if current is None:
         return None
-    limiter, priority = current
-    return await limiter.acquire(priority)
+    limiter, group, priority = current
+    return await limiter.acquire(priority, group)
 
 
 def limited(
     fetch: Callable[[int], Awaitable[R]], limiter: AdaptiveLimiter
 ) -> Callable[[int], Awaitable[R]]:
-    """``fetch`` with every request it makes going through ``limiter``."""
+    """``fetch`` with every request it makes going through ``limiter``, as one group."""
+    group = object()  # this fetch's turn among the limiter's groups
 
     async def run(number: int) -> R:
-        token = _CURRENT.set((limiter, number))
+        token = _CURRENT.set((limiter, group, number))
         try:
             return await fetch(number)
         finally:

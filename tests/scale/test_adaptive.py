@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from nudgescribe_async import AdaptiveLimiter, AsyncNudgescribe, AsyncPager, PageResult
+from nudgescribe_async._adaptive import acquire_permit, limited
 from nudgescribe_async.testing import ReferenceServer
 
 
@@ -211,3 +212,27 @@ async def test_latency_rising_for_a_round_trip_shrinks_the_limit_once() -> None:
     for _ in range(20):  # answers sent after the decrease set a new baseline: no more shrink
         await _answer_after(limiter, clock, 0.060)
     assert limiter.decreases == 1 and limiter.limit > 7.2
+
+
+async def test_pagers_sharing_a_limiter_take_turns() -> None:
+    """Two pagers' fetches alternate for permits; each one's pages stay in page order."""
+    limiter = AdaptiveLimiter(initial=1, maximum=1)
+    order: list[int] = []
+
+    async def fetch(number: int) -> int:
+        permit = await acquire_permit()
+        assert permit is not None
+        order.append(number)
+        permit.release(200)
+        return number
+
+    first, second = limited(fetch, limiter), limited(fetch, limiter)
+    held = await limiter.acquire()
+    tasks = [asyncio.create_task(first(n)) for n in (3, 1, 2)]
+    tasks += [asyncio.create_task(second(n)) for n in (101, 102, 103)]
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert order == []
+    held.release(200)
+    await asyncio.gather(*tasks)
+    assert order == [1, 101, 2, 102, 3, 103]
