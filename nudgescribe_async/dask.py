@@ -1,9 +1,12 @@
 """Exports that do not fit one process: customers and exported messages as Dask collections.
 
 Needs the ``dask`` extra (``pip install 'nudgescribe[dask]'``: dask with dataframe and
-distributed, plus redis-py). The page count is read once where you build the collection; each
-partition is one block of pages (:func:`~nudgescribe_async.plan_page_ranges`) that a worker
-fetches through its own client. With ``redis_url`` every client, here and on the workers, keeps
+distributed, plus redis-py). The page count (and, for messages without ``run_number``, the
+current run) is read once where you build the collection; each partition is one block of pages
+(:func:`~nudgescribe_async.plan_page_ranges`) that a worker fetches through its own client, from
+that run. A partition that finds the listing changed since (a page reporting another page
+count, or pages missing) raises :class:`ListingChangedError` instead of dropping or mixing
+rows: build the collection again. With ``redis_url`` every client, here and on the workers, keeps
 its tokens in one :class:`~nudgescribe_async.stores.RedisTokenStore`, so the whole cluster
 authenticates once::
 
@@ -34,10 +37,13 @@ import pandas as pd
 from dask.delayed import delayed
 
 from nudgescribe_async._client import AsyncNudgescribe
+from nudgescribe_async._errors import NudgescribeError
 from nudgescribe_async._sharding import plan_page_ranges
 from nudgescribe_async.stores import RedisTokenStore
 
-__all__ = ["customers_bag", "customers_dataframe", "messages_bag", "messages_dataframe"]
+__all__ = [
+    "ListingChangedError",
+    "customers_bag", "customers_dataframe", "messages_bag", "messages_dataframe"]
 
 _CUSTOMER_COLUMNS = ("customer_id", "unique_value", "created_at", "updated_at")
 _MESSAGE_COLUMNS = (
@@ -52,6 +58,10 @@ _MESSAGE_COLUMNS = (
 _TIME_COLUMNS = ("created_at", "updated_at", "published_at")
 
 
+class ListingChangedError(NudgescribeError):
+    """The pages changed between building a collection and computing one of its partitions."""
+
+
 @attrs.frozen
 class _Source:
     """What one partition needs to rebuild a client and fetch its pages on a worker."""
@@ -63,22 +73,24 @@ class _Source:
     page_size: int
     run_number: int | None
     concurrency: int
+    planned_pages: int = 0  # the page count the partitions were planned from
 
     def client(self) -> AsyncNudgescribe:
         store = RedisTokenStore.from_url(self.redis_url) if self.redis_url else None
         return AsyncNudgescribe(**self.client_options, token_store=store)
 
-    async def count(self) -> int:
+    async def count(self) -> tuple[int, int | None]:
+        """The page count now, and the run it belongs to (messages; ``None`` for customers)."""
         async with self.client() as client:
             if self.kind == "customers":
                 customers = await client.customers.count_pages(
                     self.parent_id, page_size=self.page_size
                 )
-                return customers.total_pages
+                return customers.total_pages, None
             messages = await client.messages.count_pages(
                 self.parent_id, run_number=self.run_number
             )
-            return messages.total_pages
+            return messages.total_pages, messages.run_number
 
     async def fetch(self, pages: range) -> list[Any]:
         if not pages:
@@ -98,7 +110,23 @@ class _Source:
                     pages=pages,
                     concurrency=self.concurrency,
                 )
-            return list(await pager.collect())
+            items: list[Any] = []
+            seen = 0
+            async for page in pager.pages():
+                if page.total_pages is not None and page.total_pages != self.planned_pages:
+                    raise self._changed(f"page {page.number} reports {page.total_pages} pages")
+                items.extend(page.items)
+                seen += 1
+            if seen != len(pages):
+                raise self._changed(f"{len(pages) - seen} of pages {pages.start}-{pages[-1]} "
+                                    "are missing")
+            return items
+
+    def _changed(self, what: str) -> ListingChangedError:
+        return ListingChangedError(
+            f"{self.kind} of {self.parent_id} changed after the collection was planned from "
+            f"{self.planned_pages} pages: {what}; build the collection again"
+        )
 
 
 def _run(coroutine: Any) -> Any:
@@ -118,20 +146,28 @@ def _fetch_items(source: _Source, pages: range) -> list[Any]:
     return list(_run(source.fetch(pages)))
 
 
-def _plan(source: _Source, total_pages: int | None, pages_per_partition: int) -> list[range]:
+def _plan(
+    source: _Source, total_pages: int | None, pages_per_partition: int
+) -> tuple[_Source, list[range]]:
     if (
         isinstance(pages_per_partition, bool)
         or not isinstance(pages_per_partition, int)
         or pages_per_partition < 1
     ):
         raise ValueError(f"pages_per_partition must be an int >= 1: {pages_per_partition!r}")
-    total = int(_run(source.count())) if total_pages is None else total_pages
+    if total_pages is None or (source.kind == "messages" and source.run_number is None):
+        counted, run = _run(source.count())
+        total = int(counted) if total_pages is None else total_pages
+        if source.kind == "messages" and source.run_number is None:
+            source = attrs.evolve(source, run_number=run)  # every partition reads this run
+    else:
+        total = total_pages
     parts = max(1, math.ceil(total / pages_per_partition))
-    return plan_page_ranges(total, parts)
+    return attrs.evolve(source, planned_pages=total), plan_page_ranges(total, parts)
 
 
 def _bag(source: _Source, total_pages: int | None, pages_per_partition: int) -> dask.bag.Bag:
-    ranges = _plan(source, total_pages, pages_per_partition)
+    source, ranges = _plan(source, total_pages, pages_per_partition)
     fetch = delayed(_fetch_items, pure=True)
     bag: dask.bag.Bag = dask.bag.from_delayed([fetch(source, block) for block in ranges])
     return bag
@@ -171,7 +207,7 @@ def _dataframe(
     columns: Sequence[str],
     profile_fields: Sequence[str],
 ) -> dask.dataframe.DataFrame:
-    ranges = _plan(source, total_pages, pages_per_partition)
+    source, ranges = _plan(source, total_pages, pages_per_partition)
     meta = _frame([], columns, profile_fields)
     fetch = delayed(_fetch_frame, pure=True)
     parts = [fetch(source, block, tuple(columns), tuple(profile_fields)) for block in ranges]
