@@ -41,7 +41,7 @@ async def test_a_429_after_an_overshoot_shrinks_to_the_load_that_was_accepted() 
 
 
 async def test_successes_grow_the_limit_additively_after_a_decrease() -> None:
-    """After a decrease the limit grows by 1/limit per answer, by a quarter of that near the
+    """After a decrease the limit grows by 1/limit per answer, by a tenth of that near the
     limit that was refused, and never beyond the maximum."""
     limiter = AdaptiveLimiter(initial=8, maximum=10, decrease=0.75)
     await _answer(limiter, 429)

@@ -49,7 +49,7 @@ def _numbered_pager(total: int, **options: object) -> tuple[AsyncPager[int], lis
 
 
 async def test_page_range_fetches_only_its_pages() -> None:
-    """pages=range(3, 6) yields pages 3, 4 and 5 and fetches nothing else beyond page 1."""
+    """pages=range(3, 6) yields pages 3, 4 and 5 and fetches no other page, not even page 1."""
     pager, fetched = _numbered_pager(9, pages=range(3, 6))
     numbers = [page.number async for page in pager.pages()]
     assert numbers == [3, 4, 5]
