@@ -15,7 +15,7 @@ import click
 from nudgescribe_async import __version__
 from nudgescribe_sync import Nudgescribe
 from nudgescribe_sync.cli.config import resolve_settings
-from nudgescribe_sync.cli.output import Output
+from nudgescribe_sync.cli.output import Output, StdoutClosed, silence_stdout
 
 __all__ = ["State", "cli", "common_options", "pass_state"]
 
@@ -74,7 +74,22 @@ def common_options(func: F) -> F:
                         help="Machine-readable JSON on stdout (JSON Lines for streams).")(func)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """The root group: a closed stdout (EPIPE) ends the command quietly with exit 0.
+
+    click's own ``main`` would turn it into exit 1 with no message.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            silence_stdout()
+            raise StdoutClosed from exc
+
+
+@click.group(cls=_Group,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="nudgescribe")
 @click.option("--profile", envvar="NUDGESCRIBE_PROFILE",
               help="Profile in ~/.config/nudgescribe/config.toml [env NUDGESCRIBE_PROFILE].")

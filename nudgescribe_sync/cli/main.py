@@ -27,6 +27,7 @@ from nudgescribe_sync.cli import (
 )
 from nudgescribe_sync.cli.app import State, cli
 from nudgescribe_sync.cli.errors import ExitCode, describe
+from nudgescribe_sync.cli.output import silence_stdout
 
 __all__ = ["main"]
 
@@ -60,9 +61,10 @@ def run(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         click.echo(f"nudgescribe: {message}", err=True)
         return code
+    try:  # what is still buffered (a table) may meet a reader that already left
+        sys.stdout.flush()
     except BrokenPipeError:  # `nudgescribe ... | head`: the reader left, not an error
-        sys.stderr.close()
-        return ExitCode.OK
+        silence_stdout()
     return result if isinstance(result, int) else ExitCode.OK
 
 

@@ -20,7 +20,8 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["Output", "cell", "dumps", "make_console", "model_dict", "table"]
+__all__ = ["Output", "StdoutClosed", "cell", "dumps", "make_console", "model_dict",
+           "silence_stdout", "table"]
 
 
 #: Width of a console that is not a terminal: wide enough that no table cell is ever wrapped
@@ -37,6 +38,22 @@ def make_console(*, stderr: bool) -> Console:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+class StdoutClosed(click.exceptions.Exit):
+    """The reader of stdout went away (``nudgescribe ... | head``): stop quietly, exit 0."""
+
+    def __init__(self) -> None:
+        super().__init__(0)
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null so nothing more (not even the exit's flush) hits the pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
 
 
 def model_dict(value: Any) -> dict[str, Any]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
 from pathlib import Path
 
 from nudgescribe_async.testing import ReferenceServer
 from nudgescribe_sync.cli.codecs import CsvCodec
 from tests.sync.conftest import ThreadedServer
 
-from .conftest import Seeded, run_cli
+from .conftest import COMMAND, Seeded, run_cli
 
 
 def _one_line(stderr: str) -> str:
@@ -100,3 +101,22 @@ def test_csv_codec_writes_nested_values_as_json() -> None:
     rows = list(csv.DictReader(io.StringIO(data.decode(), newline="")))
     assert json.loads(rows[0]["meta"]) == {"level": 2, "ok": True}
     assert json.loads(rows[0]["tags"]) == ["a", "b"]
+
+
+def test_export_to_a_reader_that_leaves_early_exits_0_quietly(
+    env: dict[str, str], seeded: Seeded
+) -> None:
+    """`export -o - | head -1`: when the reader goes away the command exits 0, stderr empty."""
+    proc = subprocess.Popen(
+        [COMMAND, "customers", "export", seeded.big_group, "-o", "-"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # the reader leaves, as `head -1` does
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=30) == 0, err
+    assert first.startswith(b'{"customer_id"') and err == b""
