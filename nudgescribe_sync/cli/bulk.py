@@ -7,15 +7,18 @@ then renamed: never torn); an interrupted run writes what it holds before it exi
 with the same arguments truncates ``FILE.part`` to the recorded length (dropping any partly
 written page) and asks the pager to start at the next page, so the finished file holds every
 row exactly once. At the end ``FILE.part`` is renamed to ``FILE`` and the sidecar removed.
+The whole run holds an exclusive lock on ``FILE.part``: a second export to the same file is
+refused (exit 6). A run that fails before saving any page removes its ``FILE.part``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
@@ -77,20 +80,16 @@ def export(
     path = Path(target)
     part = path.with_name(path.name + ".part")
     sidecar = path.with_name(path.name + ".part.json")
-    saved = _load(part, sidecar, dict(identity), output)
-    codec.restore(saved.codec)
-    skipped = saved.pages
-    try:
-        handle = part.open("r+b" if saved.pages else "wb")
-    except OSError as exc:
-        raise CliError(f"cannot write {part}: {exc.strerror}", ExitCode.USAGE) from exc
+    with _locked(part) as handle:
+        saved = _load(part, sidecar, dict(identity), output)
+        codec.restore(saved.codec)
+        skipped = saved.pages
 
-    def checkpoint() -> None:
-        _save(sidecar, {"version": STATE_VERSION, "identity": dict(identity),
-                        "pages": saved.pages, "rows": saved.rows, "size": saved.size,
-                        "codec": codec.state()})
+        def checkpoint() -> None:
+            _save(sidecar, {"version": STATE_VERSION, "identity": dict(identity),
+                            "pages": saved.pages, "rows": saved.rows, "size": saved.size,
+                            "codec": codec.state()})
 
-    with handle:
         handle.truncate(saved.size)
         handle.seek(saved.size)
         try:
@@ -99,11 +98,39 @@ def export(
             if saved.pages:
                 output.note(f"{saved.rows:,} rows ({saved.pages} pages) are safe in {part}; "
                             "run the same command again to resume.")
+            else:  # nothing worth resuming: leave no empty FILE.part behind
+                for leftover in (part, sidecar):
+                    with contextlib.suppress(FileNotFoundError):
+                        leftover.unlink()
             raise
-    os.replace(part, path)
-    with contextlib.suppress(FileNotFoundError):
-        sidecar.unlink()
+        os.replace(part, path)  # still under the lock: no other run sees a half state
+        with contextlib.suppress(FileNotFoundError):
+            sidecar.unlink()
     return ExportResult(str(path), saved.rows, saved.pages, skipped)
+
+
+@contextlib.contextmanager
+def _locked(part: Path) -> Iterator[BinaryIO]:
+    """``FILE.part`` opened for update (created if missing, never truncated here), held under
+    an exclusive ``flock`` so that a second export to the same file is refused, not mixed in."""
+    try:
+        fd = os.open(part, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise CliError(f"cannot write {part}: {exc.strerror}", ExitCode.USAGE) from exc
+    with os.fdopen(fd, "r+b") as handle:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CliError(f"another export is writing {part}; wait for it to finish",
+                           ExitCode.CONFLICT) from None
+        try:  # the holder may have finished (renamed it into place) between open and lock
+            current: os.stat_result | None = os.stat(part)
+        except FileNotFoundError:
+            current = None
+        if current is None or not os.path.samestat(os.fstat(fd), current):
+            raise CliError(f"another export just finished writing {part.name[:-5]}; "
+                           "run again to export anew", ExitCode.CONFLICT)
+        yield handle
 
 
 class _Batch:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import subprocess
+import time
 from pathlib import Path
 
 from nudgescribe_async.testing import ReferenceServer
@@ -120,3 +121,49 @@ def test_export_to_a_reader_that_leaves_early_exits_0_quietly(
     proc.stderr.close()
     assert proc.wait(timeout=30) == 0, err
     assert first.startswith(b'{"customer_id"') and err == b""
+
+
+def test_a_failed_export_leaves_no_empty_part_file(env: dict[str, str], tmp_path: Path) -> None:
+    """An export that fails before any page is saved exits 4 and leaves no FILE.part behind."""
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run_cli("customers", "export", "cg_nope", "-o", str(out / "x.jsonl"), env=env)
+    assert result.returncode == 4, result.stderr
+    assert "NotFoundError" in _one_line(result.stderr)
+    assert list(out.iterdir()) == []
+
+
+def test_a_second_export_to_the_same_file_is_refused_while_the_first_runs(
+    env: dict[str, str], server: ThreadedServer, seeded: Seeded, tmp_path: Path
+) -> None:
+    """Two exports to one FILE: the second exits 6 with one line; the first finishes intact."""
+    target = tmp_path / "big.jsonl"
+    args = ["customers", "export", seeded.big_group, "-o", str(target), "--page-size", "200"]
+    rule = server.do(
+        lambda s: s.faults.add("/v1/customer", kind="latency", seconds=0.05, times=None)
+    )
+    first = subprocess.Popen(
+        [COMMAND, *args, "--concurrency", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not (tmp_path / "big.jsonl.part").exists():
+            assert time.monotonic() < deadline and first.poll() is None
+            time.sleep(0.01)
+        second = run_cli(*args, env=env)
+        _, first_err = first.communicate(timeout=60)
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.communicate()
+        server.do(lambda s: s.faults.remove(rule))
+    assert second.returncode == 6, second.stderr
+    assert "another export" in _one_line(second.stderr)
+    assert first.returncode == 0, first_err
+    ids = [json.loads(line)["customer_id"] for line in target.read_text().splitlines()]
+    assert len(ids) == 20_000 == len(set(ids))
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["big.jsonl"]
