@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import attrs
 
 from ._adaptive import AdaptiveLimiter
-from ._auth import TokenManager
 from ._config import (
     Decrypt,
     Environment,
@@ -22,9 +21,12 @@ from ._config import (
 from ._limits import check_depth
 from ._outgoing import check_headers, check_method
 from ._secrets import Secret
-from ._transport import Connection, Transport
 from ._types import NOT_GIVEN, NotGiven, RequestSpec, TimeoutLike
 from .stores._base import RateLimiter, TokenStore, store_key
+
+if TYPE_CHECKING:
+    from ._auth import TokenManager
+    from ._transport import Transport
 
 __all__ = ["AsyncNudgescribe"]
 
@@ -80,6 +82,11 @@ class AsyncNudgescribe:
             deadline=deadline, max_response_bytes=max_response_bytes,
         )
         config = attrs.evolve(config, rate_limiter=rate_limiter)
+        # Imported here, not at the top: the HTTP and token machinery load with the first
+        # client, not with ``import nudgescribe_async`` (import time; see benchmarks).
+        from ._auth import TokenManager
+        from ._transport import Connection, Transport
+
         connection = Connection(session)
         transport = Transport(config, connection)
         tokens = TokenManager(
@@ -163,6 +170,8 @@ class AsyncNudgescribe:
             changes["max_retries"] = validate_max_retries(max_retries)
         if not isinstance(deadline, NotGiven):
             changes["deadline"] = validate_deadline(deadline)
+        from ._transport import Transport
+
         transport = Transport(attrs.evolve(config, **changes), self._transport.connection,
                               self._tokens)
         copy = object.__new__(type(self))

@@ -15,6 +15,8 @@ HEAVY = (
     "nudgescribe_async.models",
     "nudgescribe_async.resources",
     "nudgescribe_async._convert",
+    "nudgescribe_async._transport",
+    "nudgescribe_async._auth",
     "nudgescribe_async.testing",
     "nudgescribe_async.dask",
     "nudgescribe_async.openapi",
@@ -105,7 +107,9 @@ def test_first_client_loads_what_it_needs() -> None:
         ) as client:
             print(type(client.customers).__name__,
                   all(m in sys.modules for m in ("nudgescribe_async.models",
-                                                 "nudgescribe_async._convert", "anyio")))
+                                                 "nudgescribe_async._convert",
+    "nudgescribe_async._transport",
+    "nudgescribe_async._auth", "anyio")))
         """
     )
     assert out == "Customers True"
