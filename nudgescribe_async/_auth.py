@@ -329,7 +329,7 @@ class TokenManager:
                 # next call simply authenticates again.
                 raise ResponseDecodeError(
                     f"auth response has a {key} that cannot be sent in a header (empty, or "
-                    "contains CR, LF or NUL)", path=f"$.{key}",
+                    "contains a control character)", path=f"$.{key}",
                 )
         self._refused.clear()
         self._adopt(record, access=True)

@@ -19,7 +19,8 @@ JSON rules (one place, every body: resource bodies, ``extra_body``, upload recor
 * Anything else (sets, objects, dataclasses, nesting deeper than :data:`MAX_BODY_DEPTH`) is
   refused.
 
-Headers: names are HTTP tokens; values are ``str`` without CR, LF or NUL (no header injection).
+Headers: names are HTTP tokens; values are ``str`` without control characters other than tab
+(CR, LF, NUL and the rest that aiohttp refuses: no header injection).
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ MAX_JSON_INT: Final = 2**64 - 1
 MAX_BODY_DEPTH: Final = 254
 
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-_BAD_HEADER_CHARS = re.compile(r"[\r\n\x00]")
+# The set aiohttp refuses when it writes a header (every C0 control but tab, and DEL).
+_BAD_HEADER_CHARS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _NATIVE = (datetime, date, time, uuid.UUID)
 
 
@@ -91,7 +93,7 @@ def require_mapping(argument: str, value: object) -> Mapping[str, Any]:
 
 
 def check_headers(value: object, argument: str = "extra_headers") -> dict[str, str | Secret]:
-    """Header names that are HTTP tokens and ``str`` values without CR, LF or NUL."""
+    """Header names that are HTTP tokens and ``str`` values without control characters."""
     result: dict[str, str | Secret] = {}
     for name, item in require_mapping(argument, value).items():
         if not isinstance(name, str) or not _TOKEN.fullmatch(name):
@@ -105,14 +107,14 @@ def check_headers(value: object, argument: str = "extra_headers") -> dict[str, s
             )
         if _BAD_HEADER_CHARS.search(text):
             raise RequestValidationError(
-                argument, f"header {name!r} must not contain CR, LF or NUL"
+                argument, f"header {name!r} must not contain control characters (CR, LF, NUL, ...)"
             )
         result[name] = item
     return result
 
 
 def header_value_ok(text: str) -> bool:
-    """Whether ``text`` can be a header value (no CR, LF or NUL)."""
+    """Whether ``text`` can be a header value (no control character but tab)."""
     return _BAD_HEADER_CHARS.search(text) is None
 
 

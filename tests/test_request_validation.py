@@ -68,6 +68,8 @@ BAD_CALLS: dict[str, Call] = {
     "header value int": _cg({"extra_headers": {"x-n": 1}}),
     "header CR/LF injection": _cg({"extra_headers": {"x-n": "a\r\nx-evil: 1"}}),
     "header NUL": _cg({"extra_headers": {"x-n": "a\x00"}}),
+    "header other control character": _cg({"extra_headers": {"x-n": "a\x1fb"}}),
+    "header DEL": _cg({"extra_headers": {"x-n": "a\x7f"}}),
     "header name with space": _cg({"extra_headers": {"bad name": "v"}}),
     "header name not str": _cg({"extra_headers": {1: "v"}}),
     "headers not a mapping": _cg({"extra_headers": "x-n: 1"}),
