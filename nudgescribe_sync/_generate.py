@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import inspect
 import re
+import subprocess
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
@@ -219,7 +220,18 @@ def render_modules() -> dict[str, str]:
     exports = {sync_name(cls.__name__): area for area, members in areas.items()
                for _, cls in members} | {"ClientMethods": _CLIENT_MODULE}
     modules["__init__.py"] = _init_module(exports)
-    return modules
+    return {name: _formatted(name, text) for name, text in modules.items()}
+
+
+def _formatted(name: str, text: str) -> str:
+    """``text`` as the project's formatter (``ruff format``, a dev dependency) would write it."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--stdin-filename", str(OUTPUT_DIR / name), "-"],
+        input=text, capture_output=True, text=True, check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"ruff format failed on {name}: {done.stderr.strip()}")
+    return done.stdout
 
 
 def _area(cls: type) -> str:

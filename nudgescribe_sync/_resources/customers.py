@@ -181,7 +181,7 @@ class Customers(SyncResource["AsyncCustomers"]):
         customer_group_id: str,
         *,
         page_size: int = 100,
-        concurrency: int | Literal['auto'] = DEFAULT_CONCURRENCY,
+        concurrency: int | Literal["auto"] = DEFAULT_CONCURRENCY,
         start_page: int = 1,
         decrypt: DecryptArg = None,
         pages: range | None = None,

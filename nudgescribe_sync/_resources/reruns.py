@@ -91,7 +91,7 @@ class Reruns(SyncResource["AsyncReruns"]):
         *,
         run_number: int | None = None,
         page_size: int = 100,
-        concurrency: int | Literal['auto'] = DEFAULT_CONCURRENCY,
+        concurrency: int | Literal["auto"] = DEFAULT_CONCURRENCY,
         pages: range | None = None,
         shard: tuple[int, int] | None = None,
         extra_body: Mapping[str, Any] | None = None,
