@@ -69,17 +69,23 @@ def export(
     identity: Mapping[str, Any],
     output: Output,
     label: str,
+    total_pages: int | None = None,
 ) -> ExportResult:
     """Write every row of the pages ``make_pager(start_page)`` yields to ``target``.
 
     ``target`` ``"-"`` streams to stdout (not resumable). ``identity`` names what is exported
     (command, ids, page size, format): a sidecar with another identity is not resumed.
+    ``total_pages``, the listing's page count resolved at the start, joins the identity (a
+    listing that grew or shrank since the interrupted run starts over) and is checked against
+    the pager's own count (a listing that changes during the run stops it).
     """
     if target == "-":
         return _to_stdout(make_pager(1), codec, label)
     path = Path(target)
     part = path.with_name(path.name + ".part")
     sidecar = path.with_name(path.name + ".part.json")
+    if total_pages is not None:
+        identity = {**identity, "total_pages": total_pages}
     with _locked(part) as handle:
         saved = _load(part, sidecar, dict(identity), output)
         codec.restore(saved.codec)
@@ -93,7 +99,8 @@ def export(
         handle.truncate(saved.size)
         handle.seek(saved.size)
         try:
-            _copy(make_pager(saved.pages + 1), codec, handle, saved, label, checkpoint)
+            _copy(make_pager(saved.pages + 1), codec, handle, saved, label, checkpoint,
+                  total_pages)
         except BaseException:
             if saved.pages:
                 output.note(f"{saved.rows:,} rows ({saved.pages} pages) are safe in {part}; "
@@ -178,7 +185,7 @@ class _Batch:
 
 
 def _copy(pager: Pager[T], codec: Codec[T], handle: BinaryIO, saved: _Checkpoint, label: str,
-          checkpoint: Callable[[], None]) -> None:
+          checkpoint: Callable[[], None], planned: int | None) -> None:
     expected, rows = saved.pages + 1, saved.rows
     with Shield() as shield, ProgressBar(label) as bar, pager:
         batch = _Batch(handle, saved, checkpoint, shield)
@@ -187,6 +194,10 @@ def _copy(pager: Pager[T], codec: Codec[T], handle: BinaryIO, saved: _Checkpoint
                 if page.number != expected:
                     raise CliError(f"page {page.number} arrived when page {expected} was due: "
                                    "the listing changed during the export; run it again",
+                                   ExitCode.NETWORK)
+                if planned is not None and pager.total_pages not in (None, planned):
+                    raise CliError(f"the listing changed during the export ({planned} pages at "
+                                   f"the start, now {pager.total_pages}); run it again",
                                    ExitCode.NETWORK)
                 batch.add(page.number, codec.encode(page.items), len(page.items))
                 expected, rows = expected + 1, rows + len(page.items)

@@ -119,13 +119,16 @@ def export(state: State, customer_group_id: str, target: str, fmt: str | None, p
     """Export every customer of a group, in page order; rerun to resume if interrupted."""
     client = state.client()
     fmt = format_of(target, fmt)
+    # Resolved now so that a resumed run can tell that the group changed in between.
+    planned = None if target == "-" else client.customers.count_pages(
+        customer_group_id, page_size=page_size).total_pages
     result = bulk_export(
         lambda start: client.customers.list(customer_group_id, page_size=page_size,
                                             concurrency=concurrency, start_page=start),
         codec_for(fmt, flatten_customer), target,
         identity={"command": "customers export", "group": customer_group_id,
                   "page_size": page_size, "format": fmt, "base_url": client.base_url},
-        output=state.output, label="customers")
+        output=state.output, label="customers", total_pages=planned)
     if target == "-":
         return
     if state.json_mode:

@@ -82,13 +82,17 @@ def download(state: State, campaign_id: str, directory: Path, fmt: str, run: int
     except OSError as exc:
         raise CliError(f"cannot create {directory}: {exc.strerror}", ExitCode.USAGE) from exc
     target = download_path(directory, campaign_id, run, fmt)
+    # The run and its file count, resolved now: a rerun of the campaign between an
+    # interruption and the resume must not stitch two runs into one file.
+    chosen = run if run is not None else client.campaigns.get(campaign_id).run_number
+    planned = client.messages.count_pages(campaign_id, run_number=chosen).total_pages
     result = bulk_export(
-        lambda start: client.messages.list(campaign_id, run_number=run,
+        lambda start: client.messages.list(campaign_id, run_number=chosen,
                                            concurrency=concurrency, start_page=start),
         codec_for(fmt, flatten_message), str(target),
-        identity={"command": "messages download", "campaign": campaign_id, "run": run,
+        identity={"command": "messages download", "campaign": campaign_id, "run": chosen,
                   "format": fmt, "base_url": client.base_url},
-        output=state.output, label="messages")
+        output=state.output, label="messages", total_pages=planned)
     if result.pages == 0:
         state.output.warn("no export files yet: publish the campaign and wait "
                           "(`nudgescribe messages publish CAMPAIGN --wait`)")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import signal
 import subprocess
 import time
 from pathlib import Path
 
 from nudgescribe_async.testing import ReferenceServer
+from nudgescribe_sync import Nudgescribe
 from nudgescribe_sync.cli.codecs import CsvCodec
 from tests.sync.conftest import ThreadedServer
 
@@ -167,3 +169,70 @@ def test_a_second_export_to_the_same_file_is_refused_while_the_first_runs(
     ids = [json.loads(line)["customer_id"] for line in target.read_text().splitlines()]
     assert len(ids) == 20_000 == len(set(ids))
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["big.jsonl"]
+
+
+def _interrupt_after_first_checkpoint(args: list[str], env: dict[str, str], sidecar: Path) -> None:
+    proc = subprocess.Popen(
+        [COMMAND, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not (sidecar.exists() and json.loads(sidecar.read_text())["pages"] >= 1):
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, err
+
+
+def test_resume_after_the_listing_grew_starts_over(
+    env: dict[str, str], server: ThreadedServer, seeded: Seeded, tmp_path: Path
+) -> None:
+    """Customers added between interruption and resume: the rerun starts over, no stitching."""
+    group_id = server.do(
+        lambda ref: ref.seed_group(seeded.workspace_id, "Growing").customer_group_id
+    )
+    server.do(lambda ref: ref.seed_customers(group_id, count=2_000, start=100_000))
+    target = tmp_path / "grow.jsonl"
+    args = ["customers", "export", group_id, "-o", str(target), "--page-size", "100"]
+    rule = server.do(
+        lambda s: s.faults.add("/v1/customer", kind="latency", seconds=0.1, times=None)
+    )
+    try:
+        _interrupt_after_first_checkpoint(
+            [*args, "--concurrency", "1"], env, tmp_path / "grow.jsonl.part.json"
+        )
+    finally:
+        server.do(lambda s: s.faults.remove(rule))
+    server.do(lambda ref: ref.seed_customers(group_id, count=500, start=200_000))
+    resumed = run_cli(*args, env=env)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "starting over" in resumed.stderr and "Resuming" not in resumed.stderr
+    with Nudgescribe(**server.client_kwargs()) as client:
+        expected = [c.customer_id for c in client.customers.list(group_id, page_size=100)]
+    ids = [json.loads(line)["customer_id"] for line in target.read_text().splitlines()]
+    assert len(expected) == 2_500 and ids == expected
+
+
+def test_an_interrupted_download_records_the_run_it_was_reading(
+    env: dict[str, str], server: ThreadedServer, seeded: Seeded, tmp_path: Path
+) -> None:
+    """Without --run the current run number and file count are pinned in the resume state."""
+    args = ["messages", "download", seeded.campaign_id, "-o", str(tmp_path), "--concurrency", "1"]
+    sidecar = tmp_path / f"{seeded.campaign_id}.jsonl.part.json"
+    rule = server.do(
+        lambda s: s.faults.add("/v1/messages/fetch", kind="latency", seconds=1.2, times=None)
+    )
+    try:
+        _interrupt_after_first_checkpoint(args, env, sidecar)
+    finally:
+        server.do(lambda s: s.faults.remove(rule))
+    identity = json.loads(sidecar.read_text())["identity"]
+    assert identity["run"] == 1 and identity["total_pages"] == 3
+    resumed = run_cli(*args, env=env)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "Resuming after page" in resumed.stderr

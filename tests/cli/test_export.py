@@ -107,7 +107,7 @@ def test_a_torn_page_after_the_checkpoint_is_dropped_on_resume(
     part.write_bytes(kept + lines[100][:40])  # two pages, then half a row
     sidecar = tmp_path / "small.jsonl.part.json"
     identity = {"command": "customers export", "group": seeded.small_group, "page_size": 50,
-                "format": "jsonl", "base_url": env["NUDGESCRIBE_BASE_URL"]}
+                "format": "jsonl", "base_url": env["NUDGESCRIBE_BASE_URL"], "total_pages": 5}
     sidecar.write_text(json.dumps({"version": 1, "identity": identity, "pages": 2,
                                    "rows": 100, "size": len(kept), "codec": {}}))
     target.unlink()
