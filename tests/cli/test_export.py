@@ -124,24 +124,27 @@ def _export_with_stderr_on_a_pty(env: dict[str, str], group: str,
     proc = subprocess.Popen([COMMAND, "customers", "export", group, "-o", "-", *extra],
                             env=env, stdout=subprocess.PIPE, stderr=slave)
     os.close(slave)
-    seen = b""
     assert proc.stdout is not None
-    out = proc.stdout.read()
-    while True:  # drain the terminal side until the child has closed it
-        ready, _, _ = select.select([master], [], [], 5)
-        if not ready:
-            break
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
+    received = {master: b"", proc.stdout.fileno(): b""}
+    open_fds = set(received)
+    deadline = time.monotonic() + 60
+    while open_fds:  # drain both together: a full pty must not block the child's stdout
+        assert time.monotonic() < deadline, "the export did not finish"
+        ready, _, _ = select.select(list(open_fds), [], [], 5)
+        for fd in ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # the pty's other side closed (EIO on Linux)
+                chunk = b""
+            if chunk:
+                received[fd] += chunk
+            else:
+                open_fds.discard(fd)
+    out = received[proc.stdout.fileno()]
     os.close(master)
     assert proc.wait(timeout=20) == 0
     proc.stdout.close()
-    return seen.decode(errors="replace"), out
+    return received[master].decode(errors="replace"), out
 
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-9]|9[0-7])[0-9;]*m")
