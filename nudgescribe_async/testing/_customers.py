@@ -95,7 +95,8 @@ async def read_form(request: web.Request) -> tuple[dict[str, Any], bytes | None]
     """
     try:
         form = await request.post()
-    except (ValueError, HttpProcessingError) as exc:
+    # aiohttp before 3.12 reports a part without a name with a bare ``assert``.
+    except (ValueError, HttpProcessingError, AssertionError) as exc:
         raise ApiError(400, f"Malformed multipart/form-data body: {exc}".strip(),
                        "malformed_multipart") from exc
     scalars: dict[str, Any] = {}
