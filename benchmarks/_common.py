@@ -28,8 +28,17 @@ async def server_process(
 ) -> AsyncIterator[dict[str, Any]]:
     """Run a seeded reference server in a child process; yield its JSON description."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, __file__, "--customers", str(customers), "--latency", str(latency),
-        "--groups", str(groups), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        sys.executable,
+        __file__,
+        "--customers",
+        str(customers),
+        "--latency",
+        str(latency),
+        "--groups",
+        str(groups),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
     assert proc.stdout is not None and proc.stdin is not None
     try:
         line = await asyncio.wait_for(proc.stdout.readline(), timeout=120)
@@ -76,15 +85,25 @@ async def _serve(customers: int, latency: float, groups: int) -> None:
         for i in range(groups):
             server.seed_group(ws.workspace_id, f"group {i}")
         if latency:
-            server.faults.add("/v1/customer", method="POST", kind="latency", seconds=latency,
-                              times=None)
+            server.faults.add(
+                "/v1/customer", method="POST", kind="latency", seconds=latency, times=None
+            )
         creds = server.demo_credentials
-        print(json.dumps({
-            "base_url": server.base_url, "env": server.env(),
-            "workspace_id": ws.workspace_id, "group_id": group.customer_group_id,
-            "api_key": creds.api_key, "email": creds.email, "api_secret": creds.api_secret,
-            "api_code": creds.api_code,
-        }), flush=True)
+        print(
+            json.dumps(
+                {
+                    "base_url": server.base_url,
+                    "env": server.env(),
+                    "workspace_id": ws.workspace_id,
+                    "group_id": group.customer_group_id,
+                    "api_key": creds.api_key,
+                    "email": creds.email,
+                    "api_secret": creds.api_secret,
+                    "api_code": creds.api_code,
+                }
+            ),
+            flush=True,
+        )
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
 
 

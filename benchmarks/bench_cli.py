@@ -53,8 +53,7 @@ def _high_water_mib(pid: int) -> float | None:
 def child(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     """Run ``args``; return wall seconds, CPU seconds (user + system) and peak RSS in MiB."""
     started = time.perf_counter()
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0.0
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -74,12 +73,18 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=5)
     ns = parser.parse_args()
-    server = subprocess.Popen([sys.executable, COMMON, "--customers", str(ns.customers)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, COMMON, "--customers", str(ns.customers)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert server.stdout is not None and server.stdin is not None
     info: dict[str, Any] = json.loads(server.stdout.readline())
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("NUDGESCRIBE_")},
-           **info["env"]}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("NUDGESCRIBE_")},
+        **info["env"],
+    }
     group = info["group_id"]
     times: dict[str, list[float]] = {"sdk": [], "cli": [], "sdk_child": []}
     cpu: dict[str, list[float]] = {"sdk": [], "cli": [], "sdk_child": []}
@@ -114,15 +119,21 @@ def main() -> None:
     peak = {k: statistics.median(v) for k, v in rss.items()}
     print(f"customers: {ns.customers:,}, rounds: {ns.rounds} (medians)   wall s   CPU s")
     print(f"SDK list().collect() in this process   {med['sdk']:7.2f} {med_cpu['sdk']:7.2f}")
-    print(f"SDK collect() in a fresh process       {med['sdk_child']:7.2f} "
-          f"{med_cpu['sdk_child']:7.2f}")
+    print(
+        f"SDK collect() in a fresh process       {med['sdk_child']:7.2f} "
+        f"{med_cpu['sdk_child']:7.2f}"
+    )
     print(f"CLI customers export -> JSONL          {med['cli']:7.2f} {med_cpu['cli']:7.2f}")
     # The target (issue 9): the CLI costs at most 1.5x collect() measured in the same run.
-    print(f"ratio CLI / SDK in this process        {med['cli'] / med['sdk']:7.2f} "
-          f"{med_cpu['cli'] / med_cpu['sdk']:7.2f}   target <= 1.5: "
-          f"{'met' if med['cli'] / med['sdk'] <= 1.5 else 'MISSED'}")
-    print(f"ratio CLI / SDK fresh process (ref.)   {med['cli'] / med['sdk_child']:7.2f} "
-          f"{med_cpu['cli'] / med_cpu['sdk_child']:7.2f}")
+    print(
+        f"ratio CLI / SDK in this process        {med['cli'] / med['sdk']:7.2f} "
+        f"{med_cpu['cli'] / med_cpu['sdk']:7.2f}   target <= 1.5: "
+        f"{'met' if med['cli'] / med['sdk'] <= 1.5 else 'MISSED'}"
+    )
+    print(
+        f"ratio CLI / SDK fresh process (ref.)   {med['cli'] / med['sdk_child']:7.2f} "
+        f"{med_cpu['cli'] / med_cpu['sdk_child']:7.2f}"
+    )
     print(f"peak RSS: CLI export                   {peak['cli']:7.1f} MiB")
     print(f"peak RSS: CLI auth check (baseline)    {peak['baseline']:7.1f} MiB")
     print(f"peak RSS: SDK collect() process        {peak['sdk_child']:7.1f} MiB")

@@ -38,8 +38,7 @@ def synthetic_page(customers: int) -> bytes:
         }
         for i in range(customers)
     ]
-    body = {"success": True, "page": 1, "page_size": customers, "total_pages": 7,
-            "customers": rows}
+    body = {"success": True, "page": 1, "page_size": customers, "total_pages": 7, "customers": rows}
     return orjson.dumps(body)
 
 
@@ -70,11 +69,15 @@ def main() -> None:
 
     print(f"page: {args.customers} customers, {len(raw)} bytes of JSON")
     print(f"orjson.loads alone                 {loads_ms:7.3f} ms/page")
-    print(f"orjson.loads + structure           {full_ms:7.3f} ms/page  "
-          f"(ratio {full_ms / loads_ms:.2f}x)")
+    print(
+        f"orjson.loads + structure           {full_ms:7.3f} ms/page  "
+        f"(ratio {full_ms / loads_ms:.2f}x)"
+    )
     print(f"  structure only                   {structure_ms:7.3f} ms/page")
-    print(f"  structure, timestamps absent     {no_dates_ms:7.3f} ms/page  "
-          f"(datetime parsing ~{structure_ms - no_dates_ms:.3f} ms)")
+    print(
+        f"  structure, timestamps absent     {no_dates_ms:7.3f} ms/page  "
+        f"(datetime parsing ~{structure_ms - no_dates_ms:.3f} ms)"
+    )
     print(f"  structure, no detailed validation{fast_ms:7.3f} ms/page")
     print(f"  stock cattrs preconf converter   {stock_ms:7.3f} ms/page")
 

@@ -48,9 +48,19 @@ async def parent(customers_list: list[int], page_size: int, concurrency: int) ->
             env = {**os.environ, **info["env"]}
             for mode in ("stream", "collect"):
                 proc = await asyncio.create_subprocess_exec(
-                    sys.executable, __file__, "--child", mode, "--group", group_id,
-                    "--page-size", str(page_size), "--concurrency", str(concurrency),
-                    env=env, stdout=asyncio.subprocess.PIPE)
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    mode,
+                    "--group",
+                    group_id,
+                    "--page-size",
+                    str(page_size),
+                    "--concurrency",
+                    str(concurrency),
+                    env=env,
+                    stdout=asyncio.subprocess.PIPE,
+                )
                 out, _ = await proc.communicate()
                 result = json.loads(out.decode().strip().splitlines()[-1])
                 assert result["count"] == customers, result
@@ -69,5 +79,4 @@ if __name__ == "__main__":
     if ns.child:
         asyncio.run(child(ns.child, ns.group, ns.page_size, ns.concurrency))
     else:
-        asyncio.run(parent([int(x) for x in ns.customers.split(",")], ns.page_size,
-                           ns.concurrency))
+        asyncio.run(parent([int(x) for x in ns.customers.split(",")], ns.page_size, ns.concurrency))

@@ -25,8 +25,16 @@ from nudgescribe_async.testing import ReferenceServer
 
 async def _start_server() -> tuple[asyncio.subprocess.Process, dict[str, str]]:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "nudgescribe_async.testing", "--port", "0", "--seed", "demo",
-        stdout=asyncio.subprocess.PIPE, env=dict(os.environ))
+        sys.executable,
+        "-m",
+        "nudgescribe_async.testing",
+        "--port",
+        "0",
+        "--seed",
+        "demo",
+        stdout=asyncio.subprocess.PIPE,
+        env=dict(os.environ),
+    )
     assert proc.stdout is not None
     env: dict[str, str] = {}
     while True:
@@ -41,18 +49,29 @@ async def _start_server() -> tuple[asyncio.subprocess.Process, dict[str, str]]:
 
 
 async def _headers(session: aiohttp.ClientSession, env: dict[str, str]) -> dict[str, str]:
-    async with session.post(env["NUDGESCRIBE_BASE_URL"] + "/v1/auth",
-                            headers={"x-api-key": env["NUDGESCRIBE_API_KEY"]},
-                            json={"email": env["NUDGESCRIBE_EMAIL"],
-                                  "api_secret": env["NUDGESCRIBE_API_SECRET"]}) as resp:
+    async with session.post(
+        env["NUDGESCRIBE_BASE_URL"] + "/v1/auth",
+        headers={"x-api-key": env["NUDGESCRIBE_API_KEY"]},
+        json={"email": env["NUDGESCRIBE_EMAIL"], "api_secret": env["NUDGESCRIBE_API_SECRET"]},
+    ) as resp:
         token = (await resp.json())["access_token"]
     context = orjson.dumps({"api_access": True, "api_code": env["NUDGESCRIBE_API_CODE"]})
-    return {"Authorization": f"Bearer {token}", "x-auth-context": context.decode(),
-            "x-ip": "127.0.0.1", "Content-Type": "application/json"}
+    return {
+        "Authorization": f"Bearer {token}",
+        "x-auth-context": context.decode(),
+        "x-ip": "127.0.0.1",
+        "Content-Type": "application/json",
+    }
 
 
-async def _blast(session: aiohttp.ClientSession, url: str, headers: dict[str, str],
-                 body: bytes, total: int, concurrency: int) -> float:
+async def _blast(
+    session: aiohttp.ClientSession,
+    url: str,
+    headers: dict[str, str],
+    body: bytes,
+    total: int,
+    concurrency: int,
+) -> float:
     remaining = total
 
     async def worker() -> None:
@@ -85,19 +104,28 @@ async def run(requests: int, concurrency: int) -> None:
             headers = await _headers(session, env)
             group_id = await _group_id(session, base, headers)
             pages_body = orjson.dumps({"customer_group_id": group_id})
-            await _blast(session, base + "/v1/customer/pages", headers, pages_body, 200,
-                         concurrency)  # warm-up
-            small = await _blast(session, base + "/v1/customer/pages", headers, pages_body,
-                                 requests, concurrency)
-            page_body = orjson.dumps({"customer_group_id": group_id, "page": 3,
-                                      "page_size": 100})
-            pages = await _blast(session, base + "/v1/customer", headers, page_body,
-                                 max(requests // 5, 1), concurrency)
+            await _blast(
+                session, base + "/v1/customer/pages", headers, pages_body, 200, concurrency
+            )  # warm-up
+            small = await _blast(
+                session, base + "/v1/customer/pages", headers, pages_body, requests, concurrency
+            )
+            page_body = orjson.dumps({"customer_group_id": group_id, "page": 3, "page_size": 100})
+            pages = await _blast(
+                session,
+                base + "/v1/customer",
+                headers,
+                page_body,
+                max(requests // 5, 1),
+                concurrency,
+            )
     finally:
         proc.send_signal(signal.SIGINT)
         await proc.wait()
-    print(f"small requests (/v1/customer/pages): {requests} at concurrency {concurrency}: "
-          f"{small:,.0f} req/s")
+    print(
+        f"small requests (/v1/customer/pages): {requests} at concurrency {concurrency}: "
+        f"{small:,.0f} req/s"
+    )
     print(f"100-customer pages (/v1/customer): {max(requests // 5, 1)}: {pages:,.0f} req/s")
     server = ReferenceServer()
     ws = server.seed_workspace("Seed")

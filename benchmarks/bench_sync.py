@@ -40,8 +40,10 @@ class ServerThread:
 
     def do(self, control: Callable[[ReferenceServer], Any]) -> Any:
         """Run a server control on the server's loop."""
+
         async def run() -> Any:
             return control(self.server)
+
         return self.portal.call(run)
 
     def close(self) -> None:
@@ -52,6 +54,7 @@ class ServerThread:
 
 def seed(server: ServerThread, customers: int) -> tuple[str, str]:
     """A workspace with one group of ``customers`` synthetic customers."""
+
     def build(s: ReferenceServer) -> tuple[str, str]:
         ws = s.seed_workspace("Bench")
         s.seed_profile_field(ws.workspace_id, "email", is_unique=True)
@@ -59,6 +62,7 @@ def seed(server: ServerThread, customers: int) -> tuple[str, str]:
         group = s.seed_group(ws.workspace_id, "Everyone")
         s.seed_customers(group.customer_group_id, count=customers)
         return ws.workspace_id, group.customer_group_id
+
     return server.do(build)  # type: ignore[no-any-return]
 
 
@@ -85,6 +89,7 @@ async def time_async_calls(client: AsyncNudgescribe, workspace_id: str, calls: i
 
 def time_bare_hops(loop: asyncio.AbstractEventLoop, calls: int) -> float:
     """Seconds for ``calls`` run_coroutine_threadsafe round trips of a no-op."""
+
     async def noop() -> None:
         return None
 
@@ -96,6 +101,7 @@ def time_bare_hops(loop: asyncio.AbstractEventLoop, calls: int) -> float:
 
 def time_portal_hops(call: Callable[[Callable[[], Awaitable[None]]], Any], calls: int) -> float:
     """Seconds for ``calls`` round trips of a no-op through ``call``."""
+
     async def noop() -> None:
         return None
 
@@ -131,8 +137,19 @@ def main() -> None:
     server = ServerThread()
     workspace_id, group_id = seed(server, args.customers)
     kwargs = server.do(lambda s: s.client_kwargs())
-    results: dict[str, list[float]] = {k: [] for k in (
-        "async", "sync", "hop", "portal", "anyio", "async_page", "sync_iter", "sync_collect")}
+    results: dict[str, list[float]] = {
+        k: []
+        for k in (
+            "async",
+            "sync",
+            "hop",
+            "portal",
+            "anyio",
+            "async_page",
+            "sync_iter",
+            "sync_collect",
+        )
+    }
     items: set[int] = set()
     with Nudgescribe(**kwargs) as sync_client:
         loop: asyncio.AbstractEventLoop = sync_client._run(_running_loop)
@@ -145,7 +162,8 @@ def main() -> None:
                 await async_client.auth.authenticate()
                 await time_async_calls(async_client, workspace_id, 100)  # warm-up
                 results["async"].append(
-                    await time_async_calls(async_client, workspace_id, args.calls))
+                    await time_async_calls(async_client, workspace_id, args.calls)
+                )
                 seconds, count = await time_async_paging(async_client, group_id)
                 results["async_page"].append(seconds)
                 items.add(count)
@@ -172,8 +190,7 @@ async def _running_loop() -> asyncio.AbstractEventLoop:
 def report(results: dict[str, list[float]], args: argparse.Namespace, items: set[int]) -> None:
     """Print the medians as a markdown table plus the two target checks."""
     med = {k: statistics.median(v) for k, v in results.items()}
-    call = {k: per_call_us(med[k], args.calls)
-            for k in ("async", "sync", "hop", "portal", "anyio")}
+    call = {k: per_call_us(med[k], args.calls) for k in ("async", "sync", "hop", "portal", "anyio")}
     overhead = call["sync"] - call["async"]
     hops = overhead / call["hop"]
     print(f"calls per round: {args.calls}; rounds: {args.rounds}; customers paged: {items}")
@@ -187,12 +204,16 @@ def report(results: dict[str, list[float]], args: argparse.Namespace, items: set
     print(f"| facade hop: Portal.call(no-op) | {call['portal']:.0f} µs |")
     print(f"| anyio BlockingPortal.call(no-op), not used per call | {call['anyio']:.0f} µs |")
     print(f"| overhead in bare hops (target <= 2) | {hops:.2f} |")
-    for key, label in (("async_page", "async pager, async for"),
-                       ("sync_iter", "sync Pager, for loop"),
-                       ("sync_collect", "sync Pager, collect()")):
+    for key, label in (
+        ("async_page", "async pager, async for"),
+        ("sync_iter", "sync Pager, for loop"),
+        ("sync_collect", "sync Pager, collect()"),
+    ):
         per_item = med[key] / max(items) * 1e6
-        print(f"| paging {max(items)} customers, {label} | {med[key] * 1e3:.1f} ms "
-              f"({per_item:.1f} µs/item) |")
+        print(
+            f"| paging {max(items)} customers, {label} | {med[key] * 1e3:.1f} ms "
+            f"({per_item:.1f} µs/item) |"
+        )
     for key in ("sync_iter", "sync_collect"):
         print(f"| {key} / async pager (target <= 1.3) | {med[key] / med['async_page']:.2f} |")
 

@@ -209,14 +209,19 @@ class TokenManager:
         """After a failed renewal: the access token in hand, if it has not expired and the
         failure is passing; it is then used until the renewal is tried again."""
         passing = isinstance(exc, (ServerError, APIConnectionError, RateLimitError)) and not (
-            isinstance(exc, QuotaExceededError))
+            isinstance(exc, QuotaExceededError)
+        )
         live, now = self._access, self._clock()
         if not passing or live is None or now >= live.expires_at:
             return None
         retry_in = min(RENEW_RETRY_SECONDS, (live.expires_at - now) / 2)
-        log.warning("renewing the access token failed (%s); using the current one, valid "
-                    "%.0f s more, and retrying in %.0f s", type(exc).__name__,
-                    live.expires_at - now, retry_in)
+        log.warning(
+            "renewing the access token failed (%s); using the current one, valid "
+            "%.0f s more, and retrying in %.0f s",
+            type(exc).__name__,
+            live.expires_at - now,
+            retry_in,
+        )
         self._access = attrs.evolve(live, renew_at=now + retry_in)
         return live.value
 
@@ -239,8 +244,7 @@ class TokenManager:
             try:
                 await stack.enter_async_context(self._shared.renewal(self._key))
             except Exception as exc:
-                log.warning("token store unavailable (%s); renewing without it",
-                            type(exc).__name__)
+                log.warning("token store unavailable (%s); renewing without it", type(exc).__name__)
             else:
                 if await self._adopt_stored():
                     return
@@ -251,8 +255,9 @@ class TokenManager:
         try:
             record = await self._shared.load(self._key)
         except Exception as exc:
-            log.warning("token store unavailable (%s); using this client's tokens",
-                        type(exc).__name__)
+            log.warning(
+                "token store unavailable (%s); using this client's tokens", type(exc).__name__
+            )
             return False
         if record is None:
             return False
@@ -288,24 +293,31 @@ class TokenManager:
         log.debug("authenticating")
         body = {**options.extra_body, "email": self._email, "api_secret": self._api_secret}
         headers: dict[str, str | Secret] = {
-            **_without(options.extra_headers, "x-api-key"), "x-api-key": self._api_key,
+            **_without(options.extra_headers, "x-api-key"),
+            "x-api-key": self._api_key,
         }
-        return await self._exchange(RequestSpec(
-            "POST", "/v1/auth", json=body, headers=headers, timeout=options.timeout, auth="none"
-        ))
+        return await self._exchange(
+            RequestSpec(
+                "POST", "/v1/auth", json=body, headers=headers, timeout=options.timeout, auth="none"
+            )
+        )
 
-    async def _refresh_locked(
-        self, refresh_token: Secret, options: CallOptions
-    ) -> dict[str, Any]:
+    async def _refresh_locked(self, refresh_token: Secret, options: CallOptions) -> dict[str, Any]:
         log.debug("refreshing the access token")
         headers: dict[str, str | Secret] = {
             **_without(options.extra_headers, "authorization"),
             "Authorization": Secret("Bearer " + refresh_token.reveal()),
         }
-        return await self._exchange(RequestSpec(
-            "GET", "/v1/auth", json=dict(options.extra_body) or None, headers=headers,
-            timeout=options.timeout, auth="none",
-        ))
+        return await self._exchange(
+            RequestSpec(
+                "GET",
+                "/v1/auth",
+                json=dict(options.extra_body) or None,
+                headers=headers,
+                timeout=options.timeout,
+                auth="none",
+            )
+        )
 
     async def _exchange(self, spec: RequestSpec) -> dict[str, Any]:
         body = await self._send(spec)
@@ -313,23 +325,30 @@ class TokenManager:
         try:
             await self._shared.save(self._key, record)
         except Exception as exc:
-            log.warning("token store unavailable (%s); tokens kept in this client only",
-                        type(exc).__name__)
+            log.warning(
+                "token store unavailable (%s); tokens kept in this client only", type(exc).__name__
+            )
         return body  # type: ignore[no-any-return]
 
     def _store(self, body: Any) -> TokenRecord:
-        record = (TokenRecord.from_json({**body, "received_at": self._clock()})
-                  if isinstance(body, dict) else None)
+        record = (
+            TokenRecord.from_json({**body, "received_at": self._clock()})
+            if isinstance(body, dict)
+            else None
+        )
         if record is None:
             raise ResponseDecodeError("auth response has no access_token string", path="$")
-        for key, value in (("access_token", record.access_token),
-                           ("refresh_token", record.refresh_token)):
+        for key, value in (
+            ("access_token", record.access_token),
+            ("refresh_token", record.refresh_token),
+        ):
             if value is not None and not (value and header_value_ok(value)):
                 # Stored, it would make every later call fail inside aiohttp; refused, the
                 # next call simply authenticates again.
                 raise ResponseDecodeError(
                     f"auth response has a {key} that cannot be sent in a header (empty, or "
-                    "contains a control character)", path=f"$.{key}",
+                    "contains a control character)",
+                    path=f"$.{key}",
                 )
         self._refused.clear()
         self._adopt(record, access=True)

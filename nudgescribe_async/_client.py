@@ -76,10 +76,19 @@ class AsyncNudgescribe:
         max_response_bytes: int | None = None,
     ) -> None:
         config = resolve_config(
-            api_key=api_key, email=email, api_secret=api_secret, api_code=api_code,
-            client_ip=client_ip, base_url=base_url, environment=environment, timeout=timeout,
-            max_retries=max_retries, refresh_skew=refresh_skew, decrypt=decrypt,
-            deadline=deadline, max_response_bytes=max_response_bytes,
+            api_key=api_key,
+            email=email,
+            api_secret=api_secret,
+            api_code=api_code,
+            client_ip=client_ip,
+            base_url=base_url,
+            environment=environment,
+            timeout=timeout,
+            max_retries=max_retries,
+            refresh_skew=refresh_skew,
+            decrypt=decrypt,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
         )
         config = attrs.evolve(config, rate_limiter=rate_limiter)
         # Imported here, not at the top: the HTTP and token machinery load with the first
@@ -90,19 +99,24 @@ class AsyncNudgescribe:
         connection = Connection(session)
         transport = Transport(config, connection)
         tokens = TokenManager(
-            transport.request, api_key=Secret(config.api_key), email=config.email,
-            api_secret=Secret(config.api_secret), refresh_skew=config.refresh_skew,
+            transport.request,
+            api_key=Secret(config.api_key),
+            email=config.email,
+            api_secret=Secret(config.api_secret),
+            refresh_skew=config.refresh_skew,
             store=token_store,
-            store_key=store_key(str(config.base_url), config.email, config.api_key,
-                                config.api_secret),
+            store_key=store_key(
+                str(config.base_url), config.email, config.api_key, config.api_secret
+            ),
         )
         # api_code travels in x-auth-context: registered, so no exception text shows it.
         self._api_code = Secret(config.api_code)
         transport.tokens = tokens
         self._setup(transport, tokens, owner=True, limiter=AdaptiveLimiter())
 
-    def _setup(self, transport: Transport, tokens: TokenManager, *, owner: bool,
-               limiter: AdaptiveLimiter) -> None:
+    def _setup(
+        self, transport: Transport, tokens: TokenManager, *, owner: bool, limiter: AdaptiveLimiter
+    ) -> None:
         self._transport = transport
         self._tokens = tokens
         self._owner = owner
@@ -172,8 +186,9 @@ class AsyncNudgescribe:
             changes["deadline"] = validate_deadline(deadline)
         from ._transport import Transport
 
-        transport = Transport(attrs.evolve(config, **changes), self._transport.connection,
-                              self._tokens)
+        transport = Transport(
+            attrs.evolve(config, **changes), self._transport.connection, self._tokens
+        )
         copy = object.__new__(type(self))
         copy._setup(transport, self._tokens, owner=False, limiter=self.limiter)
         copy._api_code = self._api_code
@@ -198,8 +213,12 @@ class AsyncNudgescribe:
         {'success': True, 'customer_groups': [...]}
         """
         spec = RequestSpec(
-            check_method(method), path, json=json, headers=check_headers(extra_headers),
-            timeout=timeout, idempotent=idempotent,
+            check_method(method),
+            path,
+            json=json,
+            headers=check_headers(extra_headers),
+            timeout=timeout,
+            idempotent=idempotent,
         )
         data = await self._transport.request(spec)
         # The raw JSON goes straight to the caller: no nesting that would break repr().

@@ -95,8 +95,7 @@ def to_client_timeout(value: TimeoutLike) -> ClientTimeout:
         return value
     if not _seconds(value):
         raise ConfigurationError(
-            f"timeout must be positive seconds up to {MAX_SECONDS:g} or a ClientTimeout: "
-            f"{value!r}"
+            f"timeout must be positive seconds up to {MAX_SECONDS:g} or a ClientTimeout: {value!r}"
         )
     seconds = float(value)
     return ClientTimeout(total=seconds, connect=min(seconds, DEFAULT_TIMEOUT.connect or seconds))
@@ -146,8 +145,10 @@ def resolve_config(
         # Explicit arguments beat the environment: NUDGESCRIBE_BASE_URL applies only when
         # neither base_url nor environment was passed.
         base_url=_base_url(
-            str(base_url) if base_url is not None
-            else None if environment is not None
+            str(base_url)
+            if base_url is not None
+            else None
+            if environment is not None
             else pick("base_url", None),
             environment,
         ),
@@ -156,8 +157,11 @@ def resolve_config(
         refresh_skew=DEFAULT_REFRESH_SKEW if refresh_skew is None else float(refresh_skew),
         decrypt=decrypt,
         deadline=DEFAULT_DEADLINE if deadline is None else validate_deadline(deadline),
-        max_response_bytes=(DEFAULT_MAX_RESPONSE_BYTES if max_response_bytes is None
-                            else validate_max_response_bytes(max_response_bytes)),
+        max_response_bytes=(
+            DEFAULT_MAX_RESPONSE_BYTES
+            if max_response_bytes is None
+            else validate_max_response_bytes(max_response_bytes)
+        ),
     )
 
 
@@ -182,8 +186,12 @@ def validate_max_response_bytes(value: object) -> int:
 
 
 def _finite_number(value: object, *, minimum: float) -> TypeGuard[float]:
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value) and value >= minimum)
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= minimum
+    )
 
 
 def validate_max_retries(value: object) -> int:

@@ -67,8 +67,15 @@ _Hook = Callable[[Any, Any], Any]
 
 #: Envelope keys that are neither modelled nor kept in ``extra``.
 _ENVELOPE_KEYS = frozenset({"success"})
-_JSON_TYPE = {dict: "object", list: "array", str: "string", int: "integer", float: "number",
-              bool: "boolean", type(None): "null"}
+_JSON_TYPE = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    type(None): "null",
+}
 
 
 def make_converter(*, detailed_validation: bool = True, fast: bool = True) -> OrjsonConverter:
@@ -95,7 +102,8 @@ def configure_converter(conv: Converter, *, fast: bool = True) -> None:
     conv.register_structure_hook_factory(_is_optional, partial(_optional_hook, conv=conv))
     conv.register_structure_hook_factory(lambda tp: _enum_of(tp) is not None, _enum_or_str_hook)
     conv.register_structure_hook_factory(
-        _is_model, partial(_model_structure_hook, conv=conv, fast=fast))
+        _is_model, partial(_model_structure_hook, conv=conv, fast=fast)
+    )
     conv.register_unstructure_hook_factory(_is_model, partial(_model_unstructure_hook, conv=conv))
     conv.register_unstructure_hook_factory(_is_request_item, partial(_request_item_hook, conv=conv))
 
@@ -312,8 +320,9 @@ def _model_structure_hook(cls: type[Model], conv: Converter, fast: bool) -> _Hoo
 
     if not fast:
         return structure_model
-    return make_fast_hook(cls, conv.get_structure_hook, structure_model, fast_keys, EMPTY_EXTRA,
-                          _parse_iso)
+    return make_fast_hook(
+        cls, conv.get_structure_hook, structure_model, fast_keys, EMPTY_EXTRA, _parse_iso
+    )
 
 
 def _model_unstructure_hook(cls: type[Model], conv: Converter) -> Callable[[Any], Any]:
@@ -332,8 +341,11 @@ def _request_item_hook(cls: type[Any], conv: Converter) -> Callable[[Any], Any]:
     names = [a.name for a in attrs.fields(cls)]
 
     def unstructure_item(obj: Any) -> dict[str, Any]:
-        return {name: _unstructure_value(getattr(obj, name), conv) for name in names
-                if getattr(obj, name) is not NOT_GIVEN}
+        return {
+            name: _unstructure_value(getattr(obj, name), conv)
+            for name in names
+            if getattr(obj, name) is not NOT_GIVEN
+        }
 
     return unstructure_item
 
@@ -395,6 +407,5 @@ def unstructure_request(obj: Any) -> dict[str, Any]:
         bad = [k for k in obj if not isinstance(k, str)]
         if bad:
             raise TypeError(f"request item keys must be strings, got {bad[0]!r}")
-        return {k: _unstructure_value(v, converter) for k, v in obj.items()
-                if v is not NOT_GIVEN}
+        return {k: _unstructure_value(v, converter) for k, v in obj.items() if v is not NOT_GIVEN}
     raise TypeError(f"expected a mapping or an SDK model, got {type(obj).__name__}")

@@ -44,5 +44,6 @@ def _index_step(index: int | str) -> str:
 
 
 def decode_error(body: Any, path: str, reason: str, url: str | None) -> ResponseDecodeError:
-    return ResponseDecodeError(f"unexpected response shape: {reason}", path=path,
-                               excerpt=excerpt(body), url=url)
+    return ResponseDecodeError(
+        f"unexpected response shape: {reason}", path=path, excerpt=excerpt(body), url=url
+    )

@@ -198,25 +198,37 @@ class UploadValidationError(BadRequestError):
         """The column problems the server reported."""
         from nudgescribe_async.models import HeaderError
 
-        return [HeaderError(column=_text_or_none(item.get("column")),
-                            message=str(item.get("message", "")), extra=_rest(item, _HEADER))
-                for item in _list_of_dicts(self.body, "header_errors")]
+        return [
+            HeaderError(
+                column=_text_or_none(item.get("column")),
+                message=str(item.get("message", "")),
+                extra=_rest(item, _HEADER),
+            )
+            for item in _list_of_dicts(self.body, "header_errors")
+        ]
 
     @property
     def row_errors(self) -> list[RowError]:
         """The value problems the server reported (``row`` is the 1-based data row)."""
         from nudgescribe_async.models import RowError
 
-        return [RowError(row=row, field=_text_or_none(item.get("field")),
-                         message=str(item.get("message", "")), extra=_rest(item, _ROW))
-                for item in _list_of_dicts(self.body, "row_errors")
-                if isinstance(row := item.get("row"), int) and not isinstance(row, bool)]
+        return [
+            RowError(
+                row=row,
+                field=_text_or_none(item.get("field")),
+                message=str(item.get("message", "")),
+                extra=_rest(item, _ROW),
+            )
+            for item in _list_of_dicts(self.body, "row_errors")
+            if isinstance(row := item.get("row"), int) and not isinstance(row, bool)
+        ]
 
     def __str__(self) -> str:
         """The status line, then the first few header and row errors."""
         problems = [f"column {e.column!r}: {e.message}" for e in self.header_errors]
-        problems += [f"row {e.row}{' ' + e.field if e.field else ''}: {e.message}"
-                     for e in self.row_errors]
+        problems += [
+            f"row {e.row}{' ' + e.field if e.field else ''}: {e.message}" for e in self.row_errors
+        ]
         if not problems:
             return super().__str__()
         shown = "; ".join(problems[: self.SHOWN_ERRORS])
@@ -273,8 +285,10 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 
 def error_class_for(status: int, body: Any) -> type[APIStatusError]:
     """Return the exception class for an error status and its decoded body."""
-    if status == 400 and isinstance(body, Mapping) and (
-        body.get("header_errors") or body.get("row_errors")
+    if (
+        status == 400
+        and isinstance(body, Mapping)
+        and (body.get("header_errors") or body.get("row_errors"))
     ):
         return UploadValidationError
     if status == 429 and isinstance(body, Mapping) and body.get("error_code") == "quota_exceeded":

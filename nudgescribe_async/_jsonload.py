@@ -22,5 +22,6 @@ def loads(data: bytes | bytearray | memoryview | str, *, url: str | None = None)
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raw = data if isinstance(data, str) else bytes(data)
-        raise ResponseDecodeError(f"response is not valid JSON: {exc}", path="$",
-                                  excerpt=excerpt_raw(raw), url=url) from exc
+        raise ResponseDecodeError(
+            f"response is not valid JSON: {exc}", path="$", excerpt=excerpt_raw(raw), url=url
+        ) from exc

@@ -315,8 +315,13 @@ class AsyncPager(Generic[T]):
         # The page fetched to learn the count is reused only if it is where this pager starts.
         prefetched = self._first if first_number == self._start_page else None
         window = _PageWindow(
-            self._fetch_page, self._decode_page, self._concurrency, first_number, last_page,
-            prefetched, self._limiter,
+            self._fetch_page,
+            self._decode_page,
+            self._concurrency,
+            first_number,
+            last_page,
+            prefetched,
+            self._limiter,
         )
         self._window = window
         try:
@@ -451,12 +456,14 @@ class _PageWindow(Generic[T]):
         if result.number is not None and result.number != number:
             raise ResponseDecodeError(
                 f"asked for page {number}, got page {result.number}: its items would be "
-                "repeated or lost", path="$.page",
+                "repeated or lost",
+                path="$.page",
             )
         if not result.items and reported is not None and number <= reported:
             raise ResponseDecodeError(
                 f"page {number} is empty although its response reports {reported} pages: "
-                "the remaining items would be lost", path="$",
+                "the remaining items would be lost",
+                path="$",
             )
         if reported is not None and (self.last_page is None or reported < self.last_page):
             self._shrink_to(max(reported, 0))

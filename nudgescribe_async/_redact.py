@@ -86,8 +86,7 @@ def _redact(value: Any, depth: int = 0) -> Any:
     if depth > _EXCERPT_DEPTH and isinstance(value, (Mapping, list)):
         return "..."  # only the start is shown anyway, and deeper would overflow the stack
     if isinstance(value, Mapping):
-        return {k: MASK if is_secret_name(k) else _redact(v, depth + 1)
-                for k, v in value.items()}
+        return {k: MASK if is_secret_name(k) else _redact(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
         return [_redact(v, depth + 1) for v in value[:20]]  # only the start is shown anyway
     return value

@@ -152,9 +152,7 @@ class Transport:
             if len(self._urls) >= _URL_CACHE_SIZE:
                 self._urls.clear()
             base = self.config.base_url
-            url = self._urls[path] = base.with_path(
-                base.path.rstrip("/") + normalise_path(path)
-            )
+            url = self._urls[path] = base.with_path(base.path.rstrip("/") + normalise_path(path))
         return url
 
     def url_text(self, path: str) -> str:
@@ -227,11 +225,15 @@ class Transport:
                 if status == 404 and method == "DELETE" and maybe_applied:
                     # An earlier attempt was lost on the way back; deleting what is already
                     # gone is what the caller asked for.
-                    log.info("%s %s: retried DELETE found nothing left; an earlier attempt "
-                             "succeeded", method, url)
+                    log.info(
+                        "%s %s: retried DELETE found nothing left; an earlier attempt succeeded",
+                        method,
+                        url,
+                    )
                     return dict(ALREADY_DELETED)
-                api_error = status_error(method, url, status, response.headers,
-                                          error_body(response.raw))
+                api_error = status_error(
+                    method, url, status, response.headers, error_body(response.raw)
+                )
                 if status == 403 and token is not None and not reauthenticated:
                     # Revoked or expired early: renew the token once and retry once.
                     reauthenticated = True
@@ -240,19 +242,36 @@ class Transport:
                     continue
                 error, retry_after = api_error, api_error.retry_after
                 retry = should_retry(
-                    attempt, self._policy, Failure.STATUS, idempotent=idempotent,
-                    status=status, quota_exceeded=api_error.error_code == "quota_exceeded",
+                    attempt,
+                    self._policy,
+                    Failure.STATUS,
+                    idempotent=idempotent,
+                    status=status,
+                    quota_exceeded=api_error.error_code == "quota_exceeded",
                 )
             if not retry:
                 raise error
-            delay = backoff_delay(attempt, self._policy, retry_after=retry_after,
-                                  rand=jitter_source())
+            delay = backoff_delay(
+                attempt, self._policy, retry_after=retry_after, rand=jitter_source()
+            )
             if not deadline.allows_wait(delay):
-                log.info("not retrying %s %s: waiting %.2fs would overrun the %gs deadline",
-                         method, url, delay, deadline.seconds)
+                log.info(
+                    "not retrying %s %s: waiting %.2fs would overrun the %gs deadline",
+                    method,
+                    url,
+                    delay,
+                    deadline.seconds,
+                )
                 raise error
-            log.info("retrying %s %s in %.2fs after %s (retry %d of %d)", method, url,
-                     delay, type(error).__name__, attempt + 1, self._policy.max_retries)
+            log.info(
+                "retrying %s %s in %.2fs after %s (retry %d of %d)",
+                method,
+                url,
+                delay,
+                type(error).__name__,
+                attempt + 1,
+                self._policy.max_retries,
+            )
             await asyncio.sleep(delay)
             attempt += 1
 
@@ -280,8 +299,13 @@ class Transport:
         return headers, token
 
     async def _send_limited(
-        self, method: str, url: URL, spec: RequestSpec, body: Encoded | None,
-        headers: _Headers, timeout: aiohttp.ClientTimeout,
+        self,
+        method: str,
+        url: URL,
+        spec: RequestSpec,
+        body: Encoded | None,
+        headers: _Headers,
+        timeout: aiohttp.ClientTimeout,
     ) -> Response:
         # Under an adaptive limiter (a pager with concurrency="auto") each attempt holds one
         # permit, and its status steers the limit; retry backoff is slept without one.
@@ -299,8 +323,13 @@ class Transport:
             permit.release(status)
 
     async def _send_once(
-        self, method: str, url: URL, spec: RequestSpec, body: Encoded | None,
-        headers: _Headers, timeout: aiohttp.ClientTimeout,
+        self,
+        method: str,
+        url: URL,
+        spec: RequestSpec,
+        body: Encoded | None,
+        headers: _Headers,
+        timeout: aiohttp.ClientTimeout,
     ) -> Response:
         data: Any = None
         if spec.form is not None:
@@ -316,22 +345,30 @@ class Transport:
             # Never follow redirects: the API does not send them, and aiohttp would carry
             # x-api-key, x-auth-context and the auth body along to whatever host is named.
             async with session.request(
-                method, url, data=body.body if body is not None else data, headers=headers,
-                timeout=timeout, allow_redirects=False,
+                method,
+                url,
+                data=body.body if body is not None else data,
+                headers=headers,
+                timeout=timeout,
+                allow_redirects=False,
             ) as resp:
                 response = Response(resp.status, resp.headers, await _read_capped(resp, limit))
         except aiohttp.ConnectionTimeoutError as exc:
-            raise APIConnectTimeoutError("timed out connecting", method=method,
-                                         url=str(url)) from _bare(exc)
+            raise APIConnectTimeoutError(
+                "timed out connecting", method=method, url=str(url)
+            ) from _bare(exc)
         except (asyncio.TimeoutError, TimeoutError) as exc:
-            raise APITimeoutError("timed out waiting for the response", method=method,
-                                  url=str(url)) from _bare(exc)
+            raise APITimeoutError(
+                "timed out waiting for the response", method=method, url=str(url)
+            ) from _bare(exc)
         except aiohttp.ClientConnectorError as exc:
-            raise APIConnectError(_connect_problem(exc), method=method,
-                                  url=str(url)) from _bare(exc)
+            raise APIConnectError(_connect_problem(exc), method=method, url=str(url)) from _bare(
+                exc
+            )
         except aiohttp.ClientError as exc:
-            raise APIConnectionError(f"connection failed: {exc.__class__.__name__}",
-                                     method=method, url=str(url)) from _bare(exc)
+            raise APIConnectionError(
+                f"connection failed: {exc.__class__.__name__}", method=method, url=str(url)
+            ) from _bare(exc)
         except _TooLarge as exc:
             raise ResponseDecodeError(
                 f"response body is larger than max_response_bytes={limit} ({exc.args[0]}); "
@@ -339,17 +376,23 @@ class Transport:
                 url=str(url),
             ) from None
         if log.isEnabledFor(logging.DEBUG):
-            log.debug("%s %s -> %d in %.1f ms (request_id=%s)", method, url, response.status,
-                      (time.perf_counter() - started) * 1000,
-                      response.headers.get("x-request-id"))
+            log.debug(
+                "%s %s -> %d in %.1f ms (request_id=%s)",
+                method,
+                url,
+                response.status,
+                (time.perf_counter() - started) * 1000,
+                response.headers.get("x-request-id"),
+            )
         return response
 
     def _decode_success(self, method: str, url: URL, response: Response) -> Any:
         data = loads(response.raw, url=str(url)) if response.raw else {}
         if type(data) is dict and data.get("success") is False:
             # A 2xx that says it failed: an error, never a model that looks successful.
-            error = status_error(method, url, response.status, response.headers,
-                                 error_body(response.raw, data))
+            error = status_error(
+                method, url, response.status, response.headers, error_body(response.raw, data)
+            )
             del data  # not in a traceback that captures locals: the body may echo secrets
             raise error
         return data
@@ -437,6 +480,7 @@ def _form_data(spec: RequestSpec) -> aiohttp.FormData:
     # Built afresh per attempt: an aiohttp FormData can be sent only once.
     form = aiohttp.FormData()
     for part in spec.form or ():
-        form.add_field(part.name, part.value, filename=part.filename,
-                       content_type=part.content_type)
+        form.add_field(
+            part.name, part.value, filename=part.filename, content_type=part.content_type
+        )
     return form

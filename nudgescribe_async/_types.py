@@ -25,7 +25,6 @@ __all__ = [
 ]
 
 
-
 class NotGiven(enum.Enum):
     """Marks an argument the caller did not pass (distinct from an explicit ``None``)."""
 

@@ -43,7 +43,11 @@ from nudgescribe_async.stores import RedisTokenStore
 
 __all__ = [
     "ListingChangedError",
-    "customers_bag", "customers_dataframe", "messages_bag", "messages_dataframe"]
+    "customers_bag",
+    "customers_dataframe",
+    "messages_bag",
+    "messages_dataframe",
+]
 
 _CUSTOMER_COLUMNS = ("customer_id", "unique_value", "created_at", "updated_at")
 _MESSAGE_COLUMNS = (
@@ -87,9 +91,7 @@ class _Source:
                     self.parent_id, page_size=self.page_size
                 )
                 return customers.total_pages, None
-            messages = await client.messages.count_pages(
-                self.parent_id, run_number=self.run_number
-            )
+            messages = await client.messages.count_pages(self.parent_id, run_number=self.run_number)
             return messages.total_pages, messages.run_number
 
     async def fetch(self, pages: range) -> list[Any]:
@@ -118,8 +120,9 @@ class _Source:
                 items.extend(page.items)
                 seen += 1
             if seen != len(pages):
-                raise self._changed(f"{len(pages) - seen} of pages {pages.start}-{pages[-1]} "
-                                    "are missing")
+                raise self._changed(
+                    f"{len(pages) - seen} of pages {pages.start}-{pages[-1]} are missing"
+                )
             return items
 
     def _changed(self, what: str) -> ListingChangedError:

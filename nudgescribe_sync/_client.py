@@ -120,7 +120,8 @@ def _close_forgotten(runtime: _Runtime, description: str) -> None:
     finally:
         warnings.warn(
             f"unclosed {description}; call close() or use `with Nudgescribe(...) as client:`",
-            ResourceWarning, stacklevel=2,
+            ResourceWarning,
+            stacklevel=2,
         )
 
 
@@ -162,11 +163,22 @@ class Nudgescribe(ClientMethods):
         max_response_bytes: int | None = None,
     ) -> None:
         factory = partial(
-            AsyncNudgescribe, api_key=api_key, email=email, api_secret=api_secret,
-            api_code=api_code, client_ip=client_ip, base_url=base_url, timeout=timeout,
-            max_retries=max_retries, environment=environment, refresh_skew=refresh_skew,
-            decrypt=decrypt, token_store=token_store, rate_limiter=rate_limiter,
-            deadline=deadline, max_response_bytes=max_response_bytes,
+            AsyncNudgescribe,
+            api_key=api_key,
+            email=email,
+            api_secret=api_secret,
+            api_code=api_code,
+            client_ip=client_ip,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            environment=environment,
+            refresh_skew=refresh_skew,
+            decrypt=decrypt,
+            token_store=token_store,
+            rate_limiter=rate_limiter,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
         )
         runtime = _Runtime(factory)
         self._setup(runtime, options={}, parent=None)

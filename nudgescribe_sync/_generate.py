@@ -32,8 +32,15 @@ from nudgescribe_async import AsyncNudgescribe
 from nudgescribe_async.resources._base import AsyncResource
 from nudgescribe_sync._generate_imports import WIDTH, Imports
 
-__all__ = ["OUTPUT_DIR", "async_client_methods", "async_resources", "main", "out_of_date",
-           "render_modules", "write_modules"]
+__all__ = [
+    "OUTPUT_DIR",
+    "async_client_methods",
+    "async_resources",
+    "main",
+    "out_of_date",
+    "render_modules",
+    "write_modules",
+]
 
 OUTPUT_DIR = Path(__file__).with_name("_resources")
 _PACKAGE = "nudgescribe_sync._resources"
@@ -48,10 +55,14 @@ _Resources = list[tuple[str, type[AsyncResource]]]
 
 def async_resources() -> _Resources:
     """``(attribute, class)`` of every resource attribute of AsyncNudgescribe, in setup order."""
-    probe = AsyncNudgescribe(api_key="-", email="-", api_secret="-", api_code="-",
-                             base_url="http://127.0.0.1:9")  # no I/O: sessions are lazy
-    return [(name, type(value)) for name, value in vars(probe).items()
-            if isinstance(value, AsyncResource)]
+    probe = AsyncNudgescribe(
+        api_key="-", email="-", api_secret="-", api_code="-", base_url="http://127.0.0.1:9"
+    )  # no I/O: sessions are lazy
+    return [
+        (name, type(value))
+        for name, value in vars(probe).items()
+        if isinstance(value, AsyncResource)
+    ]
 
 
 def public_methods(cls: type) -> list[tuple[str, Callable[..., Any]]]:
@@ -68,8 +79,11 @@ def public_methods(cls: type) -> list[tuple[str, Callable[..., Any]]]:
 
 def async_client_methods() -> list[tuple[str, Callable[..., Any]]]:
     """AsyncNudgescribe's public coroutine methods that the generator forwards."""
-    return [(name, func) for name, func in public_methods(AsyncNudgescribe)
-            if name not in _HAND_WRITTEN and inspect.iscoroutinefunction(func)]
+    return [
+        (name, func)
+        for name, func in public_methods(AsyncNudgescribe)
+        if name not in _HAND_WRITTEN and inspect.iscoroutinefunction(func)
+    ]
 
 
 def sync_name(async_name: str) -> str:
@@ -140,7 +154,8 @@ class _Method:
     def _params(self, args: ast.arguments) -> Iterator[str]:
         positional = [*args.posonlyargs, *args.args][1:]  # drop self
         defaults: list[ast.expr | None] = [None] * (
-            len(args.posonlyargs) + len(args.args) - len(args.defaults)) + list(args.defaults)
+            len(args.posonlyargs) + len(args.args) - len(args.defaults)
+        ) + list(args.defaults)
         defaults = defaults[1:]
         for index, (arg, default) in enumerate(zip(positional, defaults, strict=True)):
             yield self._param(arg, default)
@@ -187,8 +202,14 @@ def _wrapped(head: str, inner: str, args: list[str], closing: list[str]) -> list
     if len(one_line) <= WIDTH:
         return [one_line]
     inner_close, *rest = closing
-    return [f"{pad}{head}", f"{pad}    {inner}", *[f"{pad}        {a}," for a in args],
-            f"{pad}    {inner_close}", *[f"{pad}    {c}" for c in rest[:-1]], f"{pad}{rest[-1]}"]
+    return [
+        f"{pad}{head}",
+        f"{pad}    {inner}",
+        *[f"{pad}        {a}," for a in args],
+        f"{pad}    {inner_close}",
+        *[f"{pad}    {c}" for c in rest[:-1]],
+        f"{pad}{rest[-1]}",
+    ]
 
 
 def _docstring(doc: str, indent: str = "        ") -> list[str]:
@@ -205,8 +226,12 @@ def _attribute_docs() -> dict[str, str]:
     node = _function_node(AsyncNudgescribe._setup)
     docs: dict[str, str] = {}
     for first, second in zip(node.body, node.body[1:], strict=False):
-        if (isinstance(first, ast.Assign) and isinstance(first.targets[0], ast.Attribute)
-                and isinstance(second, ast.Expr) and isinstance(second.value, ast.Constant)):
+        if (
+            isinstance(first, ast.Assign)
+            and isinstance(first.targets[0], ast.Attribute)
+            and isinstance(second, ast.Expr)
+            and isinstance(second.value, ast.Constant)
+        ):
             docs[first.targets[0].attr] = str(second.value.value)
     return docs
 
@@ -217,8 +242,9 @@ def render_modules() -> dict[str, str]:
     areas = _areas(resources)
     modules = {f"{area}.py": _area_module(members) for area, members in areas.items()}
     modules[f"{_CLIENT_MODULE}.py"] = _client_module(resources)
-    exports = {sync_name(cls.__name__): area for area, members in areas.items()
-               for _, cls in members} | {"ClientMethods": _CLIENT_MODULE}
+    exports = {
+        sync_name(cls.__name__): area for area, members in areas.items() for _, cls in members
+    } | {"ClientMethods": _CLIENT_MODULE}
     modules["__init__.py"] = _init_module(exports)
     return {name: _formatted(name, text) for name, text in modules.items()}
 
@@ -227,7 +253,10 @@ def _formatted(name: str, text: str) -> str:
     """``text`` as the project's formatter (``ruff format``, a dev dependency) would write it."""
     done = subprocess.run(
         [sys.executable, "-m", "ruff", "format", "--stdin-filename", str(OUTPUT_DIR / name), "-"],
-        input=text, capture_output=True, text=True, check=False,
+        input=text,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         raise RuntimeError(f"ruff format failed on {name}: {done.stderr.strip()}")
@@ -251,8 +280,13 @@ def _areas(resources: _Resources) -> dict[str, _Resources]:
 
 def _module_text(summary: str, imports: Imports, names: list[str], body: list[str]) -> str:
     """Header docstring, imports, ``__all__`` and body of one generated module."""
-    head = [f'"""Sync resource classes. {_GENERATED}', "",
-            *textwrap.wrap(summary, WIDTH), '"""', ""]
+    head = [
+        f'"""Sync resource classes. {_GENERATED}',
+        "",
+        *textwrap.wrap(summary, WIDTH),
+        '"""',
+        "",
+    ]
     all_line = "__all__ = [" + ", ".join(f'"{n}"' for n in names) + "]"
     if len(all_line) > WIDTH:
         all_line = "\n".join(["__all__ = [", *[f'    "{n}",' for n in names], "]"])
@@ -272,21 +306,31 @@ def _area_module(members: _Resources) -> str:
         body += ["", f'    _attribute = "{attribute}"']
         for name, func in public_methods(cls):
             body += ["", *_Method(cls.__name__, name, func, imports).render()]
-    summary = (f"Each method forwards to its twin in ``{members[0][1].__module__}`` through the "
-               "client's portal; see ``nudgescribe_sync._forward``.")
+    summary = (
+        f"Each method forwards to its twin in ``{members[0][1].__module__}`` through the "
+        "client's portal; see ``nudgescribe_sync._forward``."
+    )
     return _module_text(summary, imports, sorted(sync_name(c.__name__) for _, c in members), body)
 
 
 def _client_module(resources: _Resources) -> str:
     """``ClientMethods``: the typed resource attributes and the forwarded client methods."""
     imports = Imports()
-    imports.needed |= {("from", "nudgescribe_sync._forward", "Forwarder"),
-                       ("from", "nudgescribe_async", "AsyncNudgescribe")}
-    imports.needed |= {("from", f"{_PACKAGE}.{_area(cls)}", sync_name(cls.__name__))
-                       for _, cls in resources}
+    imports.needed |= {
+        ("from", "nudgescribe_sync._forward", "Forwarder"),
+        ("from", "nudgescribe_async", "AsyncNudgescribe"),
+    }
+    imports.needed |= {
+        ("from", f"{_PACKAGE}.{_area(cls)}", sync_name(cls.__name__)) for _, cls in resources
+    }
     docs = _attribute_docs()
-    body = ["", "", "class ClientMethods(Forwarder[AsyncNudgescribe]):",
-            '    """The resource attributes and forwarded methods of ``Nudgescribe``."""', ""]
+    body = [
+        "",
+        "",
+        "class ClientMethods(Forwarder[AsyncNudgescribe]):",
+        '    """The resource attributes and forwarded methods of ``Nudgescribe``."""',
+        "",
+    ]
     for attribute, cls in resources:
         body.append(f"    {attribute}: {sync_name(cls.__name__)}")
         if attribute in docs:
@@ -295,8 +339,10 @@ def _client_module(resources: _Resources) -> str:
     body += [f"        self.{a} = {sync_name(c.__name__)}(self)" for a, c in resources]
     for name, func in async_client_methods():
         body += ["", *_Method("AsyncNudgescribe", name, func, imports).render()]
-    summary = ("Each method forwards to its ``AsyncNudgescribe`` twin through the client's "
-               "portal; see ``nudgescribe_sync._forward``.")
+    summary = (
+        "Each method forwards to its ``AsyncNudgescribe`` twin through the client's "
+        "portal; see ``nudgescribe_sync._forward``."
+    )
     return _module_text(summary, imports, ["ClientMethods"], body)
 
 
@@ -304,8 +350,10 @@ def _init_module(exports: dict[str, str]) -> str:
     """Re-export every generated class, so ``_resources`` imports as one module did."""
     imports = Imports()
     imports.needed |= {("from", f"{_PACKAGE}.{area}", name) for name, area in exports.items()}
-    summary = ("One module per resource area plus ``client`` (``ClientMethods``); this package "
-               "re-exports them all.")
+    summary = (
+        "One module per resource area plus ``client`` (``ClientMethods``); this package "
+        "re-exports them all."
+    )
     return _module_text(summary, imports, sorted(exports), [])
 
 
@@ -330,8 +378,11 @@ def _extra_paths(directory: Path, expected: dict[str, str]) -> list[Path]:
     """Entries of ``directory`` the generator does not write (bytecode caches excepted)."""
     if not directory.is_dir():
         return []
-    return sorted(path for path in directory.iterdir()
-                  if path.name not in expected and path.name != "__pycache__")
+    return sorted(
+        path
+        for path in directory.iterdir()
+        if path.name not in expected and path.name != "__pycache__"
+    )
 
 
 def write_modules(directory: Path = OUTPUT_DIR) -> None:

@@ -107,8 +107,12 @@ def _indent(lines: list[str]) -> list[str]:
     return [part for line in lines for part in line.split("\n")]
 
 
-def _from_line(module: str, names: list[str], width: int = WIDTH,
-               string_only: set[str] | frozenset[str] = frozenset()) -> str:
+def _from_line(
+    module: str,
+    names: list[str],
+    width: int = WIDTH,
+    string_only: set[str] | frozenset[str] = frozenset(),
+) -> str:
     line = f"from {module} import {', '.join(names)}"
     if len(line) <= width and not string_only.intersection(names):
         return line

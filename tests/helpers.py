@@ -28,6 +28,13 @@ def make_jwt(ttl: float, *, kind: str = "access", now: float | None = None) -> s
     def part(obj: object) -> str:
         return base64.urlsafe_b64encode(orjson.dumps(obj)).rstrip(b"=").decode()
 
-    claims = {"iat": issued, "exp": issued + ttl, "user_id": "u1", "account_id": "a1",
-              "role_code": "admin", "kind": kind, "n": next(_serial)}
+    claims = {
+        "iat": issued,
+        "exp": issued + ttl,
+        "user_id": "u1",
+        "account_id": "a1",
+        "role_code": "admin",
+        "kind": kind,
+        "n": next(_serial),
+    }
     return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(claims)}.c2lnbmF0dXJl"

@@ -34,20 +34,26 @@ class AuthServer:
         access, refresh = make_jwt(self.access_ttl), make_jwt(self.refresh_ttl, kind="refresh")
         self.valid_access.add(access)
         self.valid_refresh.add(refresh)
-        return web.json_response({
-            "success": True, "access_token": access, "refresh_token": refresh,
-            "token_type": "Bearer", "expires_in": int(self.access_ttl),
-            "refresh_expires_in": int(self.refresh_ttl),
-        })
+        return web.json_response(
+            {
+                "success": True,
+                "access_token": access,
+                "refresh_token": refresh,
+                "token_type": "Bearer",
+                "expires_in": int(self.access_ttl),
+                "refresh_expires_in": int(self.refresh_ttl),
+            }
+        )
 
     async def authenticate(self, request: web.Request) -> web.Response:
         self.calls["authenticate"] += 1
         if self.auth_status != 200:
-            return web.json_response({"success": False, "message": "down"},
-                                     status=self.auth_status)
+            return web.json_response({"success": False, "message": "down"}, status=self.auth_status)
         body = await request.json()
-        if request.headers.get("x-api-key") != TEST_CREDENTIALS["api_key"] or \
-                body.get("api_secret") != TEST_CREDENTIALS["api_secret"]:
+        if (
+            request.headers.get("x-api-key") != TEST_CREDENTIALS["api_key"]
+            or body.get("api_secret") != TEST_CREDENTIALS["api_secret"]
+        ):
             return web.json_response({"success": False, "message": "bad key"}, status=403)
         return self.issue()
 
@@ -85,8 +91,9 @@ async def auth_server() -> AsyncIterator[tuple[AuthServer, str]]:
 
 
 async def _read_many(client: AsyncNudgescribe, n: int) -> None:
-    await asyncio.gather(*(client.request("POST", "/v1/cg", json={"workspace_id": "w"})
-                           for _ in range(n)))
+    await asyncio.gather(
+        *(client.request("POST", "/v1/cg", json={"workspace_id": "w"}) for _ in range(n))
+    )
 
 
 async def test_concurrent_first_calls_authenticate_once(
@@ -173,14 +180,17 @@ async def test_failed_renewal_is_shared_by_waiting_callers(
     state.auth_status = 503
     async with AsyncNudgescribe(**TEST_CREDENTIALS, base_url=url, max_retries=1) as client:
         results = await asyncio.gather(
-            *(client.request("POST", "/v1/cg", json={}) for _ in range(50)),
-            return_exceptions=True)
+            *(client.request("POST", "/v1/cg", json={}) for _ in range(50)), return_exceptions=True
+        )
         assert all(isinstance(r, ServerError) for r in results)
         assert state.calls["authenticate"] == 2  # one renewal: first try + one retry
         # Each waiter has its own exception (short traceback), caused by the one failure.
         assert len({id(r) for r in results}) == 50
-        causes = {id(r.__cause__) for r in results if isinstance(r, BaseException)
-                  and r.__cause__ is not None}
+        causes = {
+            id(r.__cause__)
+            for r in results
+            if isinstance(r, BaseException) and r.__cause__ is not None
+        }
         assert len(causes) == 1
         assert all(r.status_code == 503 for r in results if isinstance(r, ServerError))
         state.auth_status = 200

@@ -47,7 +47,10 @@ async def test_env_vars_are_the_fallback(env: pytest.MonkeyPatch) -> None:
     client = AsyncNudgescribe(email="arg@example.com")
     config = client._transport.config
     assert (config.api_key, config.email, config.client_ip) == (
-        "env-key", "arg@example.com", "10.1.2.3")
+        "env-key",
+        "arg@example.com",
+        "10.1.2.3",
+    )
     assert client.base_url == "http://127.0.0.1:8080"
     await client.aclose()
 
@@ -68,11 +71,19 @@ def test_bad_base_url_is_rejected(bad: str) -> None:
         AsyncNudgescribe(**TEST_CREDENTIALS, base_url=bad)
 
 
-@pytest.mark.parametrize(("kwargs"), [
-    {"timeout": 0}, {"timeout": -1}, {"timeout": float("nan")}, {"timeout": float("inf")},
-    {"max_retries": -1}, {"refresh_skew": float("nan")}, {"refresh_skew": "5"},
-    {"refresh_skew": -1},
-])
+@pytest.mark.parametrize(
+    ("kwargs"),
+    [
+        {"timeout": 0},
+        {"timeout": -1},
+        {"timeout": float("nan")},
+        {"timeout": float("inf")},
+        {"max_retries": -1},
+        {"refresh_skew": float("nan")},
+        {"refresh_skew": "5"},
+        {"refresh_skew": -1},
+    ],
+)
 def test_bad_options_are_rejected(kwargs: dict[str, float]) -> None:
     """Bad timeouts, retry counts and refresh skews are configuration errors."""
     with pytest.raises(ConfigurationError):
@@ -130,7 +141,14 @@ def test_public_names_match_all() -> None:
     """__all__ lists exactly the public names the package exports."""
     # "@py..." names come from pytest's assertion rewriting of this plugin-providing package.
     public = {n for n in dir(nudgescribe_async) if not n.startswith(("_", "@"))} - {
-        "annotations", "dask", "models", "openapi", "resources", "stores", "testing"}
+        "annotations",
+        "dask",
+        "models",
+        "openapi",
+        "resources",
+        "stores",
+        "testing",
+    }
     assert public == set(nudgescribe_async.__all__) - {"__version__"}
 
 
@@ -158,11 +176,14 @@ def test_nudgescribe_log_env_var_turns_on_logging(monkeypatch: pytest.MonkeyPatc
 def test_explicit_environment_beats_base_url_env_var(env: pytest.MonkeyPatch) -> None:
     """environment= wins over NUDGESCRIBE_BASE_URL; base_url= wins over both."""
     env.setenv("NUDGESCRIBE_BASE_URL", "http://127.0.0.1:8080")
-    assert AsyncNudgescribe(**TEST_CREDENTIALS, environment="development").base_url == \
-        DEVELOPMENT_URL
+    assert (
+        AsyncNudgescribe(**TEST_CREDENTIALS, environment="development").base_url == DEVELOPMENT_URL
+    )
     assert AsyncNudgescribe(**TEST_CREDENTIALS).base_url == "http://127.0.0.1:8080"
-    assert AsyncNudgescribe(**TEST_CREDENTIALS, base_url="http://127.0.0.1:9").base_url == \
-        "http://127.0.0.1:9"
+    assert (
+        AsyncNudgescribe(**TEST_CREDENTIALS, base_url="http://127.0.0.1:9").base_url
+        == "http://127.0.0.1:9"
+    )
 
 
 @pytest.mark.parametrize("bad", [2.5, "3", True, -1])

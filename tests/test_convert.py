@@ -44,58 +44,154 @@ from nudgescribe_async.models import (
 )
 
 TS = "2026-01-02T03:04:05Z"
-FIELD = {"field_id": "f1", "workspace_id": "w1", "field_name": "signup", "display_name": "Signup",
-         "field_type": "Date", "field_format": "dd/MM/yyyy", "is_required": True,
-         "is_unique": False, "created_at": TS, "updated_at": TS}
-GROUP = {"customer_group_id": "g1", "workspace_id": "w1", "name": "VIP", "description": None,
-         "customer_count": 2, "created_at": TS, "updated_at": TS}
-CUSTOMER = {"customer_id": "c1", "unique_value": "a@example.com",
-            "profile": {"email": "enc:1", "city": "enc:2"}, "created_at": TS, "updated_at": TS}
-CAMPAIGN = {"campaign_id": "k1", "workspace_id": "w1", "name": "Spring", "status": "Published",
-            "customer_group_id": "g1", "run_number": 2, "published_at": TS, "created_at": TS,
-            "updated_at": TS}
-EXPORTED = {"message_id": "m1", "customer_id": "c1", "segment_id": "s1", "subject": "Hi",
-            "content": "Hello", "run_number": 1, "published_at": TS}
-SUMMARY = {"total_count": 3, "published_count": 3, "archived_count": 0, "matched_count": 1,
-           "new_count": 1, "orphaned_count": 0}
-RUN = {"rerun_id": None, "run_number": 1, "customer_group_id": "g1", "customer_group_name": "VIP",
-       "segment_count": 2, "status": "Active", "created_at": TS, "synthesized": True,
-       "message_summary": SUMMARY}
-RUN_MESSAGE = {"message_id": "m1", "run_number": 1, "customer_id": "c1",
-               "segment": {"segment_id": "s1", "name": "Dubai"}, "content": "Hello",
-               "review_status": "approved", "approval_stage": "final", "archived": False,
-               "created_at": TS}
+FIELD = {
+    "field_id": "f1",
+    "workspace_id": "w1",
+    "field_name": "signup",
+    "display_name": "Signup",
+    "field_type": "Date",
+    "field_format": "dd/MM/yyyy",
+    "is_required": True,
+    "is_unique": False,
+    "created_at": TS,
+    "updated_at": TS,
+}
+GROUP = {
+    "customer_group_id": "g1",
+    "workspace_id": "w1",
+    "name": "VIP",
+    "description": None,
+    "customer_count": 2,
+    "created_at": TS,
+    "updated_at": TS,
+}
+CUSTOMER = {
+    "customer_id": "c1",
+    "unique_value": "a@example.com",
+    "profile": {"email": "enc:1", "city": "enc:2"},
+    "created_at": TS,
+    "updated_at": TS,
+}
+CAMPAIGN = {
+    "campaign_id": "k1",
+    "workspace_id": "w1",
+    "name": "Spring",
+    "status": "Published",
+    "customer_group_id": "g1",
+    "run_number": 2,
+    "published_at": TS,
+    "created_at": TS,
+    "updated_at": TS,
+}
+EXPORTED = {
+    "message_id": "m1",
+    "customer_id": "c1",
+    "segment_id": "s1",
+    "subject": "Hi",
+    "content": "Hello",
+    "run_number": 1,
+    "published_at": TS,
+}
+SUMMARY = {
+    "total_count": 3,
+    "published_count": 3,
+    "archived_count": 0,
+    "matched_count": 1,
+    "new_count": 1,
+    "orphaned_count": 0,
+}
+RUN = {
+    "rerun_id": None,
+    "run_number": 1,
+    "customer_group_id": "g1",
+    "customer_group_name": "VIP",
+    "segment_count": 2,
+    "status": "Active",
+    "created_at": TS,
+    "synthesized": True,
+    "message_summary": SUMMARY,
+}
+RUN_MESSAGE = {
+    "message_id": "m1",
+    "run_number": 1,
+    "customer_id": "c1",
+    "segment": {"segment_id": "s1", "name": "Dubai"},
+    "content": "Hello",
+    "review_status": "approved",
+    "approval_stage": "final",
+    "archived": False,
+    "created_at": TS,
+}
 
 # Contract-shaped success bodies (envelope included), one per response model.
 BODIES: list[tuple[type[Any], dict[str, Any]]] = [
-    (TokenResponse, {"access_token": "a.b.c", "refresh_token": "d.e.f", "token_type": "Bearer",
-                     "expires_in": 1209600, "refresh_expires_in": 1296000}),
+    (
+        TokenResponse,
+        {
+            "access_token": "a.b.c",
+            "refresh_token": "d.e.f",
+            "token_type": "Bearer",
+            "expires_in": 1209600,
+            "refresh_expires_in": 1296000,
+        },
+    ),
     (ProfileFieldList, {"workspace_id": "w1", "fields": [FIELD]}),
     (DeleteResult, {"deleted_count": 2}),
     (DeleteResult, {"message": "Customer group deleted"}),
     (CustomerGroupList, {"customer_groups": [GROUP]}),
-    (UploadResult, {"valid": False, "total_rows": 2, "created_count": None, "updated_count": None,
-                    "header_errors": [{"column": "nick", "message": "unknown field"}],
-                    "row_errors": [{"row": 2, "field": "signup", "message": "bad date"}],
-                    "queued": False, "job_uid": None}),
-    (CustomerPageCount, {"customer_group_id": "g1", "page_size": 100, "total_pages": 3,
-                         "total_customers": 250}),
+    (
+        UploadResult,
+        {
+            "valid": False,
+            "total_rows": 2,
+            "created_count": None,
+            "updated_count": None,
+            "header_errors": [{"column": "nick", "message": "unknown field"}],
+            "row_errors": [{"row": 2, "field": "signup", "message": "bad date"}],
+            "queued": False,
+            "job_uid": None,
+        },
+    ),
+    (
+        CustomerPageCount,
+        {"customer_group_id": "g1", "page_size": 100, "total_pages": 3, "total_customers": 250},
+    ),
     (CustomerPage, {"page": 1, "page_size": 100, "total_pages": 3, "customers": [CUSTOMER]}),
-    (CampaignList, {"workspaces": [{"workspace_id": "w1", "workspace_name": "Main",
-                                    "campaigns": [CAMPAIGN]}]}),
-    (PublishResult, {"campaign_id": "k1", "campaign_status": "Published", "job_uid": "j1",
-                     "queued": True}),
+    (
+        CampaignList,
+        {"workspaces": [{"workspace_id": "w1", "workspace_name": "Main", "campaigns": [CAMPAIGN]}]},
+    ),
+    (
+        PublishResult,
+        {"campaign_id": "k1", "campaign_status": "Published", "job_uid": "j1", "queued": True},
+    ),
     (MessagePageCount, {"campaign_id": "k1", "run_number": 1, "total_pages": 2}),
     (CsvExport, {"format": "csv", "page": 1, "content": "message_id\nm1\n"}),
     (JsonExport, {"format": "json", "page": 1, "messages": [EXPORTED]}),
     (UrlExport, {"format": "url", "page": 1, "url": "https://x.test/f", "expires_at": TS}),
     (RunHistory, {"campaign_id": "k1", "runs": [RUN]}),
-    (RunMessagePage, {"campaign_id": "k1", "run_number": 1, "page": 1, "total_pages": 1,
-                      "messages": [RUN_MESSAGE]}),
-    (RerunResult, {"rerun_id": "r1", "run_number": 2, "campaign_status": "Ready for review",
-                   "job_uid": "j2", "archived_count": 3,
-                   "comparison": {"matched_count": 1, "new_count": 1, "orphaned_count": 1},
-                   "message": "Campaign rerun initiated successfully"}),
+    (
+        RunMessagePage,
+        {
+            "campaign_id": "k1",
+            "run_number": 1,
+            "page": 1,
+            "total_pages": 1,
+            "messages": [RUN_MESSAGE],
+        },
+    ),
+    (
+        RerunResult,
+        {
+            "rerun_id": "r1",
+            "run_number": 2,
+            "campaign_status": "Ready for review",
+            "job_uid": "j2",
+            "archived_count": 3,
+            "comparison": {"matched_count": 1, "new_count": 1, "orphaned_count": 1},
+            "message": "Campaign rerun initiated successfully",
+        },
+    ),
 ]
 
 
@@ -122,8 +218,7 @@ def test_singular_payload_under_key() -> None:
     group = structure_response({"customer_group": GROUP}, CustomerGroup, key="customer_group")
     assert group.description is None
     with pytest.raises(ResponseDecodeError) as info:
-        structure_response({"customer_group": {"name": "x"}}, CustomerGroup,
-                           key="customer_group")
+        structure_response({"customer_group": {"name": "x"}}, CustomerGroup, key="customer_group")
     assert info.value.path == "$.customer_group.customer_group_id"
     with pytest.raises(ResponseDecodeError) as info:
         structure_response({"success": True}, CustomerGroup, key="customer_group")
@@ -132,9 +227,19 @@ def test_singular_payload_under_key() -> None:
 
 def test_timestamps_are_aware_datetimes() -> None:
     """ISO 8601 with trailing Z or an offset becomes a timezone-aware datetime."""
-    page = structure_response({"page": 1, "customers": [
-        {**CUSTOMER, "created_at": "2026-01-02T03:04:05.250Z",
-         "updated_at": "2026-01-02T07:04:05+04:00"}]}, CustomerPage)
+    page = structure_response(
+        {
+            "page": 1,
+            "customers": [
+                {
+                    **CUSTOMER,
+                    "created_at": "2026-01-02T03:04:05.250Z",
+                    "updated_at": "2026-01-02T07:04:05+04:00",
+                }
+            ],
+        },
+        CustomerPage,
+    )
     customer = page.customers[0]
     assert customer.created_at == datetime(2026, 1, 2, 3, 4, 5, 250000, tzinfo=timezone.utc)
     assert customer.updated_at is not None
@@ -145,8 +250,13 @@ def test_timestamps_are_aware_datetimes() -> None:
 def test_unknown_keys_and_status_are_kept() -> None:
     """Unknown keys at every level land in ``extra``; unknown status strings stay strings."""
     body: dict[str, Any] = copy.deepcopy(
-        {"success": True, "message": "ok", "trace": {"id": 7},
-         "workspaces": [{"workspace_id": "w1", "campaigns": [CAMPAIGN]}]})
+        {
+            "success": True,
+            "message": "ok",
+            "trace": {"id": 7},
+            "workspaces": [{"workspace_id": "w1", "campaigns": [CAMPAIGN]}],
+        }
+    )
     body["workspaces"][0]["campaigns"][0].update(status="Exploded", priority=5)
     listing = structure_response(body, CampaignList)
     campaign = listing.workspaces[0].campaigns[0]
@@ -188,18 +298,36 @@ def _customers(n: int) -> list[dict[str, Any]]:
 @pytest.mark.parametrize(
     ("mutate", "path", "reason"),
     [
-        (lambda b: b["customers"][3].pop("customer_id"), "$.customers[3].customer_id",
-         "missing required key"),
-        (lambda b: b["customers"][3].update(customer_id=None), "$.customers[3].customer_id",
-         "expected string, got null"),
-        (lambda b: b["customers"][3].update(profile=[]), "$.customers[3].profile",
-         "expected object, got array"),
-        (lambda b: b["customers"][3]["profile"].update(city=5),
-         "$.customers[3].profile.city", "expected string, got integer"),
-        (lambda b: b["customers"][3].update(created_at="yesterday"),
-         "$.customers[3].created_at", "Invalid isoformat string"),
-        (lambda b: b["customers"].__setitem__(3, "c3"), "$.customers[3]",
-         "expected object, got string"),
+        (
+            lambda b: b["customers"][3].pop("customer_id"),
+            "$.customers[3].customer_id",
+            "missing required key",
+        ),
+        (
+            lambda b: b["customers"][3].update(customer_id=None),
+            "$.customers[3].customer_id",
+            "expected string, got null",
+        ),
+        (
+            lambda b: b["customers"][3].update(profile=[]),
+            "$.customers[3].profile",
+            "expected object, got array",
+        ),
+        (
+            lambda b: b["customers"][3]["profile"].update(city=5),
+            "$.customers[3].profile.city",
+            "expected string, got integer",
+        ),
+        (
+            lambda b: b["customers"][3].update(created_at="yesterday"),
+            "$.customers[3].created_at",
+            "Invalid isoformat string",
+        ),
+        (
+            lambda b: b["customers"].__setitem__(3, "c3"),
+            "$.customers[3]",
+            "expected object, got string",
+        ),
         (lambda b: b.update(page="one"), "$.page", "expected integer, got string"),
         (lambda b: b.update(page=True), "$.page", "expected integer, got boolean"),
         (lambda b: b.update(customers={"a": 1}), "$.customers", "expected array, got object"),
@@ -228,8 +356,11 @@ def test_top_level_not_an_object() -> None:
 
 def test_nested_list_error_path() -> None:
     """Errors inside nested models and lists get the full path (workspaces, campaigns)."""
-    body = {"workspaces": [{"workspace_id": "w1", "campaigns": [CAMPAIGN, {**CAMPAIGN,
-                                                                           "run_number": 1.5}]}]}
+    body = {
+        "workspaces": [
+            {"workspace_id": "w1", "campaigns": [CAMPAIGN, {**CAMPAIGN, "run_number": 1.5}]}
+        ]
+    }
     with pytest.raises(ResponseDecodeError) as info:
         structure_response(body, CampaignList)
     assert info.value.path == "$.workspaces[0].campaigns[1].run_number"
@@ -237,8 +368,12 @@ def test_nested_list_error_path() -> None:
 
 def test_error_excerpt_masks_tokens() -> None:
     """A bad token response never puts the token values into the error text."""
-    body = {"success": True, "access_token": "SECRET-ACCESS", "refresh_token": "SECRET-REFRESH",
-            "expires_in": "soon"}
+    body = {
+        "success": True,
+        "access_token": "SECRET-ACCESS",
+        "refresh_token": "SECRET-REFRESH",
+        "expires_in": "soon",
+    }
     with pytest.raises(ResponseDecodeError) as info:
         structure_response(body, TokenResponse)
     assert info.value.path == "$.expires_in"
@@ -256,18 +391,24 @@ def test_loads_malformed_json() -> None:
 def test_unstructure_field_update_drops_not_given() -> None:
     """FieldUpdate sends given attributes only; None is sent as null; enums as values."""
     assert unstructure_request(FieldUpdate(field_id="f1")) == {"field_id": "f1"}
-    update = FieldUpdate(field_id="f1", display_name=None, field_format=DateFormat.MM_DD_YY_SLASH,
-                         is_required=False)
+    update = FieldUpdate(
+        field_id="f1", display_name=None, field_format=DateFormat.MM_DD_YY_SLASH, is_required=False
+    )
     data = unstructure_request(update)
-    assert data == {"field_id": "f1", "display_name": None, "field_format": "MM/dd/yy",
-                    "is_required": False}
+    assert data == {
+        "field_id": "f1",
+        "display_name": None,
+        "field_format": "MM/dd/yy",
+        "is_required": False,
+    }
     assert type(data["field_format"]) is str
 
 
 def test_unstructure_mapping_items() -> None:
     """A plain mapping with the same keys works; NOT_GIVEN values are dropped."""
-    data = unstructure_request({"field_id": "f1", "display_name": NOT_GIVEN,
-                                "field_format": DateFormat.YYYY_MM_DD_DASH})
+    data = unstructure_request(
+        {"field_id": "f1", "display_name": NOT_GIVEN, "field_format": DateFormat.YYYY_MM_DD_DASH}
+    )
     assert data == {"field_id": "f1", "field_format": "yyyy-MM-dd"}
     record = {"email": "a@example.com", "age": 3}
     assert unstructure_request(record) == record

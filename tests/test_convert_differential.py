@@ -86,8 +86,9 @@ def _valid(tp: Any) -> st.SearchStrategy[Any]:
     if tp is int:
         return st.one_of(st.integers(-(2**40), 2**40), st.sampled_from(["42", " 7 ", "-3"]))
     if tp is float:
-        return st.one_of(st.integers(-(2**40), 2**40), st.floats(allow_nan=False,
-                                                                 allow_infinity=False))
+        return st.one_of(
+            st.integers(-(2**40), 2**40), st.floats(allow_nan=False, allow_infinity=False)
+        )
     if tp is datetime:
         return TIMESTAMPS
     if isinstance(tp, type) and issubclass(tp, enum.Enum):

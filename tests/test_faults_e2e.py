@@ -75,8 +75,7 @@ async def test_hang_raises_timeout(server: ReferenceServer, client: AsyncNudgesc
     ws = server.seed_workspace("Shop")
     server.faults.add(CG, method="POST", kind="hang")
     with pytest.raises(ns.APITimeoutError):
-        await client.with_options(max_retries=0).customer_groups.list(ws.workspace_id,
-                                                                       timeout=0.3)
+        await client.with_options(max_retries=0).customer_groups.list(ws.workspace_id, timeout=0.3)
 
 
 async def test_spent_publish_quota_raises_quota_exceeded(
@@ -88,8 +87,12 @@ async def test_spent_publish_quota_raises_quota_exceeded(
     group = server.seed_group(ws.workspace_id, "Everyone")
     server.seed_customers(group.customer_group_id, count=3)
     first, second = (
-        server.seed_campaign(ws.workspace_id, name, customer_group_id=group.customer_group_id,
-                             status="Ready to publish")
+        server.seed_campaign(
+            ws.workspace_id,
+            name,
+            customer_group_id=group.customer_group_id,
+            status="Ready to publish",
+        )
         for name in ("A", "B")
     )
     server.set_quota("publish", 1)

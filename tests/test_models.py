@@ -34,8 +34,19 @@ def test_all_lists_exactly_the_public_names() -> None:
     """models.__all__ matches the module's public attributes (no stray or missing names)."""
     # "@py_*" names come from pytest's assertion rewriting of the package, not from us.
     public = {n for n in dir(models) if not n.startswith(("_", "@"))}
-    submodules = {"auth", "campaigns", "customer_groups", "customers", "enums", "messages",
-                  "profile_fields", "reruns", "workspaces", "base", "annotations"}
+    submodules = {
+        "auth",
+        "campaigns",
+        "customer_groups",
+        "customers",
+        "enums",
+        "messages",
+        "profile_fields",
+        "reruns",
+        "workspaces",
+        "base",
+        "annotations",
+    }
     assert set(models.__all__) == public - submodules
 
 
@@ -113,9 +124,20 @@ def test_enum_str_and_format_give_the_wire_value() -> None:
 def test_date_formats_are_exactly_the_published_fourteen() -> None:
     """DateFormat holds exactly the 14 documented formats."""
     assert {m.value for m in DateFormat} == {
-        "yyyy-MM-dd", "dd/MM/yyyy", "MM/dd/yyyy", "dd-MM-yyyy", "MM-dd-yyyy", "dd.MM.yyyy",
-        "yyyy/MM/dd", "dd MMM yyyy", "MMM dd, yyyy", "MMMM dd, yyyy", "dd MMMM yyyy",
-        "yy/MM/dd", "dd/MM/yy", "MM/dd/yy",
+        "yyyy-MM-dd",
+        "dd/MM/yyyy",
+        "MM/dd/yyyy",
+        "dd-MM-yyyy",
+        "MM-dd-yyyy",
+        "dd.MM.yyyy",
+        "yyyy/MM/dd",
+        "dd MMM yyyy",
+        "MMM dd, yyyy",
+        "MMMM dd, yyyy",
+        "dd MMMM yyyy",
+        "yy/MM/dd",
+        "dd/MM/yy",
+        "MM/dd/yy",
     }
 
 
@@ -143,9 +165,19 @@ def test_is_valid_field_format(field_type: str, fmt: str | None, valid: bool) ->
 
 @pytest.mark.parametrize(
     ("name", "valid"),
-    [("email", True), ("a", True), ("first_name_2", True), ("a" * 63, True),
-     ("a" * 64, False), ("First", False), ("1st", False), ("_x", False), ("e-mail", False),
-     ("", False), ("name\n", False)],
+    [
+        ("email", True),
+        ("a", True),
+        ("first_name_2", True),
+        ("a" * 63, True),
+        ("a" * 64, False),
+        ("First", False),
+        ("1st", False),
+        ("_x", False),
+        ("e-mail", False),
+        ("", False),
+        ("name\n", False),
+    ],
 )
 def test_is_valid_field_name(name: str, valid: bool) -> None:
     """field_name must match ^[a-z][a-z0-9_]{0,62}$ exactly (no trailing newline loophole)."""
@@ -173,10 +205,12 @@ def test_campaign_list_find_and_iterate() -> None:
     """CampaignList.all_campaigns walks every workspace; find returns a match or None."""
     a = Campaign(campaign_id="a", status=CampaignStatus.PUBLISHED)
     b = Campaign(campaign_id="b", status="Exploded")
-    listing = CampaignList(workspaces=[
-        WorkspaceCampaigns(workspace_id="w1", campaigns=[a]),
-        WorkspaceCampaigns(workspace_id="w2", campaigns=[b]),
-    ])
+    listing = CampaignList(
+        workspaces=[
+            WorkspaceCampaigns(workspace_id="w1", campaigns=[a]),
+            WorkspaceCampaigns(workspace_id="w2", campaigns=[b]),
+        ]
+    )
     assert list(listing.all_campaigns()) == [a, b]
     assert listing.find("b") is b
     assert listing.find("zzz") is None

@@ -448,8 +448,9 @@ class RawPages(FakePages):
 async def test_decode_page_splits_slot_from_window(concurrency: int) -> None:
     """With decode_page: at most `concurrency` fetches in flight, items intact and in order."""
     fake = RawPages(40, latency=random_latency(concurrency))
-    pager = AsyncPager(fake.fetch_raw, decode_page=fake.decode, total_pages=40,
-                       concurrency=concurrency)
+    pager = AsyncPager(
+        fake.fetch_raw, decode_page=fake.decode, total_pages=40, concurrency=concurrency
+    )
     assert await pager.collect() == fake.all_items()
     assert fake.max_in_flight == concurrency
     assert sorted(fake.decoded) == list(range(1, 41))
@@ -458,8 +459,9 @@ async def test_decode_page_splits_slot_from_window(concurrency: int) -> None:
 async def test_decode_runs_after_the_next_request_started() -> None:
     """A page is decoded only after the fetch waiting for its slot has sent its request."""
     fake = RawPages(10)
-    await AsyncPager(fake.fetch_raw, decode_page=fake.decode, total_pages=10,
-                     concurrency=1).collect()
+    await AsyncPager(
+        fake.fetch_raw, decode_page=fake.decode, total_pages=10, concurrency=1
+    ).collect()
     # Page n's slot went to page n + 1 before page n was decoded.
     assert all(fake.requested_before_decode[n] >= n + 1 for n in range(1, 10))
 
@@ -467,8 +469,9 @@ async def test_decode_runs_after_the_next_request_started() -> None:
 async def test_decode_page_window_is_twice_concurrency() -> None:
     """A consumer stuck on page 1 lets at most 2 x `concurrency` pages be requested."""
     fake = RawPages(100)
-    async with AsyncPager(fake.fetch_raw, decode_page=fake.decode, total_pages=100,
-                          concurrency=3) as pager:
+    async with AsyncPager(
+        fake.fetch_raw, decode_page=fake.decode, total_pages=100, concurrency=3
+    ) as pager:
         pages = pager.pages()
         assert (await anext(pages)).number == 1
         await asyncio.sleep(20 * FAST)
@@ -482,8 +485,9 @@ async def test_decode_error_reaches_consumer_in_order() -> None:
     fake.bad_decode = frozenset({5})
     seen: list[int] = []
     with pytest.raises(PageBoom, match="decode 5"):
-        async for item in AsyncPager(fake.fetch_raw, decode_page=fake.decode, total_pages=20,
-                                     concurrency=4):
+        async for item in AsyncPager(
+            fake.fetch_raw, decode_page=fake.decode, total_pages=20, concurrency=4
+        ):
             seen.append(item)
     assert seen == fake.all_items(1, 4)
     await until_no_other_tasks()

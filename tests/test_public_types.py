@@ -28,11 +28,17 @@ def _mentions_any(hint: object) -> bool:
 def _public_methods() -> list[tuple[str, object]]:
     client = AsyncNudgescribe(**TEST_CREDENTIALS, base_url=TEST_BASE_URL)
     found: list[tuple[str, object]] = [
-        (f"AsyncNudgescribe.{name}", getattr(client, name))
-        for name in ("request", "with_options")
+        (f"AsyncNudgescribe.{name}", getattr(client, name)) for name in ("request", "with_options")
     ]
-    for attribute in ("auth", "profile_fields", "customer_groups", "customers", "campaigns",
-                      "messages", "reruns"):
+    for attribute in (
+        "auth",
+        "profile_fields",
+        "customer_groups",
+        "customers",
+        "campaigns",
+        "messages",
+        "reruns",
+    ):
         resource = getattr(client, attribute)
         for name, method in inspect.getmembers(resource, inspect.ismethod):
             if not name.startswith("_"):
@@ -44,17 +50,23 @@ def _public_methods() -> list[tuple[str, object]]:
 def test_no_any_in_public_method_signatures(name: str, method: Any) -> None:
     """Arguments and results of public methods are typed (Any only in JSON pass-throughs)."""
     hints = get_type_hints(method)
-    leaks = [arg for arg, hint in hints.items()
-             if _mentions_any(hint) and arg not in ALLOWED
-             and not (arg == "return" and name in ALLOWED_RETURNS)]
+    leaks = [
+        arg
+        for arg, hint in hints.items()
+        if _mentions_any(hint)
+        and arg not in ALLOWED
+        and not (arg == "return" and name in ALLOWED_RETURNS)
+    ]
     assert leaks == [], f"{name}: Any in {leaks}"
 
 
-@pytest.mark.parametrize("cls", [getattr(models, n) for n in models.__all__
-                                 if attrs.has(getattr(models, n, None))])
+@pytest.mark.parametrize(
+    "cls", [getattr(models, n) for n in models.__all__ if attrs.has(getattr(models, n, None))]
+)
 def test_no_any_in_model_attributes(cls: type) -> None:
     """Model attributes are typed; only ``extra`` holds untyped JSON."""
     hints = typing.get_type_hints(cls)
-    leaks = [a.name for a in attrs.fields(cls)
-             if _mentions_any(hints[a.name]) and a.name not in ALLOWED]
+    leaks = [
+        a.name for a in attrs.fields(cls) if _mentions_any(hints[a.name]) and a.name not in ALLOWED
+    ]
     assert leaks == []

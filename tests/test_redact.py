@@ -26,8 +26,12 @@ def test_raw_excerpts_mask_secret_values(text: str, secret: str) -> None:
 
 def test_json_excerpts_mask_by_key_at_any_depth() -> None:
     """Decoded bodies are masked by key name, nested too, and cut to 200 characters."""
-    body = {"user": {"refresh_token": "R1"}, "items": [{"password": "P1"}], "page": 1,
-            "long": "x" * 500}
+    body = {
+        "user": {"refresh_token": "R1"},
+        "items": [{"password": "P1"}],
+        "page": 1,
+        "long": "x" * 500,
+    }
     text = excerpt(body)
     assert "R1" not in text and "P1" not in text and '"page":1' in text
     assert len(text) <= 203
@@ -35,7 +39,17 @@ def test_json_excerpts_mask_by_key_at_any_depth() -> None:
 
 def test_headers_are_masked_case_insensitively() -> None:
     """Credential headers are masked whatever their letter case; others are kept."""
-    masked = redact_headers({"AUTHORIZATION": "Bearer t", "X-Api-Key": "k",
-                             "x-auth-context": "{}", "Accept": "application/json"})
-    assert masked == {"AUTHORIZATION": "***", "X-Api-Key": "***", "x-auth-context": "***",
-                      "Accept": "application/json"}
+    masked = redact_headers(
+        {
+            "AUTHORIZATION": "Bearer t",
+            "X-Api-Key": "k",
+            "x-auth-context": "{}",
+            "Accept": "application/json",
+        }
+    )
+    assert masked == {
+        "AUTHORIZATION": "***",
+        "X-Api-Key": "***",
+        "x-auth-context": "***",
+        "Accept": "application/json",
+    }

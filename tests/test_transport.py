@@ -43,7 +43,9 @@ async def test_authenticated_call_sends_contract_headers(
     auth_call = _sent(mock_api, "POST", AUTH_URL)[0]
     assert auth_call.kwargs["headers"]["x-api-key"] == TEST_CREDENTIALS["api_key"]
     assert orjson.loads(auth_call.kwargs["data"]) == {
-        "email": TEST_CREDENTIALS["email"], "api_secret": TEST_CREDENTIALS["api_secret"]}
+        "email": TEST_CREDENTIALS["email"],
+        "api_secret": TEST_CREDENTIALS["api_secret"],
+    }
     headers = _sent(mock_api, "POST", CG_URL)[0].kwargs["headers"]
     assert headers["Authorization"] == f"Bearer {tokens['access_token']}"
     assert headers["x-auth-context"] == '{"api_access":true,"api_code":"code-42"}'
@@ -58,8 +60,11 @@ async def test_authenticated_call_sends_contract_headers(
     ("status", "body", "cls"),
     [
         (400, {"message": "campaign not Published"}, ns.BadRequestError),
-        (400, {"message": "invalid", "row_errors": [{"row": 1, "field": "f", "message": "m"}]},
-         ns.UploadValidationError),
+        (
+            400,
+            {"message": "invalid", "row_errors": [{"row": 1, "field": "f", "message": "m"}]},
+            ns.UploadValidationError,
+        ),
         (401, {"message": "email is required"}, ns.MissingFieldsError),
         (403, {"message": "invalid token"}, ns.AuthenticationError),
         (404, {"message": "campaign not found"}, ns.NotFoundError),
@@ -73,14 +78,22 @@ async def test_authenticated_call_sends_contract_headers(
     ],
 )
 async def test_status_maps_to_exception_class(
-    mock_api: aioresponses, client: AsyncNudgescribe, status: int, body: dict[str, Any],
+    mock_api: aioresponses,
+    client: AsyncNudgescribe,
+    status: int,
+    body: dict[str, Any],
     cls: type[ns.APIStatusError],
 ) -> None:
     """Each contract status raises its class with status, message, request_id, method, URL."""
     mock_api.post(AUTH_URL, payload=auth_payload(), repeat=True)
     mock_api.get(AUTH_URL, payload=auth_payload(), repeat=True)  # a 403 renews the token once
-    mock_api.put(CG_URL, status=status, payload={"success": False, **body},
-                 headers={"x-request-id": "req-7"}, repeat=True)
+    mock_api.put(
+        CG_URL,
+        status=status,
+        payload={"success": False, **body},
+        headers={"x-request-id": "req-7"},
+        repeat=True,
+    )
     with pytest.raises(cls) as info:
         await client.request("PUT", "/v1/cg", json={"workspace_id": "w", "name": "n"})
     err = info.value
@@ -95,10 +108,17 @@ async def test_upload_error_exposes_header_and_row_errors(
 ) -> None:
     """UploadValidationError exposes the server's header and row errors."""
     mock_api.post(AUTH_URL, payload=auth_payload())
-    mock_api.post(f"{TEST_BASE_URL}/v1/customer/check", status=400, payload={
-        "success": False, "message": "invalid upload", "valid": False,
-        "header_errors": [{"column": "nope", "message": "unknown field"}],
-        "row_errors": [{"row": 2, "field": "age", "message": "not a number"}]})
+    mock_api.post(
+        f"{TEST_BASE_URL}/v1/customer/check",
+        status=400,
+        payload={
+            "success": False,
+            "message": "invalid upload",
+            "valid": False,
+            "header_errors": [{"column": "nope", "message": "unknown field"}],
+            "row_errors": [{"row": 2, "field": "age", "message": "not a number"}],
+        },
+    )
     with pytest.raises(ns.UploadValidationError) as info:
         await client.request("POST", "/v1/customer/check", json={})
     assert info.value.header_errors == [HeaderError(column="nope", message="unknown field")]
@@ -146,8 +166,12 @@ async def test_quota_exceeded_is_not_retried(
 ) -> None:
     """A 429 quota_exceeded raises at once: waiting does not refill a quota."""
     mock_api.post(AUTH_URL, payload=auth_payload())
-    mock_api.post(CG_URL, status=429, repeat=True,
-                  payload={"success": False, "error_code": "quota_exceeded", "message": "q"})
+    mock_api.post(
+        CG_URL,
+        status=429,
+        repeat=True,
+        payload={"success": False, "error_code": "quota_exceeded", "message": "q"},
+    )
     with pytest.raises(ns.QuotaExceededError):
         await client.request("POST", "/v1/cg", json={})
     assert len(_sent(mock_api, "POST", CG_URL)) == 1
@@ -183,6 +207,7 @@ async def live() -> AsyncIterator[Callable[[Handler], Awaitable[str]]]:
     async def start(handler: Handler) -> str:
         async def auth(_: web.Request) -> web.Response:
             return web.json_response(auth_payload())
+
         app = web.Application()
         app.router.add_post("/v1/auth", auth)
         app.router.add_post("/v1/cg", handler)
@@ -217,13 +242,15 @@ async def test_hung_server_raises_timeout_within_budget(
     live: Callable[[Handler], Awaitable[str]], no_backoff: None
 ) -> None:
     """A server that never answers raises APITimeoutError within the configured timeout."""
+
     async def hang(_: web.Request) -> web.Response:
         await asyncio.sleep(30)
         return web.json_response({})
 
     url = await live(hang)
-    async with AsyncNudgescribe(**TEST_CREDENTIALS, base_url=url, timeout=0.3,
-                                max_retries=1) as client:
+    async with AsyncNudgescribe(
+        **TEST_CREDENTIALS, base_url=url, timeout=0.3, max_retries=1
+    ) as client:
         started = time.monotonic()
         with pytest.raises(ns.APITimeoutError):
             await client.request("POST", "/v1/cg", json={})
@@ -232,9 +259,10 @@ async def test_hung_server_raises_timeout_within_budget(
 
 
 async def test_per_call_timeout_overrides_default(
-    live: Callable[[Handler], Awaitable[str]]
+    live: Callable[[Handler], Awaitable[str]],
 ) -> None:
     """A per-call timeout applies to that call only."""
+
     async def slow(_: web.Request) -> web.Response:
         await asyncio.sleep(0.5)
         return web.json_response({"success": True})
@@ -247,7 +275,9 @@ async def test_per_call_timeout_overrides_default(
 
 
 async def test_secrets_stay_out_of_repr_logs_and_errors(
-    mock_api: aioresponses, client: AsyncNudgescribe, caplog: pytest.LogCaptureFixture,
+    mock_api: aioresponses,
+    client: AsyncNudgescribe,
+    caplog: pytest.LogCaptureFixture,
     no_backoff: None,
 ) -> None:
     """No API key, secret or token appears in repr, DEBUG logs or exception text."""
@@ -258,8 +288,14 @@ async def test_secrets_stay_out_of_repr_logs_and_errors(
     with pytest.raises(ns.ServerError) as info:
         await client.request("POST", "/v1/cg", json={})
     secrets = (*SECRETS, tokens["access_token"], tokens["refresh_token"])
-    texts = [repr(client), str(info.value), repr(info.value), caplog.text,
-             repr(client._tokens), repr(client._transport.config)]
+    texts = [
+        repr(client),
+        str(info.value),
+        repr(info.value),
+        caplog.text,
+        repr(client._tokens),
+        repr(client._transport.config),
+    ]
     assert caplog.text  # debug logging did happen
     for text in texts:
         for secret in secrets:
@@ -287,8 +323,9 @@ async def test_redirects_are_not_followed(live: Callable[[Handler], Awaitable[st
     assert leaked == []
 
 
-@pytest.mark.parametrize("path", ["v1/messages/publish", "/v1/messages/publish/",
-                                  " /v1/customer/check"])
+@pytest.mark.parametrize(
+    "path", ["v1/messages/publish", "/v1/messages/publish/", " /v1/customer/check"]
+)
 async def test_retry_rules_see_the_normalised_path(
     mock_api: aioresponses, client: AsyncNudgescribe, no_backoff: None, path: str
 ) -> None:
@@ -305,24 +342,28 @@ async def test_malformed_auth_response_does_not_leak_tokens(
     mock_api: aioresponses, client: AsyncNudgescribe
 ) -> None:
     """A truncated token response raises ResponseDecodeError without the token in its text."""
-    mock_api.post(AUTH_URL, body='{"success":true,"access_token":"TOKEN-abc","refresh_tok',
-                  content_type="application/json")
+    mock_api.post(
+        AUTH_URL,
+        body='{"success":true,"access_token":"TOKEN-abc","refresh_tok',
+        content_type="application/json",
+    )
     with pytest.raises(ns.ResponseDecodeError) as info:
         await client.request("POST", "/v1/cg", json={})
     assert "TOKEN-abc" not in str(info.value) and "TOKEN-abc" not in info.value.excerpt
     assert '"access_token":"***"' in info.value.excerpt
 
 
-async def test_user_content_type_is_kept(
-    mock_api: aioresponses, client: AsyncNudgescribe
-) -> None:
+async def test_user_content_type_is_kept(mock_api: aioresponses, client: AsyncNudgescribe) -> None:
     """extra_headers may override Content-Type; the SDK does not overwrite it."""
     mock_api.post(AUTH_URL, payload=auth_payload())
     mock_api.post(CG_URL, payload={"success": True})
-    await client.request("POST", "/v1/cg", json={},
-                         extra_headers={"Content-Type": "application/vnd.x+json"})
-    assert _sent(mock_api, "POST", CG_URL)[0].kwargs["headers"]["Content-Type"] == \
-        "application/vnd.x+json"
+    await client.request(
+        "POST", "/v1/cg", json={}, extra_headers={"Content-Type": "application/vnd.x+json"}
+    )
+    assert (
+        _sent(mock_api, "POST", CG_URL)[0].kwargs["headers"]["Content-Type"]
+        == "application/vnd.x+json"
+    )
 
 
 async def test_explicit_authenticate_takes_extras_but_credentials_win(
@@ -332,11 +373,14 @@ async def test_explicit_authenticate_takes_extras_but_credentials_win(
     mock_api.post(AUTH_URL, payload=auth_payload())
     tokens = await client.auth.authenticate(
         extra_body={"device": "ci", "api_secret": "spoof"},
-        extra_headers={"x-trace": "t1", "X-API-Key": "spoof"})
+        extra_headers={"x-trace": "t1", "X-API-Key": "spoof"},
+    )
     call = _sent(mock_api, "POST", AUTH_URL)[0]
     assert orjson.loads(call.kwargs["data"]) == {
-        "email": TEST_CREDENTIALS["email"], "api_secret": TEST_CREDENTIALS["api_secret"],
-        "device": "ci"}
+        "email": TEST_CREDENTIALS["email"],
+        "api_secret": TEST_CREDENTIALS["api_secret"],
+        "device": "ci",
+    }
     assert call.kwargs["headers"]["x-trace"] == "t1"
     assert call.kwargs["headers"].getall("x-api-key") == [TEST_CREDENTIALS["api_key"]]
     assert "access_token" not in repr(tokens) and tokens.token_type == "Bearer"

@@ -49,10 +49,17 @@ class AsyncResource:
         # No local holds the answer: a traceback that captures locals must not show it.
         return self._decode(
             await self._raw(
-                method, path, body, extra_body=extra_body, extra_headers=extra_headers,
-                timeout=timeout, form=form,
+                method,
+                path,
+                body,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                timeout=timeout,
+                form=form,
             ),
-            model, path, key=key,
+            model,
+            path,
+            key=key,
         )
 
     def _decode(self, data: Any, model: type[_M], path: str, *, key: str | None = None) -> _M:
@@ -86,13 +93,16 @@ class AsyncResource:
         extra = require_mapping("extra_body", extra_body)
         headers = check_headers(extra_headers)
         if form is not None:
-            form = form + [FormPart(_form_name(k), form_text(f"extra_body[{k!r}]", v))
-                           for k, v in extra.items()]
+            form = form + [
+                FormPart(_form_name(k), form_text(f"extra_body[{k!r}]", v))
+                for k, v in extra.items()
+            ]
             json_body = None
         else:
             json_body = {**(body or {}), **extra}
-        spec = RequestSpec(method, path, json=json_body, form=form, headers=headers,
-                           timeout=timeout)
+        spec = RequestSpec(
+            method, path, json=json_body, form=form, headers=headers, timeout=timeout
+        )
         return await self._client._transport.request(spec)
 
 

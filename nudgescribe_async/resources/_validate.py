@@ -78,9 +78,7 @@ def require_ids(argument: str, values: object) -> list[str]:
 def require_int(argument: str, value: object, low: int, high: int | None = None) -> int:
     """An int (not a bool) within ``low..high`` (``high`` defaults to the 64-bit maximum)."""
     top = MAX_INT if high is None else high
-    in_range = (
-        isinstance(value, int) and not isinstance(value, bool) and low <= value <= top
-    )
+    in_range = isinstance(value, int) and not isinstance(value, bool) and low <= value <= top
     if not in_range:
         bounds = f"between {low} and {top}"
         raise RequestValidationError(argument, f"must be an integer {bounds}, got {value!r}")
@@ -123,8 +121,10 @@ def require_run_number(value: object) -> int | None:
 def require_seconds(argument: str, value: object, *, allow_zero: bool = False) -> float:
     """A finite, positive (or, with ``allow_zero``, non-negative) number of seconds."""
     ok = (
-        isinstance(value, (int, float)) and not isinstance(value, bool)
-        and math.isfinite(value) and (value >= 0 if allow_zero else value > 0)
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and (value >= 0 if allow_zero else value > 0)
     )
     if not ok:
         sign = "non-negative" if allow_zero else "positive"
@@ -155,14 +155,18 @@ def require_field_name(value: object, argument: str = "field_name") -> str:
 def require_field_format(field_type: object, field_format: object) -> None:
     """``Date`` needs one of the 14 date formats and ``currency`` an ISO 4217 code."""
     if not isinstance(field_type, str) or not field_type:
-        raise RequestValidationError("field_type", f"must be a FieldType or string, got "
-                                                   f"{field_type!r}")
+        raise RequestValidationError(
+            "field_type", f"must be a FieldType or string, got {field_type!r}"
+        )
     fmt = None if isinstance(field_format, NotGiven) else field_format
     if fmt is not None and not isinstance(fmt, str):
         raise RequestValidationError("field_format", f"must be a string, got {fmt!r}")
     if not is_valid_field_format(field_type, fmt):
-        expected = ("one of the 14 date formats, e.g. 'yyyy-MM-dd'"
-                    if field_type == FieldType.DATE else "an ISO 4217 code such as 'USD'")
+        expected = (
+            "one of the 14 date formats, e.g. 'yyyy-MM-dd'"
+            if field_type == FieldType.DATE
+            else "an ISO 4217 code such as 'USD'"
+        )
         raise RequestValidationError(
             "field_format", f"a {field_type} field needs {expected}, got {field_format!r}"
         )

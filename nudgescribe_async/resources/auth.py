@@ -66,5 +66,6 @@ def _options(
     timeout: TimeoutLike | NotGiven | None,
 ) -> CallOptions:
     require_timeout(timeout)
-    return CallOptions(dict(require_mapping("extra_body", extra_body)),
-                       check_headers(extra_headers), timeout)
+    return CallOptions(
+        dict(require_mapping("extra_body", extra_body)), check_headers(extra_headers), timeout
+    )

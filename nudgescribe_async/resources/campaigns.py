@@ -51,8 +51,13 @@ class AsyncCampaigns(AsyncResource):
             raise RequestValidationError("published_from", f"{start} is after published_to {end}")
         body = {k: v for k, v in (("published_from", start), ("published_to", end)) if v}
         return await self._call(
-            "POST", _PATH, body, CampaignList,
-            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+            "POST",
+            _PATH,
+            body,
+            CampaignList,
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            timeout=timeout,
         )
 
     async def get(
@@ -80,7 +85,9 @@ class AsyncCampaigns(AsyncResource):
         campaign = listing.find(wanted)
         if campaign is None:
             raise NotFoundError(
-                f"campaign {wanted} not found", status_code=404, method="POST",
+                f"campaign {wanted} not found",
+                status_code=404,
+                method="POST",
                 url=self._url(_PATH),
             )
         return campaign
@@ -118,16 +125,25 @@ class AsyncCampaigns(AsyncResource):
         require_timeout(request_timeout, "request_timeout")
 
         async def probe() -> Campaign:
-            return await self.get(wanted_id, extra_body=extra_body,
-                                  extra_headers=extra_headers, timeout=request_timeout)
+            return await self.get(
+                wanted_id,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                timeout=request_timeout,
+            )
 
         def describe(campaign: Campaign) -> str:
-            return (f"campaign {wanted_id} has status {str(campaign.status)!r}, "
-                    f"waiting for one of {sorted(wanted)}")
+            return (
+                f"campaign {wanted_id} has status {str(campaign.status)!r}, "
+                f"waiting for one of {sorted(wanted)}"
+            )
 
         return await poll_until(
-            probe, lambda c: str(c.status).casefold() in wanted,
-            timeout=budget, poll_interval=interval, describe=describe,
+            probe,
+            lambda c: str(c.status).casefold() in wanted,
+            timeout=budget,
+            poll_interval=interval,
+            describe=describe,
         )
 
 
@@ -135,8 +151,9 @@ def _iso_date(argument: str, value: date | str | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        raise RequestValidationError(argument, "must be a date, not a datetime (the filter "
-                                               "takes whole days)")
+        raise RequestValidationError(
+            argument, "must be a date, not a datetime (the filter takes whole days)"
+        )
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
@@ -158,9 +175,11 @@ def _status_set(statuses: object, *, allow_unknown: bool) -> set[str]:
             raise RequestValidationError("statuses", f"each status must be a string, got {item!r}")
         if not allow_unknown and item.casefold() not in _KNOWN_STATUSES:
             raise RequestValidationError(
-                "statuses", f"unknown campaign status {str(item)!r}; known: "
+                "statuses",
+                f"unknown campaign status {str(item)!r}; known: "
                 f"{', '.join(repr(s.value) for s in CampaignStatus)} (any case). Pass "
-                "allow_unknown=True to wait for a status this SDK does not know")
+                "allow_unknown=True to wait for a status this SDK does not know",
+            )
         folded.add(str(item).casefold())
     if not folded:
         raise RequestValidationError("statuses", "must name at least one status")

@@ -42,8 +42,14 @@ class AsyncCustomerGroups(AsyncResource):
             **given(description=_optional_text("description", description)),
         }
         return await self._call(
-            "PUT", _PATH, body, CustomerGroup, key="customer_group",
-            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+            "PUT",
+            _PATH,
+            body,
+            CustomerGroup,
+            key="customer_group",
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            timeout=timeout,
         )
 
     async def list(
@@ -62,8 +68,13 @@ class AsyncCustomerGroups(AsyncResource):
         """
         body = {"workspace_id": require_id("workspace_id", workspace_id)}
         return await self._call(
-            "POST", _PATH, body, CustomerGroupList,
-            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+            "POST",
+            _PATH,
+            body,
+            CustomerGroupList,
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            timeout=timeout,
         )
 
     async def update(
@@ -94,8 +105,14 @@ class AsyncCustomerGroups(AsyncResource):
         if len(body) == 1 and not extra_body:
             raise RequestValidationError("name", "pass name and/or description to update")
         return await self._call(
-            "PATCH", _PATH, body, CustomerGroup, key="customer_group",
-            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+            "PATCH",
+            _PATH,
+            body,
+            CustomerGroup,
+            key="customer_group",
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            timeout=timeout,
         )
 
     async def delete(
@@ -112,8 +129,13 @@ class AsyncCustomerGroups(AsyncResource):
         """
         body = {"customer_group_id": require_id("customer_group_id", customer_group_id)}
         return await self._call(
-            "DELETE", _PATH, body, DeleteResult,
-            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+            "DELETE",
+            _PATH,
+            body,
+            DeleteResult,
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            timeout=timeout,
         )
 
 

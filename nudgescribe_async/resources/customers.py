@@ -111,8 +111,13 @@ class AsyncCustomers(AsyncResource):
         if customers is not None:
             body = {**scalars, "customers": _records(customers), "validate_only": validate_only}
             result = await self._call(
-                "POST", "/v1/customer/check", body, UploadResult,
-                extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+                "POST",
+                "/v1/customer/check",
+                body,
+                UploadResult,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                timeout=timeout,
             )
         else:
             assert file is not None
@@ -121,8 +126,14 @@ class AsyncCustomers(AsyncResource):
             form.append(FormPart("validate_only", "true" if validate_only else "false"))
             form.append(FormPart("file", content, filename=filename, content_type="text/csv"))
             result = await self._call(
-                "POST", "/v1/customer/check", None, UploadResult, form=form,
-                extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+                "POST",
+                "/v1/customer/check",
+                None,
+                UploadResult,
+                form=form,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                timeout=timeout,
             )
         return attrs.evolve(result, validate_only=True) if validate_only else result
 
@@ -153,23 +164,31 @@ class AsyncCustomers(AsyncResource):
         ...     await client.customers.wait_for_upload("cg_1", min_customers=before + 3000)
         """
         group = require_id("customer_group_id", customer_group_id)
-        if isinstance(min_customers, bool) or not isinstance(min_customers, int) \
-                or min_customers < 0:
-            raise RequestValidationError("min_customers",
-                                         f"must be a whole number >= 0, got {min_customers!r}")
+        if (
+            isinstance(min_customers, bool)
+            or not isinstance(min_customers, int)
+            or min_customers < 0
+        ):
+            raise RequestValidationError(
+                "min_customers", f"must be a whole number >= 0, got {min_customers!r}"
+            )
         budget = require_seconds("timeout", timeout, allow_zero=True)
         interval = require_seconds("poll_interval", poll_interval)
         require_timeout(request_timeout, "request_timeout")
 
         async def probe() -> CustomerPageCount:
-            return await self.count_pages(group, extra_headers=extra_headers,
-                                          timeout=request_timeout)
+            return await self.count_pages(
+                group, extra_headers=extra_headers, timeout=request_timeout
+            )
 
         return await poll_until(
-            probe, lambda count: (count.total_customers or 0) >= min_customers,
-            timeout=budget, poll_interval=interval,
-            describe=lambda count: (f"group {group} has {count.total_customers} customers, "
-                                    f"waiting for {min_customers}"),
+            probe,
+            lambda count: (count.total_customers or 0) >= min_customers,
+            timeout=budget,
+            poll_interval=interval,
+            describe=lambda count: (
+                f"group {group} has {count.total_customers} customers, waiting for {min_customers}"
+            ),
         )
 
     async def count_pages(
@@ -194,8 +213,13 @@ class AsyncCustomers(AsyncResource):
             **given(page_size=optional_page_size(page_size)),
         }
         return await self._call(
-            "POST", "/v1/customer/pages", body, CustomerPageCount,
-            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+            "POST",
+            "/v1/customer/pages",
+            body,
+            CustomerPageCount,
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            timeout=timeout,
         )
 
     async def get_page(
@@ -224,8 +248,13 @@ class AsyncCustomers(AsyncResource):
         }
         hook = self._resolve_decrypt(decrypt)
         result = await self._call(
-            "POST", _PATH, body, CustomerPage,
-            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+            "POST",
+            _PATH,
+            body,
+            CustomerPage,
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            timeout=timeout,
         )
         return _decrypt_page(result, hook)
 
@@ -262,7 +291,9 @@ class AsyncCustomers(AsyncResource):
         require_timeout(timeout)
         hook = self._resolve_decrypt(decrypt)
         options: dict[str, Any] = {
-            "extra_body": extra_body, "extra_headers": extra_headers, "timeout": timeout,
+            "extra_body": extra_body,
+            "extra_headers": extra_headers,
+            "timeout": timeout,
         }
 
         async def count() -> int:
@@ -274,13 +305,19 @@ class AsyncCustomers(AsyncResource):
             return await self._raw("POST", _PATH, body, **options)
 
         def decode(data: Any) -> PageResult[Customer]:
-            page = _decrypt_page(structure_response(data, CustomerPage, url=self._url(_PATH)),
-                                 hook)
+            page = _decrypt_page(structure_response(data, CustomerPage, url=self._url(_PATH)), hook)
             return PageResult(page.customers, page.total_pages, number=page.page)
 
-        return AsyncPager(fetch, decode_page=decode, count_pages=count, concurrency=concurrency,
-                          start_page=start_page, pages=pages,
-                          shard=shard, limiter=self._client.limiter)
+        return AsyncPager(
+            fetch,
+            decode_page=decode,
+            count_pages=count,
+            concurrency=concurrency,
+            start_page=start_page,
+            pages=pages,
+            shard=shard,
+            limiter=self._client.limiter,
+        )
 
     async def delete(
         self,
@@ -303,13 +340,18 @@ class AsyncCustomers(AsyncResource):
         """
         group_id = require_id("customer_group_id", customer_group_id)
         ids = require_ids("customer_ids", customer_ids)
-        batches = [ids[i:i + DELETE_BATCH_SIZE] for i in range(0, len(ids), DELETE_BATCH_SIZE)]
+        batches = [ids[i : i + DELETE_BATCH_SIZE] for i in range(0, len(ids), DELETE_BATCH_SIZE)]
 
         def send(batch: builtins.list[str]) -> Callable[[], Awaitable[DeleteResult]]:
             body = {"customer_group_id": group_id, "customer_ids": batch}
             return lambda: self._call(
-                "DELETE", _PATH, body, DeleteResult,
-                extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+                "DELETE",
+                _PATH,
+                body,
+                DeleteResult,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                timeout=timeout,
             )
 
         results = await _gather_bounded([send(b) for b in batches], DELETE_CONCURRENCY)
@@ -387,15 +429,12 @@ def _decrypt_page(page: CustomerPage, hook: Decrypt | None) -> CustomerPage:
     if hook is None:
         return page
     customers = [
-        attrs.evolve(c, profile={k: hook(v) for k, v in c.profile.items()})
-        for c in page.customers
+        attrs.evolve(c, profile={k: hook(v) for k, v in c.profile.items()}) for c in page.customers
     ]
     return attrs.evolve(page, customers=customers)
 
 
-async def _gather_bounded(
-    calls: list[Callable[[], Awaitable[_T]]], limit: int
-) -> list[_T]:
+async def _gather_bounded(calls: list[Callable[[], Awaitable[_T]]], limit: int) -> list[_T]:
     """Run ``calls`` with at most ``limit`` at once; results in order; cancel all on error."""
     semaphore = asyncio.Semaphore(limit)
 

@@ -69,8 +69,13 @@ class AsyncMessages(AsyncResource):
         """
         body = {"campaign_id": require_id("campaign_id", campaign_id)}
         return await self._call(
-            "POST", "/v1/messages/publish", body, PublishResult,
-            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+            "POST",
+            "/v1/messages/publish",
+            body,
+            PublishResult,
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            timeout=timeout,
         )
 
     async def count_pages(
@@ -92,38 +97,63 @@ class AsyncMessages(AsyncResource):
         """
         body = _body(campaign_id, run_number)
         return await self._call(
-            "POST", "/v1/messages/pages", body, MessagePageCount,
-            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+            "POST",
+            "/v1/messages/pages",
+            body,
+            MessagePageCount,
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            timeout=timeout,
         )
 
     @overload
     async def fetch(
-        self, campaign_id: str, page: int, *, format: Literal["csv", ExportFormat.CSV],
-        run_number: int | None = ..., extra_body: Mapping[str, Any] | None = ...,
+        self,
+        campaign_id: str,
+        page: int,
+        *,
+        format: Literal["csv", ExportFormat.CSV],
+        run_number: int | None = ...,
+        extra_body: Mapping[str, Any] | None = ...,
         extra_headers: Mapping[str, str] | None = ...,
         timeout: TimeoutLike | NotGiven | None = ...,
     ) -> CsvExport: ...
 
     @overload
     async def fetch(
-        self, campaign_id: str, page: int, *, format: Literal["json", ExportFormat.JSON] = ...,
-        run_number: int | None = ..., extra_body: Mapping[str, Any] | None = ...,
+        self,
+        campaign_id: str,
+        page: int,
+        *,
+        format: Literal["json", ExportFormat.JSON] = ...,
+        run_number: int | None = ...,
+        extra_body: Mapping[str, Any] | None = ...,
         extra_headers: Mapping[str, str] | None = ...,
         timeout: TimeoutLike | NotGiven | None = ...,
     ) -> JsonExport: ...
 
     @overload
     async def fetch(
-        self, campaign_id: str, page: int, *, format: Literal["url", ExportFormat.URL],
-        run_number: None = ..., extra_body: Mapping[str, Any] | None = ...,
+        self,
+        campaign_id: str,
+        page: int,
+        *,
+        format: Literal["url", ExportFormat.URL],
+        run_number: None = ...,
+        extra_body: Mapping[str, Any] | None = ...,
         extra_headers: Mapping[str, str] | None = ...,
         timeout: TimeoutLike | NotGiven | None = ...,
     ) -> UrlExport: ...
 
     @overload
     async def fetch(
-        self, campaign_id: str, page: int, *, format: ExportFormat | str,
-        run_number: int | None = ..., extra_body: Mapping[str, Any] | None = ...,
+        self,
+        campaign_id: str,
+        page: int,
+        *,
+        format: ExportFormat | str,
+        run_number: int | None = ...,
+        extra_body: Mapping[str, Any] | None = ...,
         extra_headers: Mapping[str, str] | None = ...,
         timeout: TimeoutLike | NotGiven | None = ...,
     ) -> ExportPage: ...
@@ -152,58 +182,92 @@ class AsyncMessages(AsyncResource):
         ... # doctest: +SKIP
         """
         fmt = _export_format(format)
-        data = await self._fetch_raw(campaign_id, page, fmt, run_number, extra_body=extra_body,
-                                     extra_headers=extra_headers, timeout=timeout)
+        data = await self._fetch_raw(
+            campaign_id,
+            page,
+            fmt,
+            run_number,
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            timeout=timeout,
+        )
         model: type[ExportPage] = export_model_for(fmt)
         return self._decode(data, model, _FETCH_PATH)
 
     async def _fetch_raw(
-        self, campaign_id: str, page: int, fmt: str, run_number: int | None, *,
-        extra_body: Mapping[str, Any] | None, extra_headers: Mapping[str, str] | None,
+        self,
+        campaign_id: str,
+        page: int,
+        fmt: str,
+        run_number: int | None,
+        *,
+        extra_body: Mapping[str, Any] | None,
+        extra_headers: Mapping[str, str] | None,
         timeout: TimeoutLike | NotGiven | None,
     ) -> Any:
         """The HTTP exchange of :meth:`fetch`: the decoded JSON, not yet structured."""
         body = {**_body(campaign_id, run_number), "page": require_page(page), "format": fmt}
         if fmt == ExportFormat.URL.value and run_number is not None:
             raise RequestValidationError(
-                "run_number", "pre-signed URLs exist only for the current run; omit "
+                "run_number",
+                "pre-signed URLs exist only for the current run; omit "
                 "run_number or fetch a past run with format='json' or 'csv'",
             )
         try:
             return await self._raw(
-                "POST", _FETCH_PATH, body,
-                extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+                "POST",
+                _FETCH_PATH,
+                body,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                timeout=timeout,
             )
         except NotFoundError as exc:
-            raise await self._explain_missing_file(exc, campaign_id, page, run_number,
-                                                   extra_headers, timeout) from exc
+            raise await self._explain_missing_file(
+                exc, campaign_id, page, run_number, extra_headers, timeout
+            ) from exc
 
     async def _explain_missing_file(
-        self, exc: NotFoundError, campaign_id: str, page: int, run_number: int | None,
-        extra_headers: Mapping[str, str] | None, timeout: TimeoutLike | NotGiven | None,
+        self,
+        exc: NotFoundError,
+        campaign_id: str,
+        page: int,
+        run_number: int | None,
+        extra_headers: Mapping[str, str] | None,
+        timeout: TimeoutLike | NotGiven | None,
     ) -> NotFoundError:
         """Say whether a 404 file is not exported yet or beyond the last file, when we can tell.
 
         One ``count_pages`` call decides; if it fails too (unknown campaign), ``exc`` stands.
         """
         try:
-            count = await self.count_pages(campaign_id, run_number=run_number,
-                                           extra_headers=extra_headers, timeout=timeout)
+            count = await self.count_pages(
+                campaign_id, run_number=run_number, extra_headers=extra_headers, timeout=timeout
+            )
         except NudgescribeError:
             return exc
         run = f" run {run_number}" if run_number is not None else ""
         fields: dict[str, Any] = {
-            "status_code": exc.status_code, "method": exc.method, "url": exc.url,
-            "body": exc.body, "error_code": exc.error_code, "request_id": exc.request_id}
+            "status_code": exc.status_code,
+            "method": exc.method,
+            "url": exc.url,
+            "body": exc.body,
+            "error_code": exc.error_code,
+            "request_id": exc.request_id,
+        }
         if count.total_pages == 0:
             return ExportNotReadyError(
                 f"campaign {campaign_id}{run} has no exported files yet (the export is still "
                 "running, or the campaign was never published); wait with "
-                "messages.wait_for_export()", **fields)
+                "messages.wait_for_export()",
+                **fields,
+            )
         if page > count.total_pages:
             return NotFoundError(
                 f"file {page} does not exist: campaign {campaign_id}{run} has "
-                f"{count.total_pages} exported file(s)", **fields)
+                f"{count.total_pages} exported file(s)",
+                **fields,
+            )
         return exc
 
     def list(
@@ -236,7 +300,9 @@ class AsyncMessages(AsyncResource):
         require_concurrency(concurrency)
         require_timeout(timeout)
         options: dict[str, Any] = {
-            "extra_body": extra_body, "extra_headers": extra_headers, "timeout": timeout,
+            "extra_body": extra_body,
+            "extra_headers": extra_headers,
+            "timeout": timeout,
         }
 
         async def count() -> int:
@@ -244,15 +310,21 @@ class AsyncMessages(AsyncResource):
 
         async def fetch(number: int) -> Any:
             # The HTTP exchange only: the pager decodes after giving back the in-flight slot.
-            return await self._fetch_raw(campaign, number, ExportFormat.JSON.value, run,
-                                         **options)
+            return await self._fetch_raw(campaign, number, ExportFormat.JSON.value, run, **options)
 
         def decode(data: Any) -> PageResult[ExportedMessage]:
             return PageResult(self._decode(data, JsonExport, _FETCH_PATH).messages)
 
-        return AsyncPager(fetch, decode_page=decode, count_pages=count, concurrency=concurrency,
-                          start_page=start_page, pages=pages,
-                          shard=shard, limiter=self._client.limiter)
+        return AsyncPager(
+            fetch,
+            decode_page=decode,
+            count_pages=count,
+            concurrency=concurrency,
+            start_page=start_page,
+            pages=pages,
+            shard=shard,
+            limiter=self._client.limiter,
+        )
 
     async def wait_for_export(
         self,
@@ -281,13 +353,20 @@ class AsyncMessages(AsyncResource):
         require_timeout(request_timeout, "request_timeout")
 
         async def probe() -> MessagePageCount:
-            return await self.count_pages(campaign, run_number=run, extra_body=extra_body,
-                                          extra_headers=extra_headers, timeout=request_timeout)
+            return await self.count_pages(
+                campaign,
+                run_number=run,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                timeout=request_timeout,
+            )
 
         run_text = "the current run" if run is None else f"run {run}"
         return await poll_until(
-            probe, lambda count: count.total_pages > 0,
-            timeout=budget, poll_interval=interval,
+            probe,
+            lambda count: count.total_pages > 0,
+            timeout=budget,
+            poll_interval=interval,
             describe=lambda _: f"campaign {campaign} has no exported files yet for {run_text}",
         )
 

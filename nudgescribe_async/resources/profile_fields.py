@@ -64,12 +64,22 @@ class AsyncProfileFields(AsyncResource):
             "workspace_id": require_id("workspace_id", workspace_id),
             "field_name": require_field_name(field_name),
             "field_type": _wire(field_type),
-            **given(display_name=display_name, field_format=_wire(field_format),
-                    is_required=is_required, is_unique=is_unique),
+            **given(
+                display_name=display_name,
+                field_format=_wire(field_format),
+                is_required=is_required,
+                is_unique=is_unique,
+            ),
         }
         return await self._call(
-            "PUT", _PATH, body, ProfileField, key="field",
-            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+            "PUT",
+            _PATH,
+            body,
+            ProfileField,
+            key="field",
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            timeout=timeout,
         )
 
     async def list(
@@ -91,8 +101,13 @@ class AsyncProfileFields(AsyncResource):
         """
         body = {"workspace_id": require_id("workspace_id", workspace_id)}
         return await self._call(
-            "POST", _PATH, body, ProfileFieldList,
-            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+            "POST",
+            _PATH,
+            body,
+            ProfileFieldList,
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            timeout=timeout,
         )
 
     async def update(
@@ -120,8 +135,13 @@ class AsyncProfileFields(AsyncResource):
             "fields": _field_updates(fields),
         }
         return await self._call(
-            "PATCH", _PATH, body, ProfileFieldList,
-            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+            "PATCH",
+            _PATH,
+            body,
+            ProfileFieldList,
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            timeout=timeout,
         )
 
     async def delete(
@@ -144,8 +164,13 @@ class AsyncProfileFields(AsyncResource):
             "field_ids": require_ids("field_ids", field_ids),
         }
         return await self._call(
-            "DELETE", _PATH, body, DeleteResult,
-            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+            "DELETE",
+            _PATH,
+            body,
+            DeleteResult,
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            timeout=timeout,
         )
 
 
@@ -156,9 +181,7 @@ def _wire(value: object) -> object:
 
 def _field_updates(fields: object) -> Sequence[dict[str, Any]]:
     if isinstance(fields, (str, bytes, Mapping)) or not isinstance(fields, Iterable):
-        raise RequestValidationError(
-            "fields", "must be a list of FieldUpdate objects or mappings"
-        )
+        raise RequestValidationError("fields", "must be a list of FieldUpdate objects or mappings")
     items: list[dict[str, Any]] = []
     for index, item in enumerate(fields):
         try:
@@ -177,16 +200,21 @@ def _check_update(index: int, data: dict[str, Any]) -> None:
     must be one of the 14 date formats or an ISO 4217 code)."""
     require_id(f"fields[{index}].field_id", data.get("field_id"))
     if "is_required" in data and not isinstance(data["is_required"], bool):
-        raise RequestValidationError(f"fields[{index}].is_required",
-                                     f"must be a bool, got {data['is_required']!r}")
+        raise RequestValidationError(
+            f"fields[{index}].is_required", f"must be a bool, got {data['is_required']!r}"
+        )
     name = data.get("display_name")
     if name is not None and not isinstance(name, str):
-        raise RequestValidationError(f"fields[{index}].display_name",
-                                     f"must be a str or None, got {name!r}")
+        raise RequestValidationError(
+            f"fields[{index}].display_name", f"must be a str or None, got {name!r}"
+        )
     fmt = data.get("field_format")
     if fmt is not None and not (
-        isinstance(fmt, str) and (is_valid_field_format(FieldType.DATE, fmt)
-                                  or is_valid_field_format(FieldType.CURRENCY, fmt))
+        isinstance(fmt, str)
+        and (
+            is_valid_field_format(FieldType.DATE, fmt)
+            or is_valid_field_format(FieldType.CURRENCY, fmt)
+        )
     ):
         raise RequestValidationError(
             f"fields[{index}].field_format",

@@ -51,8 +51,13 @@ class AsyncReruns(AsyncResource):
         """
         body = {"campaign_id": require_id("campaign_id", campaign_id)}
         return await self._call(
-            "POST", "/v1/campaign/rerun/history", body, RunHistory,
-            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+            "POST",
+            "/v1/campaign/rerun/history",
+            body,
+            RunHistory,
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            timeout=timeout,
         )
 
     async def get_messages(
@@ -86,8 +91,13 @@ class AsyncReruns(AsyncResource):
         if run is not None:
             body["run_number"] = run
         return await self._call(
-            "POST", _MESSAGES_PATH, body, RunMessagePage,
-            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+            "POST",
+            _MESSAGES_PATH,
+            body,
+            RunMessagePage,
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            timeout=timeout,
         )
 
     def list_messages(
@@ -127,18 +137,26 @@ class AsyncReruns(AsyncResource):
             # The HTTP exchange only (the body get_messages sends); the pager decodes after
             # giving back the in-flight slot.
             return await self._raw(
-                "POST", _MESSAGES_PATH,
+                "POST",
+                _MESSAGES_PATH,
                 {"campaign_id": campaign, "page": number, "page_size": size, **run_part},
-                extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                timeout=timeout,
             )
 
         def decode(data: Any) -> PageResult[RunMessage]:
             page = self._decode(data, RunMessagePage, _MESSAGES_PATH)
             return PageResult(page.messages, page.total_pages, number=page.page)
 
-        return AsyncPager(fetch, decode_page=decode, concurrency=concurrency, pages=pages,
-                          shard=shard,
-                          limiter=self._client.limiter)
+        return AsyncPager(
+            fetch,
+            decode_page=decode,
+            concurrency=concurrency,
+            pages=pages,
+            shard=shard,
+            limiter=self._client.limiter,
+        )
 
     async def initiate(
         self,
@@ -164,6 +182,11 @@ class AsyncReruns(AsyncResource):
         group = require_id("new_customer_group_id", new_customer_group_id)
         body = {"campaign_id": campaign, "new_customer_group_id": group}
         return await self._call(
-            "POST", "/v1/campaign/rerun/initiate", body, RerunResult,
-            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout,
+            "POST",
+            "/v1/campaign/rerun/initiate",
+            body,
+            RerunResult,
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            timeout=timeout,
         )

@@ -21,24 +21,37 @@ __all__ = ["main"]
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m nudgescribe_async.testing",
-                                     description="Run the Nudgescribe local reference server.")
+    parser = argparse.ArgumentParser(
+        prog="python -m nudgescribe_async.testing",
+        description="Run the Nudgescribe local reference server.",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (127.0.0.1)")
     parser.add_argument("--port", type=int, default=8080, help="port (0 = any free port)")
-    parser.add_argument("--seed", choices=["demo", "none"], default="demo",
-                        help="dataset to load (default: demo)")
-    parser.add_argument("--job-delay", type=float, default=2.0,
-                        help="seconds before background jobs complete (default 2)")
+    parser.add_argument(
+        "--seed", choices=["demo", "none"], default="demo", help="dataset to load (default: demo)"
+    )
+    parser.add_argument(
+        "--job-delay",
+        type=float,
+        default=2.0,
+        help="seconds before background jobs complete (default 2)",
+    )
     args = parser.parse_args(argv)
     if not is_loopback(args.host):
-        parser.error(f"--host {args.host} refused: the reference server is loopback-only by "
-                     "design (throwaway demo credentials, no security); use 127.0.0.1 or ::1")
+        parser.error(
+            f"--host {args.host} refused: the reference server is loopback-only by "
+            "design (throwaway demo credentials, no security); use 127.0.0.1 or ::1"
+        )
     return args
 
 
 async def _serve(args: argparse.Namespace) -> None:
-    server = ReferenceServer(seed=None if args.seed == "none" else args.seed, host=args.host,
-                             port=args.port, job_delay=args.job_delay)
+    server = ReferenceServer(
+        seed=None if args.seed == "none" else args.seed,
+        host=args.host,
+        port=args.port,
+        job_delay=args.job_delay,
+    )
     async with server:
         print(f"Nudgescribe reference server listening on {server.base_url}")
         print("Point the SDK at it with:")
@@ -57,8 +70,10 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
             raise
-        sys.exit(f"error: port {args.port} on {args.host} is already in use; stop the other "
-                 "server or pick another port with --port (0 = any free port)")
+        sys.exit(
+            f"error: port {args.port} on {args.host} is already in use; stop the other "
+            "server or pick another port with --port (0 = any free port)"
+        )
 
 
 if __name__ == "__main__":

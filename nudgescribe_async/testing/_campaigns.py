@@ -48,7 +48,13 @@ __all__ = [
 ]
 
 EXPORT_COLUMNS = (
-    "message_id", "customer_id", "segment_id", "subject", "content", "run_number", "published_at",
+    "message_id",
+    "customer_id",
+    "segment_id",
+    "subject",
+    "content",
+    "run_number",
+    "published_at",
 )
 ALL_CUSTOMERS = "All customers"
 
@@ -65,8 +71,9 @@ def status_is(campaign: Campaign, status: str) -> bool:
     return campaign.status.casefold() == status.casefold()
 
 
-def segments_of(customers: Iterable[Customer], segment_field: str | None) -> dict[
-        str, list[Customer]]:
+def segments_of(
+    customers: Iterable[Customer], segment_field: str | None
+) -> dict[str, list[Customer]]:
     """Group ``customers`` by their value of ``segment_field`` (empty values are skipped)."""
     segments: dict[str, list[Customer]] = {}
     for customer in customers:
@@ -84,9 +91,15 @@ def segment_id(state: State, campaign: Campaign, value: str) -> str:
     return found
 
 
-def generate_messages(state: State, campaign: Campaign, group: CustomerGroup, *,
-                      status: str, origins: dict[str, str] | None = None,
-                      only: set[str] | None = None) -> list[Message]:
+def generate_messages(
+    state: State,
+    campaign: Campaign,
+    group: CustomerGroup,
+    *,
+    status: str,
+    origins: dict[str, str] | None = None,
+    only: set[str] | None = None,
+) -> list[Message]:
     """Create one message per customer of ``group`` for the campaign's current run.
 
     ``origins`` maps a segment value to ``matched``/``new`` (default ``new``); ``only``
@@ -103,14 +116,24 @@ def generate_messages(state: State, campaign: Campaign, group: CustomerGroup, *,
         seg_id = segment_id(state, campaign, value)
         origin = (origins or {}).get(value, "new")
         for customer in members:
-            made.append(Message(
-                message_id=state.new_id(), campaign_id=campaign.campaign_id, run_number=run,
-                customer_id=customer.customer_id, segment_id=seg_id, segment_name=value,
-                subject=f"{campaign.name}: {value}",
-                content=f"Hello from {campaign.name} for the {value} segment (run {run}).",
-                review_status=review_status, approval_stage=stage, archived=False,
-                origin=origin, created_at=created_at, published_at=published_at,
-            ))
+            made.append(
+                Message(
+                    message_id=state.new_id(),
+                    campaign_id=campaign.campaign_id,
+                    run_number=run,
+                    customer_id=customer.customer_id,
+                    segment_id=seg_id,
+                    segment_name=value,
+                    subject=f"{campaign.name}: {value}",
+                    content=f"Hello from {campaign.name} for the {value} segment (run {run}).",
+                    review_status=review_status,
+                    approval_stage=stage,
+                    archived=False,
+                    origin=origin,
+                    created_at=created_at,
+                    published_at=published_at,
+                )
+            )
     campaign.messages.extend(made)
     return made
 
@@ -151,7 +174,8 @@ def build_export(campaign: Campaign, run_number: int) -> None:
     """Fill the run's export folder with its published, active messages (the export job)."""
     folder = campaign.exports.setdefault(run_number, ExportFolder(run_number=run_number))
     folder.rows = [
-        m.to_export_row() for m in campaign.messages
+        m.to_export_row()
+        for m in campaign.messages
         if m.run_number == run_number and not m.archived and m.published_at is not None
     ]
     folder.ready = True

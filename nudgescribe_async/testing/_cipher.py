@@ -16,8 +16,13 @@ import base64
 import binascii
 import hashlib
 
-__all__ = ["PREFIX", "DecryptError", "decrypt_demo_value", "derive_account_key",
-           "encrypt_demo_value"]
+__all__ = [
+    "PREFIX",
+    "DecryptError",
+    "decrypt_demo_value",
+    "derive_account_key",
+    "encrypt_demo_value",
+]
 
 PREFIX = "enc:v1:"
 
@@ -58,17 +63,20 @@ def decrypt_demo_value(account_key: bytes, ciphertext: str) -> str:
     'Ada'
     """
     if not isinstance(ciphertext, str) or not ciphertext.startswith(PREFIX):
-        raise DecryptError(f"not a reference-server ciphertext (no {PREFIX!r} prefix): "
-                           f"{str(ciphertext)[:40]!r}")
+        raise DecryptError(
+            f"not a reference-server ciphertext (no {PREFIX!r} prefix): {str(ciphertext)[:40]!r}"
+        )
     try:
         raw = base64.b64decode(ciphertext[len(PREFIX) :], validate=True)
     except binascii.Error:
-        raise DecryptError("not a reference-server ciphertext (bad base64 after the prefix)") \
-            from None
+        raise DecryptError(
+            "not a reference-server ciphertext (bad base64 after the prefix)"
+        ) from None
     try:
         return _xor(raw, account_key).decode()
     except UnicodeDecodeError:
         raise DecryptError(
             "this value was not encrypted for this account: decrypt it with the credentials "
             "of the account that read it (server.decrypt(value, credentials=creds) or "
-            "creds.decrypt(value))") from None
+            "creds.decrypt(value))"
+        ) from None

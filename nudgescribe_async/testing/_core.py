@@ -23,7 +23,12 @@ from nudgescribe_async.testing._state import Account, State
 
 __all__ = [
     "CURRENT_RECORD",
-    "DEFAULT_QUOTAS", "RequestRecord", "ServerConfig", "ServerCore", "StoredFile"]
+    "DEFAULT_QUOTAS",
+    "RequestRecord",
+    "ServerConfig",
+    "ServerCore",
+    "StoredFile",
+]
 
 DEFAULT_QUOTAS = {"publish": 1_000_000, "pages": 1_000_000}
 
@@ -78,7 +83,8 @@ class StoredFile:
 # The record of the request being handled: the middleware sets it and calls the handler in the
 # same context, so handlers reach it without aiohttp request storage (keys differ by version).
 CURRENT_RECORD: contextvars.ContextVar[RequestRecord] = contextvars.ContextVar(
-    "nudgescribe_current_record")
+    "nudgescribe_current_record"
+)
 
 
 class ServerCore:
@@ -139,17 +145,38 @@ class ServerCore:
         """Return the authentication payload with fresh access and refresh tokens."""
         now = self.clock()
         cfg = self.config
-        base = {"user_id": account.user_id, "account_id": account.account_id,
-                "role_code": account.role_code, "gen": account.token_generation,
-                "iat": round(now, 3)}
-        access = encode_token({**base, "typ": "access", "exp": round(now + cfg.access_token_ttl, 3),
-                               "jti": secrets.token_hex(8)}, self.token_secret)
-        refresh = encode_token({**base, "typ": "refresh",
-                                "exp": round(now + cfg.refresh_token_ttl, 3),
-                                "jti": secrets.token_hex(8)}, self.token_secret)
-        return {"access_token": access, "refresh_token": refresh, "token_type": "Bearer",
-                "expires_in": int(cfg.access_token_ttl),
-                "refresh_expires_in": int(cfg.refresh_token_ttl)}
+        base = {
+            "user_id": account.user_id,
+            "account_id": account.account_id,
+            "role_code": account.role_code,
+            "gen": account.token_generation,
+            "iat": round(now, 3),
+        }
+        access = encode_token(
+            {
+                **base,
+                "typ": "access",
+                "exp": round(now + cfg.access_token_ttl, 3),
+                "jti": secrets.token_hex(8),
+            },
+            self.token_secret,
+        )
+        refresh = encode_token(
+            {
+                **base,
+                "typ": "refresh",
+                "exp": round(now + cfg.refresh_token_ttl, 3),
+                "jti": secrets.token_hex(8),
+            },
+            self.token_secret,
+        )
+        return {
+            "access_token": access,
+            "refresh_token": refresh,
+            "token_type": "Bearer",
+            "expires_in": int(cfg.access_token_ttl),
+            "refresh_expires_in": int(cfg.refresh_token_ttl),
+        }
 
     def use_quota(self, account: Account, name: str) -> bool:
         """Count one use of quota ``name``; False (and nothing counted) if it is spent."""

@@ -15,16 +15,18 @@ from nudgescribe_async.testing._state import Customer, CustomerGroup, State
 __all__ = ["apply_upload", "count_upsert", "read_csv", "read_form", "union_columns"]
 
 
-def count_upsert(group: CustomerGroup, unique_field: str,
-                 rows: list[dict[str, str]]) -> tuple[int, int]:
+def count_upsert(
+    group: CustomerGroup, unique_field: str, rows: list[dict[str, str]]
+) -> tuple[int, int]:
     """Return (created, updated) counts an upload of ``rows`` would produce."""
     index = group.index(unique_field)
     updated = sum(1 for row in rows if row.get(unique_field, "") in index)
     return len(rows) - updated, updated
 
 
-def apply_upload(state: State, group: CustomerGroup, unique_field: str,
-                 rows: list[dict[str, str]]) -> tuple[int, int]:
+def apply_upload(
+    state: State, group: CustomerGroup, unique_field: str, rows: list[dict[str, str]]
+) -> tuple[int, int]:
     """Upsert ``rows`` into ``group`` by ``unique_field``; return (created, updated)."""
     index = group.index(unique_field)
     now = state.stamp()
@@ -38,8 +40,13 @@ def apply_upload(state: State, group: CustomerGroup, unique_field: str,
             existing.encrypted = None
             updated += 1
             continue
-        customer = Customer(customer_id=state.new_id(), unique_value=key, profile=dict(row),
-                            created_at=now, updated_at=now)
+        customer = Customer(
+            customer_id=state.new_id(),
+            unique_value=key,
+            profile=dict(row),
+            created_at=now,
+            updated_at=now,
+        )
         group.customers[customer.customer_id] = customer
         index[key] = customer
         created += 1
@@ -70,8 +77,13 @@ def read_csv(data: bytes) -> tuple[list[str], list[Any], list[dict[str, Any]]]:
     shape_errors: list[dict[str, Any]] = []
     for number, cells in enumerate(records[1:], start=1):
         if len(cells) != len(header):
-            shape_errors.append({"row": number, "field": None,
-                                 "message": f"expected {len(header)} values, got {len(cells)}"})
+            shape_errors.append(
+                {
+                    "row": number,
+                    "field": None,
+                    "message": f"expected {len(header)} values, got {len(cells)}",
+                }
+            )
         rows.append(dict(zip(header, cells, strict=False)))
     return header, rows, shape_errors
 
@@ -97,8 +109,9 @@ async def read_form(request: web.Request) -> tuple[dict[str, Any], bytes | None]
         form = await request.post()
     # aiohttp before 3.12 reports a part without a name with a bare ``assert``.
     except (ValueError, HttpProcessingError, AssertionError) as exc:
-        raise ApiError(400, f"Malformed multipart/form-data body: {exc}".strip(),
-                       "malformed_multipart") from exc
+        raise ApiError(
+            400, f"Malformed multipart/form-data body: {exc}".strip(), "malformed_multipart"
+        ) from exc
     scalars: dict[str, Any] = {}
     data: bytes | None = None
     for name, value in form.items():

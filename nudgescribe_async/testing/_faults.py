@@ -37,11 +37,25 @@ from typing import Any, Literal
 __all__ = ["FaultKind", "FaultRule", "Faults"]
 
 FaultKind = Literal[
-    "latency", "fail", "rate_limit", "drop", "drop_after", "truncate", "hang",
+    "latency",
+    "fail",
+    "rate_limit",
+    "drop",
+    "drop_after",
+    "truncate",
+    "hang",
     "concurrency_limit",
 ]
-_KINDS = ("latency", "fail", "rate_limit", "drop", "drop_after", "truncate", "hang",
-          "concurrency_limit")
+_KINDS = (
+    "latency",
+    "fail",
+    "rate_limit",
+    "drop",
+    "drop_after",
+    "truncate",
+    "hang",
+    "concurrency_limit",
+)
 
 
 @dataclass
@@ -77,10 +91,21 @@ class Faults:
         """Start with no rules."""
         self.rules: list[FaultRule] = []
 
-    def add(self, path: str, *, kind: FaultKind = "fail", method: str | None = None,
-            times: int | None = 1, status: int = 500, seconds: float = 0.0,
-            retry_after: float | int = 1, body: Any = None, error_code: str | None = None,
-            message: str | None = None, limit: int = 0) -> FaultRule:
+    def add(
+        self,
+        path: str,
+        *,
+        kind: FaultKind = "fail",
+        method: str | None = None,
+        times: int | None = 1,
+        status: int = 500,
+        seconds: float = 0.0,
+        retry_after: float | int = 1,
+        body: Any = None,
+        error_code: str | None = None,
+        message: str | None = None,
+        limit: int = 0,
+    ) -> FaultRule:
         """Add a rule and return it (keep it to :meth:`remove` it or read ``hits``).
 
         ``body`` (any JSON value) replaces the error body of ``fail``; ``seconds`` is the
@@ -95,9 +120,19 @@ class Faults:
             raise ValueError("concurrency_limit needs limit >= 1 and times=None")
         if times is not None and times < 1:
             raise ValueError("times must be at least 1 (or None for a standing rule)")
-        rule = FaultRule(path=path, kind=kind, method=method, remaining=times, status=status,
-                         seconds=seconds, retry_after=retry_after, body=body,
-                         error_code=error_code, message=message, limit=limit)
+        rule = FaultRule(
+            path=path,
+            kind=kind,
+            method=method,
+            remaining=times,
+            status=status,
+            seconds=seconds,
+            retry_after=retry_after,
+            body=body,
+            error_code=error_code,
+            message=message,
+            limit=limit,
+        )
         self.rules.append(rule)
         return rule
 
@@ -133,5 +168,8 @@ class Faults:
 
     def limits(self, method: str, path: str) -> list[FaultRule]:
         """The ``concurrency_limit`` rules that apply to one request."""
-        return [rule for rule in self.rules
-                if rule.kind == "concurrency_limit" and rule.matches(method, path)]
+        return [
+            rule
+            for rule in self.rules
+            if rule.kind == "concurrency_limit" and rule.matches(method, path)
+        ]

@@ -39,7 +39,8 @@ async def authenticate(request: web.Request) -> web.Response:
     email, secret = body["email"], body["api_secret"]
     if (
         account is None
-        or not isinstance(email, str) or not isinstance(secret, str)
+        or not isinstance(email, str)
+        or not isinstance(secret, str)
         or email.casefold() != account.email.casefold()
         or not hmac.compare_digest(secret.encode(), account.api_secret.encode())
     ):

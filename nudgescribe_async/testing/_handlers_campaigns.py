@@ -59,8 +59,11 @@ def _parse_day(body: dict[str, Any], name: str) -> date | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text[:10]) if len(text) <= 10 else datetime.fromisoformat(
-            text.replace("Z", "+00:00")).date()
+        return (
+            date.fromisoformat(text[:10])
+            if len(text) <= 10
+            else datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+        )
     except ValueError as exc:
         raise bad_value(name, "must be an ISO 8601 date such as 2026-01-31") from exc
 
@@ -81,8 +84,11 @@ async def list_campaigns(request: web.Request) -> web.Response:
     body = await read_json(request)
     start, end = _parse_day(body, "published_from"), _parse_day(body, "published_to")
     workspaces = [
-        {"workspace_id": ws.workspace_id, "workspace_name": ws.name,
-         "campaigns": [c.to_json() for c in ws.campaigns.values() if _in_window(c, start, end)]}
+        {
+            "workspace_id": ws.workspace_id,
+            "workspace_name": ws.name,
+            "campaigns": [c.to_json() for c in ws.campaigns.values() if _in_window(c, start, end)],
+        }
         for ws in account.workspaces.values()
     ]
     return ok({"workspaces": workspaces})
@@ -103,18 +109,33 @@ async def publish(request: web.Request) -> web.Response:
     if campaign.pending_job is not None:
         raise ApiError(409, "A job of this campaign is still processing", "job_in_progress")
     if not (status_is(campaign, STATUS_READY) or status_is(campaign, STATUS_PUBLISHED)):
-        raise ApiError(400, f"Campaign is {campaign.status!r}; only Ready to publish or "
-                       "Published campaigns can be published", "invalid_status")
+        raise ApiError(
+            400,
+            f"Campaign is {campaign.status!r}; only Ready to publish or "
+            "Published campaigns can be published",
+            "invalid_status",
+        )
     if not core.use_quota(account, "publish"):
         raise _quota_exceeded("publish")
     mark_published(core.state, campaign)
     run_number = campaign.run_number
-    job = Job(job_uid=core.state.new_id(), kind="export", campaign_id=campaign.campaign_id,
-              apply=lambda: _finish_export(campaign, run_number))
+    job = Job(
+        job_uid=core.state.new_id(),
+        kind="export",
+        campaign_id=campaign.campaign_id,
+        apply=lambda: _finish_export(campaign, run_number),
+    )
     campaign.pending_job = job.job_uid
     core.jobs.submit(job)
-    return ok({"campaign_id": campaign.campaign_id, "campaign_status": campaign.status,
-               "job_uid": job.job_uid, "queued": True}, message="Export queued")
+    return ok(
+        {
+            "campaign_id": campaign.campaign_id,
+            "campaign_status": campaign.status,
+            "job_uid": job.job_uid,
+            "queued": True,
+        },
+        message="Export queued",
+    )
 
 
 def _finish_export(campaign: Campaign, run_number: int) -> None:
@@ -145,8 +166,13 @@ async def count_files(request: web.Request) -> web.Response:
     (campaign_id,) = require(body, "campaign_id")
     campaign = campaign_or_404(core.state, account, campaign_id)
     run_number, folder = _folder(campaign, body)
-    return ok({"campaign_id": campaign.campaign_id, "run_number": run_number,
-               "total_pages": _total_pages(folder, core.config.export_rows_per_file)})
+    return ok(
+        {
+            "campaign_id": campaign.campaign_id,
+            "run_number": run_number,
+            "total_pages": _total_pages(folder, core.config.export_rows_per_file),
+        }
+    )
 
 
 @routes.post("/v1/messages/fetch")
@@ -168,7 +194,7 @@ async def fetch_file(request: web.Request) -> web.Response:
         raise ApiError(404, f"Exported file {page} not found", "not_found")
     if not core.use_quota(account, "pages"):
         raise _quota_exceeded("pages")
-    rows = folder.rows[(page - 1) * per_file: page * per_file]
+    rows = folder.rows[(page - 1) * per_file : page * per_file]
     if fmt == "json":
         return ok({"format": fmt, "page": page, "messages": rows})
     content = export_csv(rows)
@@ -188,4 +214,3 @@ async def download(request: web.Request) -> web.Response:
     if stored.expires_at <= core.clock():
         raise ApiError(403, "The download link has expired", "url_expired")
     return web.Response(body=stored.content, content_type="text/csv", charset="utf-8")
-

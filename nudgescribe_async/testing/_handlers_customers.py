@@ -47,8 +47,9 @@ def _group(state: State, account: Account, group_id: Any) -> CustomerGroup:
     return group
 
 
-async def _read_upload(request: web.Request) -> tuple[dict[str, Any], list[str], list[Any],
-                                                      list[dict[str, Any]]]:
+async def _read_upload(
+    request: web.Request,
+) -> tuple[dict[str, Any], list[str], list[Any], list[dict[str, Any]]]:
     """Return (scalar fields, columns, rows, shape errors) from either upload form."""
     if request.content_type == "multipart/form-data":
         scalars, data = await read_form(request)
@@ -84,32 +85,47 @@ async def upload(request: web.Request) -> web.Response:
     check = check_upload(ws, columns, rows, unique_field)
     check.row_errors = sorted(shape_errors + check.row_errors, key=lambda e: e["row"])
     payload: dict[str, Any] = {
-        "valid": check.valid, "total_rows": len(rows), "created_count": 0, "updated_count": 0,
-        "header_errors": check.header_errors, "row_errors": check.row_errors,
-        "queued": False, "job_uid": None,
+        "valid": check.valid,
+        "total_rows": len(rows),
+        "created_count": 0,
+        "updated_count": 0,
+        "header_errors": check.header_errors,
+        "row_errors": check.row_errors,
+        "queued": False,
+        "job_uid": None,
     }
     if not check.valid:
         if fields.get("validate_only"):
             return ok(payload)
-        raise ApiError(400, "Upload failed validation; nothing was stored", "validation_failed",
-                       payload=payload)
+        raise ApiError(
+            400,
+            "Upload failed validation; nothing was stored",
+            "validation_failed",
+            payload=payload,
+        )
     if fields.get("validate_only"):
         payload["created_count"], payload["updated_count"] = count_upsert(
-            group, unique_field, check.rows)
+            group, unique_field, check.rows
+        )
         return ok(payload)
     if len(rows) > core.config.background_upload_threshold:
-        job = Job(job_uid=core.state.new_id(), kind="upload",
-                  apply=lambda: _apply_quietly(core.state, group, unique_field, check.rows))
+        job = Job(
+            job_uid=core.state.new_id(),
+            kind="upload",
+            apply=lambda: _apply_quietly(core.state, group, unique_field, check.rows),
+        )
         core.jobs.submit(job)
         payload.update(queued=True, job_uid=job.job_uid, created_count=None, updated_count=None)
         return ok(payload, message="Upload queued for background processing")
     payload["created_count"], payload["updated_count"] = apply_upload(
-        core.state, group, unique_field, check.rows)
+        core.state, group, unique_field, check.rows
+    )
     return ok(payload)
 
 
-def _apply_quietly(state: State, group: CustomerGroup, unique_field: str,
-                   rows: list[dict[str, str]]) -> None:
+def _apply_quietly(
+    state: State, group: CustomerGroup, unique_field: str, rows: list[dict[str, str]]
+) -> None:
     apply_upload(state, group, unique_field, rows)
 
 
@@ -122,8 +138,14 @@ async def count_pages(request: web.Request) -> web.Response:
     page_size = opt_int(body, "page_size", 100, high=MAX_PAGE_SIZE) or 100
     group = _group(core_of(request).state, account, group_id)
     total = len(group.customers)
-    return ok({"customer_group_id": group.customer_group_id, "page_size": page_size,
-               "total_pages": -(-total // page_size), "total_customers": total})
+    return ok(
+        {
+            "customer_group_id": group.customer_group_id,
+            "page_size": page_size,
+            "total_pages": -(-total // page_size),
+            "total_customers": total,
+        }
+    )
 
 
 @routes.post("/v1/customer")
@@ -138,9 +160,14 @@ async def get_page(request: web.Request) -> web.Response:
     ordered = group.ordered()
     start = (page - 1) * page_size
     key = account.encryption_key
-    return ok({"page": page, "page_size": page_size,
-               "total_pages": -(-len(ordered) // page_size),
-               "customers": [c.to_json(key) for c in ordered[start:start + page_size]]})
+    return ok(
+        {
+            "page": page,
+            "page_size": page_size,
+            "total_pages": -(-len(ordered) // page_size),
+            "customers": [c.to_json(key) for c in ordered[start : start + page_size]],
+        }
+    )
 
 
 @routes.delete("/v1/customer")

@@ -55,11 +55,16 @@ def create_field(state: State, ws: Workspace, body: dict[str, Any]) -> ProfileFi
         raise ApiError(409, f"Field {name!r} already exists in this workspace", "duplicate_field")
     now = state.stamp()
     spec = ProfileField(
-        field_id=state.new_id(), workspace_id=ws.workspace_id, field_name=name,
+        field_id=state.new_id(),
+        workspace_id=ws.workspace_id,
+        field_name=name,
         display_name=opt_str(body, "display_name") or name.replace("_", " ").title(),
-        field_type=kind, field_format=_format_or_400(kind, body.get("field_format")),
+        field_type=kind,
+        field_format=_format_or_400(kind, body.get("field_format")),
         is_required=opt_bool(body, "is_required", False),
-        is_unique=opt_bool(body, "is_unique", False), created_at=now, updated_at=now,
+        is_unique=opt_bool(body, "is_unique", False),
+        created_at=now,
+        updated_at=now,
     )
     ws.fields[spec.field_id] = spec
     return spec
@@ -84,17 +89,26 @@ async def list_fields(request: web.Request) -> web.Response:
     (workspace_id,) = require(body, "workspace_id")
     ws = core_of(request).state.workspace_of(account, workspace_id)
     if ws is None:
-        raise ApiError(401, "Invalid Workspace", "invalid_workspace",
-                       errors=[{"field": "workspace_id", "message": "Invalid Workspace"}])
-    return ok({"workspace_id": ws.workspace_id,
-               "fields": [f.to_json() for f in ws.fields.values()]})
+        raise ApiError(
+            401,
+            "Invalid Workspace",
+            "invalid_workspace",
+            errors=[{"field": "workspace_id", "message": "Invalid Workspace"}],
+        )
+    return ok(
+        {"workspace_id": ws.workspace_id, "fields": [f.to_json() for f in ws.fields.values()]}
+    )
 
 
 def _planned_update(ws: Workspace, index: int, item: Any) -> tuple[ProfileField, dict[str, Any]]:
     where = f"fields[{index}]"
     if not isinstance(item, dict) or not item.get("field_id"):
-        raise ApiError(401, f"Required fields missing: {where}.field_id", "missing_fields",
-                       errors=[{"field": f"{where}.field_id", "message": "This field is required"}])
+        raise ApiError(
+            401,
+            f"Required fields missing: {where}.field_id",
+            "missing_fields",
+            errors=[{"field": f"{where}.field_id", "message": "This field is required"}],
+        )
     spec = ws.fields.get(item["field_id"])
     if spec is None:
         raise _not_found(f"Field {item['field_id']}")
@@ -171,9 +185,12 @@ def create_group(state: State, ws: Workspace, name: Any, description: Any) -> Cu
     """Validate and add a customer group to ``ws`` (shared with the seeding controls)."""
     now = state.stamp()
     group = CustomerGroup(
-        customer_group_id=state.new_id(), workspace_id=ws.workspace_id,
-        name=_check_group_name(ws, name), description=opt_str({"d": description}, "d"),
-        created_at=now, updated_at=now,
+        customer_group_id=state.new_id(),
+        workspace_id=ws.workspace_id,
+        name=_check_group_name(ws, name),
+        description=opt_str({"d": description}, "d"),
+        created_at=now,
+        updated_at=now,
     )
     ws.groups[group.customer_group_id] = group
     state.groups[group.customer_group_id] = group
@@ -212,8 +229,9 @@ async def update_group(request: web.Request) -> web.Response:
     (group_id,) = require(body, "customer_group_id")
     group = _group(state, account, group_id)
     if "name" in body:
-        group.name = _check_group_name(state.workspaces[group.workspace_id], body["name"],
-                                       skip=group.customer_group_id)
+        group.name = _check_group_name(
+            state.workspaces[group.workspace_id], body["name"], skip=group.customer_group_id
+        )
     if "description" in body:
         group.description = opt_str(body, "description")
     group.updated_at = state.stamp()

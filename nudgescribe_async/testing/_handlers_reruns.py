@@ -28,8 +28,9 @@ async def history(request: web.Request) -> web.Response:
     body = await read_json(request)
     (campaign_id,) = require(body, "campaign_id")
     campaign = campaign_or_404(core_of(request).state, account, campaign_id)
-    return ok({"campaign_id": campaign.campaign_id,
-               "runs": run_history(core_of(request).state, campaign)})
+    return ok(
+        {"campaign_id": campaign.campaign_id, "runs": run_history(core_of(request).state, campaign)}
+    )
 
 
 @routes.post("/v1/campaign/rerun/messages")

@@ -43,10 +43,16 @@ MAX_JSON_INT = 2**53 - 1
 class ApiError(Exception):
     """An error response: ``status`` plus the contract's error body (and optional payload)."""
 
-    def __init__(self, status: int, message: str, error_code: str | None = None, *,
-                 errors: list[dict[str, Any]] | None = None,
-                 payload: dict[str, Any] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        error_code: str | None = None,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        payload: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         """Describe the error; ``payload`` keys are merged into the body."""
         super().__init__(message)
         self.status = status
@@ -87,8 +93,12 @@ def ok(payload: dict[str, Any] | None = None, message: str | None = None) -> web
 
 def error_response(err: ApiError) -> web.Response:
     """Render an :class:`ApiError` as a JSON response."""
-    return web.Response(status=err.status, body=orjson.dumps(err.body()),
-                        content_type="application/json", headers=err.headers)
+    return web.Response(
+        status=err.status,
+        body=orjson.dumps(err.body()),
+        content_type="application/json",
+        headers=err.headers,
+    )
 
 
 def _record() -> RequestRecord:
@@ -142,19 +152,23 @@ def require(body: dict[str, Any], *names: str) -> list[Any]:
     missing = [n for n in names if body.get(n) in (None, "", [])]
     if missing:
         raise ApiError(
-            401, "Required fields missing: " + ", ".join(missing), "missing_fields",
+            401,
+            "Required fields missing: " + ", ".join(missing),
+            "missing_fields",
             errors=[{"field": n, "message": "This field is required"} for n in missing],
         )
     return [body[n] for n in names]
 
 
 def _bad(field: str, message: str) -> ApiError:
-    return ApiError(400, f"{field}: {message}", "invalid_value",
-                    errors=[{"field": field, "message": message}])
+    return ApiError(
+        400, f"{field}: {message}", "invalid_value", errors=[{"field": field, "message": message}]
+    )
 
 
-def opt_int(body: dict[str, Any], name: str, default: int | None, *, low: int = 1,
-            high: int | None = None) -> int | None:
+def opt_int(
+    body: dict[str, Any], name: str, default: int | None, *, low: int = 1, high: int | None = None
+) -> int | None:
     """Return the optional integer ``name`` within [low, high]; 400 if malformed.
 
     An integral float such as ``2.0`` counts as an integer, as in JSON Schema. Without a

@@ -41,8 +41,9 @@ def _drop(request: web.Request) -> web.Response:
 
 async def _truncate(request: web.Request, request_id: str) -> web.StreamResponse:
     body = orjson.dumps({"success": True, "message": "this body is cut short"})
-    response = web.StreamResponse(headers={"Content-Type": "application/json",
-                                           "x-request-id": request_id})
+    response = web.StreamResponse(
+        headers={"Content-Type": "application/json", "x-request-id": request_id}
+    )
     response.content_length = len(body) + 100
     await response.prepare(request)
     await response.write(body[: len(body) // 2])
@@ -59,15 +60,20 @@ def _fail(rule: FaultRule) -> web.Response:
         default = ApiError(429, rule.message or "Rate limited", rule.error_code or "rate_limited")
     else:
         status = rule.status
-        default = ApiError(status, rule.message or f"Injected failure ({status})",
-                           rule.error_code or "injected_fault")
+        default = ApiError(
+            status,
+            rule.message or f"Injected failure ({status})",
+            rule.error_code or "injected_fault",
+        )
     body = rule.body if rule.body is not None else default.body()
-    return web.Response(status=status, body=orjson.dumps(body),
-                        content_type="application/json", headers=headers)
+    return web.Response(
+        status=status, body=orjson.dumps(body), content_type="application/json", headers=headers
+    )
 
 
-async def _apply_fault(request: web.Request, core: ServerCore, rule: FaultRule,
-                       handler: Handler, request_id: str) -> web.StreamResponse:
+async def _apply_fault(
+    request: web.Request, core: ServerCore, rule: FaultRule, handler: Handler, request_id: str
+) -> web.StreamResponse:
     if rule.kind == "latency":
         await core.sleep(rule.seconds)
         return await handler(request)
@@ -86,14 +92,20 @@ async def _apply_fault(request: web.Request, core: ServerCore, rule: FaultRule,
 
 def _http_error(exc: web.HTTPException) -> ApiError:
     code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
-        exc.status, "http_error")
+        exc.status, "http_error"
+    )
     # Keep Allow on a 405: RFC 9110 requires it and clients read it.
     allow = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
     return ApiError(exc.status, exc.reason, code, headers=allow)
 
 
-async def _serve_counted(request: web.Request, core: ServerCore, handler: Handler,
-                         request_id: str, limits: list[FaultRule]) -> web.StreamResponse:
+async def _serve_counted(
+    request: web.Request,
+    core: ServerCore,
+    handler: Handler,
+    request_id: str,
+    limits: list[FaultRule],
+) -> web.StreamResponse:
     for limit in limits:
         limit.in_flight += 1
         limit.peak = max(limit.peak, limit.in_flight)
@@ -116,8 +128,9 @@ async def core_middleware(request: web.Request, handler: Handler) -> web.StreamR
     request_id = core.next_request_id()
     path = request.path
     core.request_counts[path] += 1
-    record = RequestRecord(method=request.method, path=path, headers=request.headers,
-                           request_id=request_id)
+    record = RequestRecord(
+        method=request.method, path=path, headers=request.headers, request_id=request_id
+    )
     core.requests.append(record)
     CURRENT_RECORD.set(record)
     try:
@@ -145,8 +158,9 @@ async def core_middleware(request: web.Request, handler: Handler) -> web.StreamR
     return response
 
 
-def _maybe_compress(request: web.Request, response: web.StreamResponse,
-                    min_bytes: int | None) -> None:
+def _maybe_compress(
+    request: web.Request, response: web.StreamResponse, min_bytes: int | None
+) -> None:
     # Large answers only: compressing a small one costs more time than the bytes it saves.
     if min_bytes is None or not isinstance(response, web.Response):
         return

@@ -49,23 +49,40 @@ def _retail(server: ReferenceServer) -> None:
         rows.append(row)
     server.seed_customers(newsletter.customer_group_id, rows)
     server.seed_customers(vip.customer_group_id, count=300, start=9000)
-    spring = server.seed_campaign(wid, "Spring Sale", customer_group_id=everyone.customer_group_id,
-                                  status="Published", segment_field="tier")
+    spring = server.seed_campaign(
+        wid,
+        "Spring Sale",
+        customer_group_id=everyone.customer_group_id,
+        status="Published",
+        segment_field="tier",
+    )
     _advance(server, 86400 * 14)
     server.rerun_campaign(spring.campaign_id, newsletter.customer_group_id)
     server.finish_jobs()
     server.approve_campaign(spring.campaign_id)
     _publish_now(server, spring.campaign_id)
-    server.seed_campaign(wid, "Summer Preview", customer_group_id=vip.customer_group_id,
-                         status="Ready to publish", segment_field="region")
-    server.seed_campaign(wid, "Autumn Teaser", customer_group_id=newsletter.customer_group_id,
-                         status="Ready for review", segment_field="tier")
-    server.seed_campaign(wid, "Winter Plans", customer_group_id=vip.customer_group_id,
-                         status="Draft")
+    server.seed_campaign(
+        wid,
+        "Summer Preview",
+        customer_group_id=vip.customer_group_id,
+        status="Ready to publish",
+        segment_field="region",
+    )
+    server.seed_campaign(
+        wid,
+        "Autumn Teaser",
+        customer_group_id=newsletter.customer_group_id,
+        status="Ready for review",
+        segment_field="tier",
+    )
+    server.seed_campaign(
+        wid, "Winter Plans", customer_group_id=vip.customer_group_id, status="Draft"
+    )
 
 
-def _rows(server: ReferenceServer, workspace_id: str, count: int,
-          start: int) -> list[dict[str, str]]:
+def _rows(
+    server: ReferenceServer, workspace_id: str, count: int, start: int
+) -> list[dict[str, str]]:
     from nudgescribe_async.testing._seeding import synthetic_rows
 
     return list(synthetic_rows(server.state.workspaces[workspace_id], count, start))
@@ -93,8 +110,13 @@ def _wholesale(server: ReferenceServer) -> None:
     server.seed_profile_field(wid, "first_order", "Date", field_format="MMM dd, yyyy")
     distributors = server.seed_group(wid, "Distributors")
     server.seed_customers(distributors.customer_group_id, count=2000)
-    server.seed_campaign(wid, "Q3 Restock", customer_group_id=distributors.customer_group_id,
-                         status="Published", segment_field="segment")
+    server.seed_campaign(
+        wid,
+        "Q3 Restock",
+        customer_group_id=distributors.customer_group_id,
+        status="Published",
+        segment_field="segment",
+    )
 
 
 def _sandbox(server: ReferenceServer) -> None:

@@ -52,8 +52,9 @@ def _unwrap(err: ApiError) -> SeedError:
     return SeedError(f"{err.status}: {err.message}")
 
 
-def seed_field(state: State, ws: Workspace, field_name: str, field_type: str,
-               **options: Any) -> ProfileField:
+def seed_field(
+    state: State, ws: Workspace, field_name: str, field_type: str, **options: Any
+) -> ProfileField:
     """Create a profile field with the API's rules (``options`` as in ``PUT /v1/cpf``)."""
     body = {"field_name": field_name, "field_type": field_type, **options}
     try:
@@ -113,8 +114,9 @@ def unique_field_of(ws: Workspace) -> str:
     raise SeedError("the workspace has no is_unique field; define one or pass unique_field")
 
 
-def seed_customers(state: State, group: CustomerGroup, rows: Iterable[Mapping[str, Any]],
-                   unique_field: str) -> int:
+def seed_customers(
+    state: State, group: CustomerGroup, rows: Iterable[Mapping[str, Any]], unique_field: str
+) -> int:
     """Upsert ``rows`` (values stringified) into ``group`` without validation; return count."""
     index = group.index(unique_field)
     now = state.stamp()
@@ -139,9 +141,16 @@ def seed_customers(state: State, group: CustomerGroup, rows: Iterable[Mapping[st
     return count
 
 
-def seed_campaign(state: State, ws: Workspace, group: CustomerGroup, name: str, *,
-                  status: str, segment_field: str | None,
-                  with_messages: bool) -> Campaign:
+def seed_campaign(
+    state: State,
+    ws: Workspace,
+    group: CustomerGroup,
+    name: str,
+    *,
+    status: str,
+    segment_field: str | None,
+    with_messages: bool,
+) -> Campaign:
     """Create a campaign in ``status`` with one message per customer of ``group``.
 
     Messages match the status: pending review, approved, or published with its export ready.
@@ -153,10 +162,18 @@ def seed_campaign(state: State, ws: Workspace, group: CustomerGroup, name: str, 
         raise SeedError(f"segment_field {segment_field!r} is not a field of the workspace")
     now = state.stamp()
     campaign = Campaign(
-        campaign_id=state.new_id(), workspace_id=ws.workspace_id, name=name,
-        status=status, customer_group_id=group.customer_group_id,
-        segment_field=segment_field, run_number=1, published_at=None, created_at=now,
-        updated_at=now, first_group_id=group.customer_group_id, first_group_name=group.name,
+        campaign_id=state.new_id(),
+        workspace_id=ws.workspace_id,
+        name=name,
+        status=status,
+        customer_group_id=group.customer_group_id,
+        segment_field=segment_field,
+        run_number=1,
+        published_at=None,
+        created_at=now,
+        updated_at=now,
+        first_group_id=group.customer_group_id,
+        first_group_name=group.name,
     )
     ws.campaigns[campaign.campaign_id] = campaign
     state.campaigns[campaign.campaign_id] = campaign

@@ -98,19 +98,33 @@ class Credentials:
         return decrypt_demo_value(self.encryption_key, ciphertext)
 
 
-DEMO_LOGIN = {"api_key": "ns_demo_key_0123456789", "email": "demo@nudgescribe.test",
-              "api_secret": "ns_demo_secret_do_not_use_in_production", "api_code": "DEMO"}
+DEMO_LOGIN = {
+    "api_key": "ns_demo_key_0123456789",
+    "email": "demo@nudgescribe.test",
+    "api_secret": "ns_demo_secret_do_not_use_in_production",
+    "api_code": "DEMO",
+}
 
 
 class ReferenceServer:
     """A local, in-memory Nudgescribe API on loopback (see the package docstring)."""
 
-    def __init__(self, *, seed: str | None = None, host: str = "127.0.0.1", port: int = 0,
-                 access_token_ttl: float = 14 * 86400, refresh_token_ttl: float = 15 * 86400,
-                 job_delay: float | None = 0.0, quotas: Mapping[str, int] | None = None,
-                 export_rows_per_file: int = 1000, background_upload_threshold: int = 1000,
-                 file_url_ttl: float = 900.0, request_log_limit: int = 10_000,
-                 compress_min_bytes: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        seed: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        access_token_ttl: float = 14 * 86400,
+        refresh_token_ttl: float = 15 * 86400,
+        job_delay: float | None = 0.0,
+        quotas: Mapping[str, int] | None = None,
+        export_rows_per_file: int = 1000,
+        background_upload_threshold: int = 1000,
+        file_url_ttl: float = 900.0,
+        request_log_limit: int = 10_000,
+        compress_min_bytes: int | None = None,
+    ) -> None:
         """Configure the server; nothing listens until :meth:`start` (or ``async with``)."""
         if seed not in (None, "demo"):
             raise ValueError("seed must be None or 'demo'")
@@ -118,24 +132,32 @@ class ReferenceServer:
             raise ValueError(
                 f"host {host!r} is not a loopback address: the reference server serves "
                 "throwaway demo credentials with no security and is loopback-only by design "
-                "(use 127.0.0.1, ::1 or localhost)")
+                "(use 127.0.0.1, ::1 or localhost)"
+            )
         if not 1 <= export_rows_per_file <= 1000:
             raise ValueError("export_rows_per_file must be between 1 and 1000")
         config = ServerConfig(
-            access_token_ttl=access_token_ttl, refresh_token_ttl=refresh_token_ttl,
-            job_delay=job_delay, quotas={**DEFAULT_QUOTAS, **(quotas or {})},
+            access_token_ttl=access_token_ttl,
+            refresh_token_ttl=refresh_token_ttl,
+            job_delay=job_delay,
+            quotas={**DEFAULT_QUOTAS, **(quotas or {})},
             export_rows_per_file=export_rows_per_file,
             background_upload_threshold=background_upload_threshold,
-            file_url_ttl=file_url_ttl, request_log_limit=request_log_limit,
-            compress_min_bytes=compress_min_bytes)
+            file_url_ttl=file_url_ttl,
+            request_log_limit=request_log_limit,
+            compress_min_bytes=compress_min_bytes,
+        )
         self.core = ServerCore(config, rng_seed=seed)
         self.seed = seed
         self.host = host
         self.port = port
         self._runner: web.AppRunner | None = None
         self.demo_credentials = self.create_account(
-            api_key=DEMO_LOGIN["api_key"], email=DEMO_LOGIN["email"],
-            api_secret=DEMO_LOGIN["api_secret"], api_code=DEMO_LOGIN["api_code"])
+            api_key=DEMO_LOGIN["api_key"],
+            email=DEMO_LOGIN["email"],
+            api_secret=DEMO_LOGIN["api_secret"],
+            api_code=DEMO_LOGIN["api_code"],
+        )
 
     # ----------------------------------------------------------------- lifecycle
     @property
@@ -146,8 +168,14 @@ class ReferenceServer:
     def _build_app(self) -> web.Application:
         app = web.Application(middlewares=[core_middleware], client_max_size=MAX_BODY)
         app[CORE_KEY] = self.core
-        for module in (_handlers_auth, _handlers_profile, _handlers_customers,
-                       _handlers_campaigns, _handlers_reruns, _handlers_openapi):
+        for module in (
+            _handlers_auth,
+            _handlers_profile,
+            _handlers_customers,
+            _handlers_campaigns,
+            _handlers_reruns,
+            _handlers_openapi,
+        ):
             app.add_routes(module.routes)
         return app
 
@@ -163,8 +191,12 @@ class ReferenceServer:
 
             seed_demo(self)
         # The "access log" only counts response bytes (see ByteCounter); nothing is logged.
-        runner = web.AppRunner(self._build_app(), access_log=_ACCESS_LOG,
-                               access_log_class=ByteCounter, shutdown_timeout=5.0)
+        runner = web.AppRunner(
+            self._build_app(),
+            access_log=_ACCESS_LOG,
+            access_log_class=ByteCounter,
+            shutdown_timeout=5.0,
+        )
         await runner.setup()
         self._runner = runner
         await web.TCPSite(runner, self.host, self.port).start()
@@ -189,8 +221,12 @@ class ReferenceServer:
         """Start the server."""
         return await self.start()
 
-    async def __aexit__(self, exc_type: type[BaseException] | None,
-                        exc: BaseException | None, tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         """Close the server."""
         await self.close()
 
@@ -200,9 +236,15 @@ class ReferenceServer:
         """The in-memory model (accounts, workspaces, groups, campaigns)."""
         return self.core.state
 
-    def create_account(self, *, api_key: str | None = None, email: str | None = None,
-                       api_secret: str | None = None, api_code: str | None = None,
-                       quotas: Mapping[str, int] | None = None) -> Credentials:
+    def create_account(
+        self,
+        *,
+        api_key: str | None = None,
+        email: str | None = None,
+        api_secret: str | None = None,
+        api_code: str | None = None,
+        quotas: Mapping[str, int] | None = None,
+    ) -> Credentials:
         """Create an isolated account; omitted credentials are generated."""
         suffix = secrets.token_hex(4)
         account = self.state.add_account(
@@ -216,9 +258,14 @@ class ReferenceServer:
 
     @staticmethod
     def _credentials(account: Account) -> Credentials:
-        return Credentials(api_key=account.api_key, email=account.email,
-                           api_secret=account.api_secret, api_code=account.api_code,
-                           account_id=account.account_id, encryption_key=account.encryption_key)
+        return Credentials(
+            api_key=account.api_key,
+            email=account.email,
+            api_secret=account.api_secret,
+            api_code=account.api_code,
+            account_id=account.account_id,
+            encryption_key=account.encryption_key,
+        )
 
     def account(self, credentials: Credentials | None = None) -> Account:
         """Return the state object of ``credentials``' account (default: the demo account)."""
@@ -228,14 +275,20 @@ class ReferenceServer:
     def client_kwargs(self, credentials: Credentials | None = None) -> dict[str, Any]:
         """Return ``AsyncNudgescribe(**kwargs)`` arguments pointing at this server."""
         creds = credentials or self.demo_credentials
-        return {"api_key": creds.api_key, "email": creds.email, "api_secret": creds.api_secret,
-                "api_code": creds.api_code, "client_ip": DEMO_CLIENT_IP,
-                "base_url": self.base_url}
+        return {
+            "api_key": creds.api_key,
+            "email": creds.email,
+            "api_secret": creds.api_secret,
+            "api_code": creds.api_code,
+            "client_ip": DEMO_CLIENT_IP,
+            "base_url": self.base_url,
+        }
 
     def env(self, credentials: Credentials | None = None) -> dict[str, str]:
         """Return the ``NUDGESCRIBE_*`` environment variables pointing at this server."""
-        return {f"NUDGESCRIBE_{k.upper()}": str(v)
-                for k, v in self.client_kwargs(credentials).items()}
+        return {
+            f"NUDGESCRIBE_{k.upper()}": str(v) for k, v in self.client_kwargs(credentials).items()
+        }
 
     def revoke_tokens(self, credentials: Credentials | None = None) -> None:
         """Invalidate every token issued so far to the account (next calls get 403)."""
@@ -276,28 +329,50 @@ class ReferenceServer:
         except KeyError:
             raise SeedError(f"unknown campaign {campaign_id!r}") from None
 
-    def seed_workspace(self, name: str = "Workspace", *,
-                       credentials: Credentials | None = None) -> Workspace:
+    def seed_workspace(
+        self, name: str = "Workspace", *, credentials: Credentials | None = None
+    ) -> Workspace:
         """Create a workspace in an account (default: the demo account)."""
         return self.state.add_workspace(self.account(credentials), name)
 
-    def seed_profile_field(self, workspace_id: str, field_name: str, field_type: str = "string",
-                           *, field_format: str | None = None, display_name: str | None = None,
-                           is_required: bool = False, is_unique: bool = False) -> ProfileField:
+    def seed_profile_field(
+        self,
+        workspace_id: str,
+        field_name: str,
+        field_type: str = "string",
+        *,
+        field_format: str | None = None,
+        display_name: str | None = None,
+        is_required: bool = False,
+        is_unique: bool = False,
+    ) -> ProfileField:
         """Define a profile field (same rules as ``PUT /v1/cpf``; :class:`SeedError` if not)."""
-        return seed_field(self.state, self._workspace(workspace_id), field_name, field_type,
-                          field_format=field_format, display_name=display_name,
-                          is_required=is_required, is_unique=is_unique)
+        return seed_field(
+            self.state,
+            self._workspace(workspace_id),
+            field_name,
+            field_type,
+            field_format=field_format,
+            display_name=display_name,
+            is_required=is_required,
+            is_unique=is_unique,
+        )
 
-    def seed_group(self, workspace_id: str, name: str, *,
-                   description: str | None = None) -> CustomerGroup:
+    def seed_group(
+        self, workspace_id: str, name: str, *, description: str | None = None
+    ) -> CustomerGroup:
         """Create a customer group (409-style duplicates raise :class:`SeedError`)."""
         return seed_group(self.state, self._workspace(workspace_id), name, description)
 
-    def seed_customers(self, customer_group_id: str,
-                       rows: Iterable[Mapping[str, Any]] | None = None, *,
-                       count: int | None = None, start: int = 0,
-                       unique_field: str | None = None) -> int:
+    def seed_customers(
+        self,
+        customer_group_id: str,
+        rows: Iterable[Mapping[str, Any]] | None = None,
+        *,
+        count: int | None = None,
+        start: int = 0,
+        unique_field: str | None = None,
+    ) -> int:
         """Bulk-insert customers without validation; return how many rows were written.
 
         Pass explicit ``rows`` or a ``count`` of synthetic rows (deterministic valid values for
@@ -312,14 +387,28 @@ class ReferenceServer:
         source = rows if rows is not None else synthetic_rows(ws, count or 0, start)
         return seed_customers(self.state, group, source, chosen)
 
-    def seed_campaign(self, workspace_id: str, name: str, *, customer_group_id: str,
-                      status: str = STATUS_REVIEW, segment_field: str | None = None,
-                      with_messages: bool = True) -> Campaign:
+    def seed_campaign(
+        self,
+        workspace_id: str,
+        name: str,
+        *,
+        customer_group_id: str,
+        status: str = STATUS_REVIEW,
+        segment_field: str | None = None,
+        with_messages: bool = True,
+    ) -> Campaign:
         """Create a campaign in any status with one message per customer of the group."""
         ws = self._workspace(workspace_id)
         group = self._group(customer_group_id)
-        return seed_campaign(self.state, ws, group, name, status=status,
-                             segment_field=segment_field, with_messages=with_messages)
+        return seed_campaign(
+            self.state,
+            ws,
+            group,
+            name,
+            status=status,
+            segment_field=segment_field,
+            with_messages=with_messages,
+        )
 
     def approve_campaign(self, campaign_id: str) -> Campaign:
         """Move a ``Ready for review`` campaign to ``Ready to publish`` (the web app's step)."""
@@ -330,8 +419,12 @@ class ReferenceServer:
     def rerun_campaign(self, campaign_id: str, new_customer_group_id: str) -> dict[str, Any]:
         """Initiate a rerun as the API would (same rules); return the response payload."""
         try:
-            return initiate_rerun(self.state, self.core.jobs, self._campaign(campaign_id),
-                                  self._group(new_customer_group_id))
+            return initiate_rerun(
+                self.state,
+                self.core.jobs,
+                self._campaign(campaign_id),
+                self._group(new_customer_group_id),
+            )
         except ApiError as err:
             raise SeedError(f"{err.status}: {err.message}") from None
 

@@ -332,14 +332,28 @@ class State:
         """Return the current ISO timestamp."""
         return iso(self.now())
 
-    def add_account(self, *, api_key: str, email: str, api_secret: str, api_code: str,
-                    quotas: dict[str, int], role_code: str = "admin") -> Account:
+    def add_account(
+        self,
+        *,
+        api_key: str,
+        email: str,
+        api_secret: str,
+        api_code: str,
+        quotas: dict[str, int],
+        role_code: str = "admin",
+    ) -> Account:
         """Create and register an account."""
         account_id = self.new_id()
         account = Account(
-            account_id=account_id, user_id=self.new_id(), api_key=api_key, email=email,
-            api_secret=api_secret, api_code=api_code, role_code=role_code,
-            encryption_key=derive_account_key(account_id), quotas=dict(quotas),
+            account_id=account_id,
+            user_id=self.new_id(),
+            api_key=api_key,
+            email=email,
+            api_secret=api_secret,
+            api_code=api_code,
+            role_code=role_code,
+            encryption_key=derive_account_key(account_id),
+            quotas=dict(quotas),
         )
         self.accounts[api_key] = account
         return account

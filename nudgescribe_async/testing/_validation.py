@@ -34,13 +34,28 @@ CURRENCY_AMOUNT_RE = re.compile(r"^-?\d+(\.\d{1,2})?$")
 
 # Java-style pattern tokens -> (regex, strptime directive); longest tokens first.
 _TOKENS = (
-    ("yyyy", r"\d{4}", "%Y"), ("yy", r"\d{2}", "%y"), ("MMMM", r"[A-Za-z]+", "%B"),
-    ("MMM", r"[A-Za-z]{3}", "%b"), ("MM", r"\d{2}", "%m"), ("dd", r"\d{2}", "%d"),
+    ("yyyy", r"\d{4}", "%Y"),
+    ("yy", r"\d{2}", "%y"),
+    ("MMMM", r"[A-Za-z]+", "%B"),
+    ("MMM", r"[A-Za-z]{3}", "%b"),
+    ("MM", r"\d{2}", "%m"),
+    ("dd", r"\d{2}", "%d"),
 )
 DATE_FORMATS = (
-    "yyyy-MM-dd", "dd/MM/yyyy", "MM/dd/yyyy", "dd-MM-yyyy", "MM-dd-yyyy", "dd.MM.yyyy",
-    "yyyy/MM/dd", "dd MMM yyyy", "MMM dd, yyyy", "MMMM dd, yyyy", "dd MMMM yyyy", "yy/MM/dd",
-    "dd/MM/yy", "MM/dd/yy",
+    "yyyy-MM-dd",
+    "dd/MM/yyyy",
+    "MM/dd/yyyy",
+    "dd-MM-yyyy",
+    "MM-dd-yyyy",
+    "dd.MM.yyyy",
+    "yyyy/MM/dd",
+    "dd MMM yyyy",
+    "MMM dd, yyyy",
+    "MMMM dd, yyyy",
+    "dd MMMM yyyy",
+    "yy/MM/dd",
+    "dd/MM/yy",
+    "MM/dd/yy",
 )
 
 
@@ -49,8 +64,11 @@ def _compile_date_format(pattern: str) -> tuple[re.Pattern[str], str]:
     while rest:
         for token, token_re, token_directive in _TOKENS:
             if rest.startswith(token):
-                regex, directive, rest = regex + token_re, directive + token_directive, rest[
-                    len(token):]
+                regex, directive, rest = (
+                    regex + token_re,
+                    directive + token_directive,
+                    rest[len(token) :],
+                )
                 break
         else:
             regex, directive, rest = regex + re.escape(rest[0]), directive + rest[0], rest[1:]
@@ -86,8 +104,11 @@ def value_error(spec: ProfileField, value: str) -> str | None:
     if kind == "char":
         return None if len(value) == 1 else "must be exactly one character"
     if kind == "currency":
-        return None if CURRENCY_AMOUNT_RE.match(value) else (
-            "must be a decimal amount with at most 2 decimal places")
+        return (
+            None
+            if CURRENCY_AMOUNT_RE.match(value)
+            else ("must be a decimal amount with at most 2 decimal places")
+        )
     if kind == "Date":
         regex, directive = DATE_PARSERS.get(spec.field_format or "", (None, ""))
         if regex is None or not regex.match(value):
@@ -123,8 +144,9 @@ def _as_text(value: Any) -> str | None:
     return None
 
 
-def _check_header(ws: Workspace, columns: list[str], unique_field: str,
-                  check: UploadCheck) -> dict[str, ProfileField]:
+def _check_header(
+    ws: Workspace, columns: list[str], unique_field: str, check: UploadCheck
+) -> dict[str, ProfileField]:
     specs: dict[str, ProfileField] = {}
     seen: set[str] = set()
     for column in columns:
@@ -139,25 +161,34 @@ def _check_header(ws: Workspace, columns: list[str], unique_field: str,
     unique_spec = ws.field_by_name(unique_field)
     if unique_spec is None or not unique_spec.is_unique:
         check.header_errors.append(
-            {"column": unique_field, "message": "unique_field must name an is_unique field"})
+            {"column": unique_field, "message": "unique_field must name an is_unique field"}
+        )
     elif unique_field not in seen:
         check.header_errors.append({"column": unique_field, "message": "unique field missing"})
     for spec in ws.fields.values():
         if spec.is_required and spec.field_name not in seen:
             check.header_errors.append(
-                {"column": spec.field_name, "message": "required field missing"})
+                {"column": spec.field_name, "message": "required field missing"}
+            )
     return specs
 
 
-def _check_row(number: int, raw: dict[str, Any], specs: dict[str, ProfileField],
-               unique_field: str, seen_unique: dict[str, int], check: UploadCheck) -> None:
+def _check_row(
+    number: int,
+    raw: dict[str, Any],
+    specs: dict[str, ProfileField],
+    unique_field: str,
+    seen_unique: dict[str, int],
+    check: UploadCheck,
+) -> None:
     row: dict[str, str] = {}
     for column, value in raw.items():
         text = _as_text(value)
         spec = specs.get(column)
         if text is None:
             check.row_errors.append(
-                {"row": number, "field": column, "message": "must be a string or number"})
+                {"row": number, "field": column, "message": "must be a string or number"}
+            )
             continue
         if spec is None:
             continue
@@ -173,15 +204,21 @@ def _check_row(number: int, raw: dict[str, Any], specs: dict[str, ProfileField],
     key = row.get(unique_field, "")
     if key:
         if key in seen_unique:
-            check.row_errors.append({"row": number, "field": unique_field,
-                                     "message": f"duplicate of row {seen_unique[key]}"})
+            check.row_errors.append(
+                {
+                    "row": number,
+                    "field": unique_field,
+                    "message": f"duplicate of row {seen_unique[key]}",
+                }
+            )
         else:
             seen_unique[key] = number
     check.rows.append(row)
 
 
-def check_upload(ws: Workspace, columns: list[str], rows: list[Any],
-                 unique_field: str) -> UploadCheck:
+def check_upload(
+    ws: Workspace, columns: list[str], rows: list[Any], unique_field: str
+) -> UploadCheck:
     """Validate an upload's header ``columns`` and ``rows`` against the workspace's fields."""
     check = UploadCheck()
     specs = _check_header(ws, columns, unique_field, check)
@@ -189,7 +226,8 @@ def check_upload(ws: Workspace, columns: list[str], rows: list[Any],
     for number, raw in enumerate(rows, start=1):
         if not isinstance(raw, dict):
             check.row_errors.append(
-                {"row": number, "field": None, "message": "row must be an object"})
+                {"row": number, "field": None, "message": "row must be an object"}
+            )
             continue
         _check_row(number, raw, specs, unique_field, seen_unique, check)
     return check

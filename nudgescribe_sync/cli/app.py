@@ -66,12 +66,23 @@ def _set_flag(name: str) -> Callable[[click.Context, click.Parameter, bool], Non
 
 def common_options(func: F) -> F:
     """``--json`` and ``--debug``, accepted after any command as well as before it."""
-    func = click.option("--debug", is_flag=True, expose_value=False, is_eager=True,
-                        callback=_set_flag("debug"),
-                        help="Show tracebacks for failures.")(func)
-    return click.option("--json", "json_mode", is_flag=True, expose_value=False,
-                        is_eager=True, callback=_set_flag("json_mode"),
-                        help="Machine-readable JSON on stdout (JSON Lines for streams).")(func)
+    func = click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_flag("debug"),
+        help="Show tracebacks for failures.",
+    )(func)
+    return click.option(
+        "--json",
+        "json_mode",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_flag("json_mode"),
+        help="Machine-readable JSON on stdout (JSON Lines for streams).",
+    )(func)
 
 
 class _Group(click.Group):
@@ -88,21 +99,37 @@ class _Group(click.Group):
             raise StdoutClosed from exc
 
 
-@click.group(cls=_Group,
-             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.version_option(__version__, "--version", prog_name="nudgescribe")
-@click.option("--profile", envvar="NUDGESCRIBE_PROFILE",
-              help="Profile in ~/.config/nudgescribe/config.toml [env NUDGESCRIBE_PROFILE].")
+@click.option(
+    "--profile",
+    envvar="NUDGESCRIBE_PROFILE",
+    help="Profile in ~/.config/nudgescribe/config.toml [env NUDGESCRIBE_PROFILE].",
+)
 @click.option("--base-url", help="API base URL [env NUDGESCRIBE_BASE_URL].")
-@click.option("--environment", type=click.Choice(["production", "development"]),
-              help="Pick the production or development host.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
-              help="Seconds one attempt of a request may take.")
+@click.option(
+    "--environment",
+    type=click.Choice(["production", "development"]),
+    help="Pick the production or development host.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds one attempt of a request may take.",
+)
 @click.option("--max-retries", type=click.IntRange(min=0), help="Retries per request.")
 @common_options
 @pass_state
-def cli(state: State, profile: str | None, base_url: str | None, environment: str | None,
-        timeout: float | None, max_retries: int | None) -> None:
+def cli(
+    state: State,
+    profile: str | None,
+    base_url: str | None,
+    environment: str | None,
+    timeout: float | None,
+    max_retries: int | None,
+) -> None:
     """Drive the Nudgescribe client API from the shell.
 
     Start with `nudgescribe demo`. Credentials come from the NUDGESCRIBE_* environment
@@ -111,5 +138,9 @@ def cli(state: State, profile: str | None, base_url: str | None, environment: st
     7 network/server, 130 interrupted.
     """
     state.profile = profile
-    state.flags = {"base_url": base_url, "environment": environment, "timeout": timeout,
-                   "max_retries": max_retries}
+    state.flags = {
+        "base_url": base_url,
+        "environment": environment,
+        "timeout": timeout,
+        "max_retries": max_retries,
+    }

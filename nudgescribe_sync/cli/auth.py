@@ -22,7 +22,17 @@ def check(state: State) -> None:
     """Authenticate once and report where and for how long (exit 3 if refused)."""
     client = state.client()
     tokens = client.auth.authenticate()
-    result = {"authenticated": True, "base_url": client.base_url,
-              "token_type": tokens.token_type, "expires_in": tokens.expires_in}
-    state.output.data(result, table(None, ["authenticated", "base URL", "token expires in"],
-                                    [["yes", client.base_url, f"{tokens.expires_in} s"]]))
+    result = {
+        "authenticated": True,
+        "base_url": client.base_url,
+        "token_type": tokens.token_type,
+        "expires_in": tokens.expires_in,
+    }
+    state.output.data(
+        result,
+        table(
+            None,
+            ["authenticated", "base URL", "token expires in"],
+            [["yes", client.base_url, f"{tokens.expires_in} s"]],
+        ),
+    )

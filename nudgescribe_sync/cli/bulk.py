@@ -92,19 +92,28 @@ def export(
         skipped = saved.pages
 
         def checkpoint() -> None:
-            _save(sidecar, {"version": STATE_VERSION, "identity": dict(identity),
-                            "pages": saved.pages, "rows": saved.rows, "size": saved.size,
-                            "codec": codec.state()})
+            _save(
+                sidecar,
+                {
+                    "version": STATE_VERSION,
+                    "identity": dict(identity),
+                    "pages": saved.pages,
+                    "rows": saved.rows,
+                    "size": saved.size,
+                    "codec": codec.state(),
+                },
+            )
 
         handle.truncate(saved.size)
         handle.seek(saved.size)
         try:
-            _copy(make_pager(saved.pages + 1), codec, handle, saved, label, checkpoint,
-                  total_pages)
+            _copy(make_pager(saved.pages + 1), codec, handle, saved, label, checkpoint, total_pages)
         except BaseException:
             if saved.pages:
-                output.note(f"{saved.rows:,} rows ({saved.pages} pages) are safe in {part}; "
-                            "run the same command again to resume.")
+                output.note(
+                    f"{saved.rows:,} rows ({saved.pages} pages) are safe in {part}; "
+                    "run the same command again to resume."
+                )
             else:  # nothing worth resuming: leave no empty FILE.part behind
                 for leftover in (part, sidecar):
                     with contextlib.suppress(FileNotFoundError):
@@ -128,15 +137,18 @@ def _locked(part: Path) -> Iterator[BinaryIO]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise CliError(f"another export is writing {part}; wait for it to finish",
-                           ExitCode.CONFLICT) from None
+            raise CliError(
+                f"another export is writing {part}; wait for it to finish", ExitCode.CONFLICT
+            ) from None
         try:  # the holder may have finished (renamed it into place) between open and lock
             current: os.stat_result | None = os.stat(part)
         except FileNotFoundError:
             current = None
         if current is None or not os.path.samestat(os.fstat(fd), current):
-            raise CliError(f"another export just finished writing {part.name[:-5]}; "
-                           "run again to export anew", ExitCode.CONFLICT)
+            raise CliError(
+                f"another export just finished writing {part.name[:-5]}; run again to export anew",
+                ExitCode.CONFLICT,
+            )
         yield handle
 
 
@@ -149,8 +161,9 @@ class _Batch:
     again by the next run. Both steps run whole (see :class:`Shield`).
     """
 
-    def __init__(self, handle: BinaryIO, saved: _Checkpoint, checkpoint: Callable[[], None],
-                 shield: Shield) -> None:
+    def __init__(
+        self, handle: BinaryIO, saved: _Checkpoint, checkpoint: Callable[[], None], shield: Shield
+    ) -> None:
         self._handle = handle
         self._saved = saved
         self._checkpoint = checkpoint
@@ -184,21 +197,32 @@ class _Batch:
             self._last = time.monotonic()
 
 
-def _copy(pager: Pager[T], codec: Codec[T], handle: BinaryIO, saved: _Checkpoint, label: str,
-          checkpoint: Callable[[], None], planned: int | None) -> None:
+def _copy(
+    pager: Pager[T],
+    codec: Codec[T],
+    handle: BinaryIO,
+    saved: _Checkpoint,
+    label: str,
+    checkpoint: Callable[[], None],
+    planned: int | None,
+) -> None:
     expected, rows = saved.pages + 1, saved.rows
     with Shield() as shield, ProgressBar(label) as bar, pager:
         batch = _Batch(handle, saved, checkpoint, shield)
         try:
             for page in pager.pages():
                 if page.number != expected:
-                    raise CliError(f"page {page.number} arrived when page {expected} was due: "
-                                   "the listing changed during the export; run it again",
-                                   ExitCode.NETWORK)
+                    raise CliError(
+                        f"page {page.number} arrived when page {expected} was due: "
+                        "the listing changed during the export; run it again",
+                        ExitCode.NETWORK,
+                    )
                 if planned is not None and pager.total_pages not in (None, planned):
-                    raise CliError(f"the listing changed during the export ({planned} pages at "
-                                   f"the start, now {pager.total_pages}); run it again",
-                                   ExitCode.NETWORK)
+                    raise CliError(
+                        f"the listing changed during the export ({planned} pages at "
+                        f"the start, now {pager.total_pages}); run it again",
+                        ExitCode.NETWORK,
+                    )
                 batch.add(page.number, codec.encode(page.items), len(page.items))
                 expected, rows = expected + 1, rows + len(page.items)
                 bar.update(pager.total_pages, page.number, rows)
@@ -227,13 +251,20 @@ def _load(part: Path, sidecar: Path, identity: dict[str, Any], output: Output) -
     except (OSError, orjson.JSONDecodeError):
         output.warn(f"ignoring unreadable {sidecar}; starting over")
         return _Checkpoint()
-    if not isinstance(saved, dict) or saved.get("version") != STATE_VERSION \
-            or saved.get("identity") != identity:
+    if (
+        not isinstance(saved, dict)
+        or saved.get("version") != STATE_VERSION
+        or saved.get("identity") != identity
+    ):
         output.warn(f"{sidecar} belongs to another export; starting over")
         return _Checkpoint()
     try:
-        checkpoint = _Checkpoint(pages=int(saved["pages"]), rows=int(saved["rows"]),
-                                 size=int(saved["size"]), codec=dict(saved.get("codec") or {}))
+        checkpoint = _Checkpoint(
+            pages=int(saved["pages"]),
+            rows=int(saved["rows"]),
+            size=int(saved["size"]),
+            codec=dict(saved.get("codec") or {}),
+        )
         on_disk = part.stat().st_size
     except (KeyError, TypeError, ValueError, OSError):
         output.warn(f"{sidecar} does not match {part}; starting over")
@@ -241,8 +272,9 @@ def _load(part: Path, sidecar: Path, identity: dict[str, Any], output: Output) -
     if on_disk < checkpoint.size:
         output.warn(f"{part} is shorter than recorded; starting over")
         return _Checkpoint()
-    output.note(f"Resuming after page {checkpoint.pages} "
-                f"({checkpoint.rows:,} rows already on disk)")
+    output.note(
+        f"Resuming after page {checkpoint.pages} ({checkpoint.rows:,} rows already on disk)"
+    )
     return checkpoint
 
 

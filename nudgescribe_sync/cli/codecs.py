@@ -80,8 +80,10 @@ class CsvCodec(Codec[T]):
         known = self._columns[:-1]
         for row in rows:
             other = {k: v for k, v in row.items() if k not in known}
-            writer.writerow([csv_value(row.get(k)) for k in known]
-                            + [orjson.dumps(other, default=str).decode() if other else ""])
+            writer.writerow(
+                [csv_value(row.get(k)) for k in known]
+                + [orjson.dumps(other, default=str).decode() if other else ""]
+            )
         return buffer.getvalue().encode()
 
     def state(self) -> dict[str, Any]:

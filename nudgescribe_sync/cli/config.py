@@ -69,15 +69,18 @@ def load_profile(name: str | None) -> tuple[dict[str, Any], bool]:
         if chosen is None:
             return {}, False
         known = ", ".join(sorted(profiles)) or "none"
-        raise CliError(f"profile {chosen!r} not found in {path} (profiles: {known})",
-                       ExitCode.USAGE)
+        raise CliError(
+            f"profile {chosen!r} not found in {path} (profiles: {known})", ExitCode.USAGE
+        )
     section = profiles[key]
     if not isinstance(section, Mapping):
         raise CliError(f"[{key}] in {path} must be a table of settings", ExitCode.USAGE)
     unknown = sorted(set(section) - set(KEYS))
     if unknown:
-        raise CliError(f"unknown setting {unknown[0]!r} in [{key}] of {path} "
-                       f"(known: {', '.join(KEYS)})", ExitCode.USAGE)
+        raise CliError(
+            f"unknown setting {unknown[0]!r} in [{key}] of {path} (known: {', '.join(KEYS)})",
+            ExitCode.USAGE,
+        )
     return dict(section), chosen is not None
 
 
@@ -85,8 +88,9 @@ def resolve_settings(flags: Mapping[str, Any], profile: str | None) -> dict[str,
     """Merge flags over the profile into SDK constructor arguments (see the module docs)."""
     settings, explicit = load_profile(profile)
     if not explicit:  # the [default] profile yields to the environment
-        settings = {k: v for k, v in settings.items()
-                    if not (KEYS[k] and os.environ.get(str(KEYS[k])))}
+        settings = {
+            k: v for k, v in settings.items() if not (KEYS[k] and os.environ.get(str(KEYS[k])))
+        }
     settings.update({k: v for k, v in flags.items() if v is not None})
     return settings
 

@@ -107,23 +107,37 @@ def _workflow(client: Nudgescribe, steps: Steps) -> None:
     with steps.step("Authenticate") as facts:
         tokens = client.auth.authenticate()
         facts["expires_in"] = tokens.expires_in
-        steps.say(f"POST /v1/auth: got a {tokens.token_type} token valid for "
-                  f"{(tokens.expires_in or 0) // 86400} days (renewed automatically)")
+        steps.say(
+            f"POST /v1/auth: got a {tokens.token_type} token valid for "
+            f"{(tokens.expires_in or 0) // 86400} days (renewed automatically)"
+        )
     listing = client.campaigns.list()
     retail = _workspace(listing, "Acme Retail")
     with steps.step("Define profile fields") as facts:
-        client.profile_fields.create(retail, "last_visit", FieldType.DATE,
-                                     field_format="yyyy-MM-dd", display_name="Last visit")
+        client.profile_fields.create(
+            retail,
+            "last_visit",
+            FieldType.DATE,
+            field_format="yyyy-MM-dd",
+            display_name="Last visit",
+        )
         client.profile_fields.create(retail, "loyalty_points", FieldType.NUMBER)
         fields = client.profile_fields.list(retail).fields
         facts["fields"] = len(fields)
-        steps.show(table(f"Profile fields of Acme Retail ({retail})",
-                         ["name", "type", "format", "required", "unique"],
-                         [[f.field_name, f.field_type, f.field_format, f.is_required,
-                           f.is_unique] for f in fields]))
+        steps.show(
+            table(
+                f"Profile fields of Acme Retail ({retail})",
+                ["name", "type", "format", "required", "unique"],
+                [
+                    [f.field_name, f.field_type, f.field_format, f.is_required, f.is_unique]
+                    for f in fields
+                ],
+            )
+        )
     with steps.step("Create a customer group") as facts:
-        group = client.customer_groups.create(retail, "Demo import",
-                                              description="Uploaded by nudgescribe demo")
+        group = client.customer_groups.create(
+            retail, "Demo import", description="Uploaded by nudgescribe demo"
+        )
         facts["customer_group_id"] = group.customer_group_id
         steps.say(f"Created group {group.name!r}: {group.customer_group_id}")
     with steps.step("Upload customers from CSV") as facts:
@@ -135,8 +149,11 @@ def _workflow(client: Nudgescribe, steps: Steps) -> None:
         names = {ws.workspace_id: ws.workspace_name or "" for ws in listing.workspaces}
         campaigns = list(listing.all_campaigns())
         facts.update(workspaces=len(names), campaigns=len(campaigns))
-        steps.show(campaign_table(f"{len(campaigns)} campaigns in {len(names)} workspaces",
-                                  campaigns, names))
+        steps.show(
+            campaign_table(
+                f"{len(campaigns)} campaigns in {len(names)} workspaces", campaigns, names
+            )
+        )
     summer = next(c for c in listing.all_campaigns() if c.name == "Summer Preview")
     with steps.step("Publish a campaign and download its export") as facts:
         _publish(client, steps, summer.campaign_id, facts)
@@ -153,8 +170,9 @@ def _group_id(client: Nudgescribe, workspace_id: str, name: str) -> str:
     return next(g.customer_group_id for g in groups if g.name == name)
 
 
-def _upload(client: Nudgescribe, steps: Steps, workspace_id: str, group_id: str,
-            facts: dict[str, Any]) -> None:
+def _upload(
+    client: Nudgescribe, steps: Steps, workspace_id: str, group_id: str, facts: dict[str, Any]
+) -> None:
     with tempfile.TemporaryDirectory(prefix="nudgescribe-demo-") as tmp:
         bad, good = Path(tmp, "customers.csv"), Path(tmp, "customers-fixed.csv")
         bad.write_text(BAD_CSV)
@@ -167,15 +185,16 @@ def _upload(client: Nudgescribe, steps: Steps, workspace_id: str, group_id: str,
             steps.say("[yellow]Refused[/] (HTTP 400, nothing stored):")
             if not steps.output.json_mode:
                 show_findings(steps.output, exc.header_errors, exc.row_errors)
-        result = client.customers.upload(workspace_id, group_id, unique_field="email",
-                                         file=str(good))
+        result = client.customers.upload(
+            workspace_id, group_id, unique_field="email", file=str(good)
+        )
     facts.update(created=result.created_count, updated=result.updated_count)
-    steps.say(f"Corrected file uploaded: {result.created_count} created, "
-              f"{result.updated_count} updated")
+    steps.say(
+        f"Corrected file uploaded: {result.created_count} created, {result.updated_count} updated"
+    )
 
 
-def _page_through(client: Nudgescribe, steps: Steps, group_id: str,
-                  facts: dict[str, Any]) -> None:
+def _page_through(client: Nudgescribe, steps: Steps, group_id: str, facts: dict[str, Any]) -> None:
     begin = time.perf_counter()
     rows = pages = 0
     pager = client.customers.list(group_id, page_size=100, concurrency=8)
@@ -185,12 +204,13 @@ def _page_through(client: Nudgescribe, steps: Steps, group_id: str,
             bar.update(pager.total_pages, pages, rows)
     seconds = time.perf_counter() - begin
     facts.update(customers=rows, pages=pages)
-    steps.say(f"customers.list(page_size=100, concurrency=8): {rows:,} customers in {pages} "
-              f"pages, in page order, {rows / max(seconds, 1e-6):,.0f} customers/s")
+    steps.say(
+        f"customers.list(page_size=100, concurrency=8): {rows:,} customers in {pages} "
+        f"pages, in page order, {rows / max(seconds, 1e-6):,.0f} customers/s"
+    )
 
 
-def _publish(client: Nudgescribe, steps: Steps, campaign_id: str,
-             facts: dict[str, Any]) -> None:
+def _publish(client: Nudgescribe, steps: Steps, campaign_id: str, facts: dict[str, Any]) -> None:
     client.messages.publish(campaign_id)
     steps.say(f"Published 'Summer Preview' ({campaign_id}); waiting for the export job")
     files = client.messages.wait_for_export(campaign_id, timeout=30, poll_interval=POLL)
@@ -199,29 +219,47 @@ def _publish(client: Nudgescribe, steps: Steps, campaign_id: str,
         result = _download(client, campaign_id, target, steps.output)
         size = target.stat().st_size
     facts.update(export_files=files.total_pages, messages=result)
-    steps.say(f"Downloaded {result:,} messages ({files.total_pages} export file(s), "
-              f"{size / 1024:,.0f} KiB of JSON Lines)")
+    steps.say(
+        f"Downloaded {result:,} messages ({files.total_pages} export file(s), "
+        f"{size / 1024:,.0f} KiB of JSON Lines)"
+    )
 
 
 def _download(client: Nudgescribe, campaign_id: str, target: Path, output: Output) -> int:
     make: Callable[[int], Any] = lambda start: client.messages.list(  # noqa: E731
-        campaign_id, start_page=start)
-    result = bulk_export(make, JsonLinesCodec(), str(target), identity={"demo": campaign_id},
-                         output=output, label="messages")
+        campaign_id, start_page=start
+    )
+    result = bulk_export(
+        make,
+        JsonLinesCodec(),
+        str(target),
+        identity={"demo": campaign_id},
+        output=output,
+        label="messages",
+    )
     return result.rows
 
 
-def _rerun(client: Nudgescribe, steps: Steps, campaign_id: str, group_id: str,
-           facts: dict[str, Any]) -> None:
+def _rerun(
+    client: Nudgescribe, steps: Steps, campaign_id: str, group_id: str, facts: dict[str, Any]
+) -> None:
     result = client.reruns.initiate(campaign_id, group_id)
-    steps.say(f"Rerun initiated: run #{result.run_number}; the campaign is "
-              f"{result.campaign_status} while the messages are generated")
+    steps.say(
+        f"Rerun initiated: run #{result.run_number}; the campaign is "
+        f"{result.campaign_status} while the messages are generated"
+    )
     done = client.campaigns.wait_for_status(campaign_id, DONE, timeout=30, poll_interval=POLL)
-    facts.update(run_number=result.run_number, matched=result.comparison.matched_count,
-                 new=result.comparison.new_count, orphaned=result.comparison.orphaned_count,
-                 status=str(done.status))
-    steps.say(f"Comparison counts of the segments: matched {result.comparison.matched_count}, "
-              f"new {result.comparison.new_count}, orphaned {result.comparison.orphaned_count}")
+    facts.update(
+        run_number=result.run_number,
+        matched=result.comparison.matched_count,
+        new=result.comparison.new_count,
+        orphaned=result.comparison.orphaned_count,
+        status=str(done.status),
+    )
+    steps.say(
+        f"Comparison counts of the segments: matched {result.comparison.matched_count}, "
+        f"new {result.comparison.new_count}, orphaned {result.comparison.orphaned_count}"
+    )
     steps.show(comparison_table(result, done.status))
     steps.show(history_table(client.reruns.history(campaign_id).runs))
     if done.status == CampaignStatus.READY_FOR_REVIEW:
@@ -232,18 +270,26 @@ def _summary(state: State, steps: Steps, server: SyncReferenceServer, *, serve: 
     total = time.perf_counter() - steps.started
     output = state.output
     if output.json_mode:
-        output.data({"seconds": round(total, 3), "steps": steps.done,
-                     "base_url": server.base_url if serve else None})
+        output.data(
+            {
+                "seconds": round(total, 3),
+                "steps": steps.done,
+                "base_url": server.base_url if serve else None,
+            }
+        )
         return
     output.out.rule("[bold]Summary", align="left")
-    output.out.print(table(None, ["step", "seconds"],
-                           [[s["title"], f"{s['seconds']:.2f}"] for s in steps.done]))
+    output.out.print(
+        table(None, ["step", "seconds"], [[s["title"], f"{s['seconds']:.2f}"] for s in steps.done])
+    )
     output.out.print(f"All {len(steps.done)} steps passed in {total:.1f} s.\n")
     if serve:
         output.out.print("This server keeps running. Point the SDK (or this CLI) at it with:")
         print_exports(server.env())
         return
-    output.out.print("Next: run `nudgescribe mock serve` (a server of your own, port 8080) "
-                     "and point the SDK (or this CLI) at it with:")
+    output.out.print(
+        "Next: run `nudgescribe mock serve` (a server of your own, port 8080) "
+        "and point the SDK (or this CLI) at it with:"
+    )
     print_exports({**server.env(), "NUDGESCRIBE_BASE_URL": "http://127.0.0.1:8080"})
     output.out.print("(Throwaway credentials of the local fake server, printed on purpose.)")

@@ -57,22 +57,34 @@ class CliError(click.ClickException):
 # Most specific classes first: the first match wins.
 _RULES: list[tuple[type[BaseException], ExitCode, str]] = [
     (ConfigurationError, ExitCode.USAGE, "fix the option, variable or profile value named"),
-    (AuthenticationError, ExitCode.AUTH,
-     "check the API key, email, secret and code (env vars or your --profile)"),
-    (ExportNotReadyError, ExitCode.NOT_FOUND,
-     "publish the campaign and wait for its export: `nudgescribe messages publish ID --wait`"),
+    (
+        AuthenticationError,
+        ExitCode.AUTH,
+        "check the API key, email, secret and code (env vars or your --profile)",
+    ),
+    (
+        ExportNotReadyError,
+        ExitCode.NOT_FOUND,
+        "publish the campaign and wait for its export: `nudgescribe messages publish ID --wait`",
+    ),
     (NotFoundError, ExitCode.NOT_FOUND, "check the id; list commands show the valid ones"),
     (MissingFieldsError, ExitCode.VALIDATION, "the request lacks a required field"),
     (RequestValidationError, ExitCode.VALIDATION, "fix the argument named above"),
     (BadRequestError, ExitCode.VALIDATION, "fix the request and try again"),
     (ConflictError, ExitCode.CONFLICT, "wait for the running job to finish, then retry"),
     (RateLimitError, ExitCode.CONFLICT, "wait a moment (or for the quota to renew) and retry"),
-    (APIConnectionError, ExitCode.NETWORK,
-     "check --base-url / NUDGESCRIBE_BASE_URL and your network"),
+    (
+        APIConnectionError,
+        ExitCode.NETWORK,
+        "check --base-url / NUDGESCRIBE_BASE_URL and your network",
+    ),
     (ServerError, ExitCode.NETWORK, "the server failed; retry later"),
     (ResponseDecodeError, ExitCode.NETWORK, "the server sent an unexpected answer"),
-    (WaitTimeoutError, ExitCode.NETWORK,
-     "it is still running: wait longer (--wait-timeout) or retry"),
+    (
+        WaitTimeoutError,
+        ExitCode.NETWORK,
+        "it is still running: wait longer (--wait-timeout) or retry",
+    ),
     (APIStatusError, ExitCode.NETWORK, "the server refused the request"),
 ]
 
@@ -82,8 +94,10 @@ def describe(exc: NudgescribeError) -> tuple[ExitCode, str]:
     if isinstance(exc, ConfigurationError) and str(exc).startswith("missing "):
         # The SDK's wording for an absent credential: the one configuration failure that is
         # about authentication; any other (a bad URL, timeout, ...) is a usage error.
-        return ExitCode.AUTH, (f"{_first_line(exc)} (set the NUDGESCRIBE_* variables, pass "
-                               "flags, or pick a profile with --profile)")
+        return ExitCode.AUTH, (
+            f"{_first_line(exc)} (set the NUDGESCRIBE_* variables, pass "
+            "flags, or pick a profile with --profile)"
+        )
     for cls, code, hint in _RULES:
         if isinstance(exc, cls):
             return code, f"{_first_line(exc)} ({hint})"

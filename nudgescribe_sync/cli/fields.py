@@ -18,8 +18,18 @@ _COLUMNS = ["field id", "name", "type", "format", "required", "unique", "display
 
 
 def _rows(fields: Sequence[ProfileField]) -> list[list[Any]]:
-    return [[f.field_id, f.field_name, f.field_type, f.field_format, f.is_required, f.is_unique,
-             f.display_name] for f in fields]
+    return [
+        [
+            f.field_id,
+            f.field_name,
+            f.field_type,
+            f.field_format,
+            f.is_required,
+            f.is_unique,
+            f.display_name,
+        ]
+        for f in fields
+    ]
 
 
 def _flag(value: bool | None) -> Any:
@@ -44,25 +54,45 @@ def list_(state: State, workspace_id: str) -> None:
 @group.command("create")
 @click.argument("workspace_id")
 @click.argument("field_name")
-@click.option("--type", "field_type", type=click.Choice([t.value for t in FieldType]),
-              default=FieldType.STRING.value, show_default=True, help="Field type.")
-@click.option("--format", "field_format", metavar="FORMAT",
-              help=f"Date format ({', '.join(d.value for d in DateFormat)}) or ISO 4217 "
-                   "currency code.")
+@click.option(
+    "--type",
+    "field_type",
+    type=click.Choice([t.value for t in FieldType]),
+    default=FieldType.STRING.value,
+    show_default=True,
+    help="Field type.",
+)
+@click.option(
+    "--format",
+    "field_format",
+    metavar="FORMAT",
+    help=f"Date format ({', '.join(d.value for d in DateFormat)}) or ISO 4217 currency code.",
+)
 @click.option("--display-name", help="Label shown in the app.")
 @click.option("--required/--optional", default=None, help="Must every customer have it?")
 @click.option("--unique", is_flag=True, default=None, help="Values identify customers.")
 @common_options
 @pass_state
-def create(state: State, workspace_id: str, field_name: str, field_type: str,
-           field_format: str | None, display_name: str | None, required: bool | None,
-           unique: bool | None) -> None:
+def create(
+    state: State,
+    workspace_id: str,
+    field_name: str,
+    field_type: str,
+    field_format: str | None,
+    display_name: str | None,
+    required: bool | None,
+    unique: bool | None,
+) -> None:
     """Create FIELD_NAME in WORKSPACE_ID."""
     created = state.client().profile_fields.create(
-        workspace_id, field_name, field_type,
+        workspace_id,
+        field_name,
+        field_type,
         field_format=NOT_GIVEN if field_format is None else field_format,
         display_name=NOT_GIVEN if display_name is None else display_name,
-        is_required=_flag(required), is_unique=_flag(unique))
+        is_required=_flag(required),
+        is_unique=_flag(unique),
+    )
     state.output.data(created, table("Created", _COLUMNS, _rows([created])))
 
 
@@ -74,16 +104,25 @@ def create(state: State, workspace_id: str, field_name: str, field_type: str,
 @click.option("--required/--optional", default=None, help="Change whether it is required.")
 @common_options
 @pass_state
-def update(state: State, workspace_id: str, field_id: str, display_name: str | None,
-           field_format: str | None, required: bool | None) -> None:
+def update(
+    state: State,
+    workspace_id: str,
+    field_id: str,
+    display_name: str | None,
+    field_format: str | None,
+    required: bool | None,
+) -> None:
     """Change a field's label, format or required flag."""
     if display_name is None and field_format is None and required is None:
-        raise click.UsageError("nothing to change: pass --display-name, --format or "
-                               "--required/--optional")
+        raise click.UsageError(
+            "nothing to change: pass --display-name, --format or --required/--optional"
+        )
     change = FieldUpdate(
-        field_id=field_id, display_name=NOT_GIVEN if display_name is None else display_name,
+        field_id=field_id,
+        display_name=NOT_GIVEN if display_name is None else display_name,
         field_format=NOT_GIVEN if field_format is None else field_format,
-        is_required=_flag(required))
+        is_required=_flag(required),
+    )
     fields = state.client().profile_fields.update(workspace_id, [change]).fields
     state.output.data(fields, table("Updated", _COLUMNS, _rows(fields)))
 
@@ -96,5 +135,6 @@ def update(state: State, workspace_id: str, field_id: str, display_name: str | N
 def delete(state: State, workspace_id: str, field_ids: tuple[str, ...]) -> None:
     """Delete fields (and the customer data stored in them)."""
     result = state.client().profile_fields.delete(workspace_id, list(field_ids))
-    state.output.data(result, table(None, ["deleted", "message"],
-                                    [[result.deleted_count, result.message]]))
+    state.output.data(
+        result, table(None, ["deleted", "message"], [[result.deleted_count, result.message]])
+    )

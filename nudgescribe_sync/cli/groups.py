@@ -18,8 +18,9 @@ _COLUMNS = ["group id", "name", "customers", "description", "updated"]
 
 
 def _rows(groups: Sequence[CustomerGroup]) -> list[list[Any]]:
-    return [[g.customer_group_id, g.name, g.customer_count, g.description, g.updated_at]
-            for g in groups]
+    return [
+        [g.customer_group_id, g.name, g.customer_count, g.description, g.updated_at] for g in groups
+    ]
 
 
 @click.group("groups")
@@ -46,7 +47,8 @@ def list_(state: State, workspace_id: str) -> None:
 def create(state: State, workspace_id: str, name: str, description: str | None) -> None:
     """Create a group NAME in WORKSPACE_ID."""
     created = state.client().customer_groups.create(
-        workspace_id, name, description=NOT_GIVEN if description is None else description)
+        workspace_id, name, description=NOT_GIVEN if description is None else description
+    )
     state.output.data(created, table("Created", _COLUMNS, _rows([created])))
 
 
@@ -57,18 +59,27 @@ def create(state: State, workspace_id: str, name: str, description: str | None) 
 @click.option("--clear-description", is_flag=True, help="Remove the description.")
 @common_options
 @pass_state
-def update(state: State, customer_group_id: str, name: str | None, description: str | None,
-           clear_description: bool) -> None:
+def update(
+    state: State,
+    customer_group_id: str,
+    name: str | None,
+    description: str | None,
+    clear_description: bool,
+) -> None:
     """Rename a group or change its description."""
     if clear_description and description is not None:
         raise click.UsageError("pass --description or --clear-description, not both")
     if name is None and description is None and not clear_description:
-        raise click.UsageError("nothing to change: pass --name, --description or "
-                               "--clear-description")
+        raise click.UsageError(
+            "nothing to change: pass --name, --description or --clear-description"
+        )
     updated = state.client().customer_groups.update(
-        customer_group_id, name=NOT_GIVEN if name is None else name,
-        description=None if clear_description else
-        (NOT_GIVEN if description is None else description))
+        customer_group_id,
+        name=NOT_GIVEN if name is None else name,
+        description=None
+        if clear_description
+        else (NOT_GIVEN if description is None else description),
+    )
     state.output.data(updated, table("Updated", _COLUMNS, _rows([updated])))
 
 
@@ -79,5 +90,6 @@ def update(state: State, customer_group_id: str, name: str | None, description: 
 def delete(state: State, customer_group_id: str) -> None:
     """Delete a group and its customers."""
     result = state.client().customer_groups.delete(customer_group_id)
-    state.output.data(result, table(None, ["deleted", "message"],
-                                    [[customer_group_id, result.message]]))
+    state.output.data(
+        result, table(None, ["deleted", "message"], [[customer_group_id, result.message]])
+    )

@@ -31,8 +31,18 @@ from nudgescribe_sync.cli.output import silence_stdout
 
 __all__ = ["main"]
 
-for _module in (demo, mock, auth, workspaces, fields, groups, customers, campaigns, messages,
-                reruns):
+for _module in (
+    demo,
+    mock,
+    auth,
+    workspaces,
+    fields,
+    groups,
+    customers,
+    campaigns,
+    messages,
+    reruns,
+):
     cli.add_command(_module.group)
 
 
@@ -41,8 +51,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     state = State()
     try:
         try:
-            result = cli.main(args=list(argv) if argv is not None else None,
-                              prog_name="nudgescribe", standalone_mode=False, obj=state)
+            result = cli.main(
+                args=list(argv) if argv is not None else None,
+                prog_name="nudgescribe",
+                standalone_mode=False,
+                obj=state,
+            )
         finally:
             state.close()
     except (KeyboardInterrupt, click.Abort):

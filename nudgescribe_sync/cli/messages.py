@@ -17,8 +17,15 @@ from nudgescribe_sync.cli.output import table
 
 __all__ = ["download_path", "flatten_message", "group"]
 
-_FIELDS = ("message_id", "customer_id", "segment_id", "subject", "content", "run_number",
-           "published_at")
+_FIELDS = (
+    "message_id",
+    "customer_id",
+    "segment_id",
+    "subject",
+    "content",
+    "run_number",
+    "published_at",
+)
 
 
 def flatten_message(message: ExportedMessage) -> dict[str, Any]:
@@ -45,36 +52,60 @@ def group() -> None:
 @wait_options
 @common_options
 @pass_state
-def publish(state: State, campaign_id: str, wait: bool, wait_timeout: float,
-            poll_interval: float) -> None:
+def publish(
+    state: State, campaign_id: str, wait: bool, wait_timeout: float, poll_interval: float
+) -> None:
     """Publish a 'Ready to publish' campaign (starts its export job)."""
     client = state.client()
     result = client.messages.publish(campaign_id)
     files = None
     if wait:
-        files = client.messages.wait_for_export(campaign_id, timeout=wait_timeout,
-                                                poll_interval=poll_interval).total_pages
-    data = {"campaign_id": result.campaign_id or campaign_id,
-            "campaign_status": result.campaign_status, "job_uid": result.job_uid,
-            "export_files": files}
-    state.output.data(data, table("Published", ["campaign", "status", "job", "export files"],
-                                  [list(data.values())]))
+        files = client.messages.wait_for_export(
+            campaign_id, timeout=wait_timeout, poll_interval=poll_interval
+        ).total_pages
+    data = {
+        "campaign_id": result.campaign_id or campaign_id,
+        "campaign_status": result.campaign_status,
+        "job_uid": result.job_uid,
+        "export_files": files,
+    }
+    state.output.data(
+        data,
+        table("Published", ["campaign", "status", "job", "export files"], [list(data.values())]),
+    )
 
 
 @group.command("download")
 @click.argument("campaign_id")
-@click.option("-o", "--output", "directory", required=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Directory for <campaign>[-run<N>].jsonl|csv (created if missing).")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
-              show_default=True, help="json writes JSON Lines.")
+@click.option(
+    "-o",
+    "--output",
+    "directory",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for <campaign>[-run<N>].jsonl|csv (created if missing).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="json writes JSON Lines.",
+)
 @click.option("--run", "run", type=click.IntRange(min=1), help="A past run (default: current).")
-@click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Export files fetched at once.")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=8,
+    show_default=True,
+    help="Export files fetched at once.",
+)
 @common_options
 @pass_state
-def download(state: State, campaign_id: str, directory: Path, fmt: str, run: int | None,
-             concurrency: int) -> None:
+def download(
+    state: State, campaign_id: str, directory: Path, fmt: str, run: int | None, concurrency: int
+) -> None:
     """Download every exported message of a campaign into one file; rerun to resume."""
     client = state.client()
     try:
@@ -87,17 +118,30 @@ def download(state: State, campaign_id: str, directory: Path, fmt: str, run: int
     chosen = run if run is not None else client.campaigns.get(campaign_id).run_number
     planned = client.messages.count_pages(campaign_id, run_number=chosen).total_pages
     result = bulk_export(
-        lambda start: client.messages.list(campaign_id, run_number=chosen,
-                                           concurrency=concurrency, start_page=start),
-        codec_for(fmt, flatten_message), str(target),
-        identity={"command": "messages download", "campaign": campaign_id, "run": chosen,
-                  "format": fmt, "base_url": client.base_url},
-        output=state.output, label="messages", total_pages=planned)
+        lambda start: client.messages.list(
+            campaign_id, run_number=chosen, concurrency=concurrency, start_page=start
+        ),
+        codec_for(fmt, flatten_message),
+        str(target),
+        identity={
+            "command": "messages download",
+            "campaign": campaign_id,
+            "run": chosen,
+            "format": fmt,
+            "base_url": client.base_url,
+        },
+        output=state.output,
+        label="messages",
+        total_pages=planned,
+    )
     if result.pages == 0:
-        state.output.warn("no export files yet: publish the campaign and wait "
-                          "(`nudgescribe messages publish CAMPAIGN --wait`)")
+        state.output.warn(
+            "no export files yet: publish the campaign and wait "
+            "(`nudgescribe messages publish CAMPAIGN --wait`)"
+        )
     if state.json_mode:
         state.output.data(result)
     else:
-        state.output.note(f"Downloaded {result.rows:,} messages ({result.pages} file(s)) "
-                          f"to {result.path}")
+        state.output.note(
+            f"Downloaded {result.rows:,} messages ({result.pages} file(s)) to {result.path}"
+        )

@@ -55,18 +55,34 @@ def group() -> None:
 
 @group.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
-              help="Port (0 = any free port).")
-@click.option("--seed", type=click.Choice(["demo", "none"]), default="demo", show_default=True,
-              help="Dataset to load.")
-@click.option("--job-delay", type=click.FloatRange(min=0), default=2.0, show_default=True,
-              help="Seconds before background jobs complete.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8080,
+    show_default=True,
+    help="Port (0 = any free port).",
+)
+@click.option(
+    "--seed",
+    type=click.Choice(["demo", "none"]),
+    default="demo",
+    show_default=True,
+    help="Dataset to load.",
+)
+@click.option(
+    "--job-delay",
+    type=click.FloatRange(min=0),
+    default=2.0,
+    show_default=True,
+    help="Seconds before background jobs complete.",
+)
 @common_options
 @pass_state
 def serve(state: State, host: str, port: int, seed: str, job_delay: float) -> None:
     """Serve the reference API until Ctrl-C, printing the exports that point the SDK at it."""
-    with serving(seed=None if seed == "none" else seed, host=host, port=port,
-                 job_delay=job_delay) as server:
+    with serving(
+        seed=None if seed == "none" else seed, host=host, port=port, job_delay=job_delay
+    ) as server:
         if state.json_mode:
             state.output.data({"base_url": server.base_url, "env": server.env()})
         else:

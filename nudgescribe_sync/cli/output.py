@@ -20,8 +20,16 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["Output", "StdoutClosed", "cell", "dumps", "make_console", "model_dict",
-           "silence_stdout", "table"]
+__all__ = [
+    "Output",
+    "StdoutClosed",
+    "cell",
+    "dumps",
+    "make_console",
+    "model_dict",
+    "silence_stdout",
+    "table",
+]
 
 
 #: Width of a console that is not a terminal: wide enough that no table cell is ever wrapped
@@ -33,8 +41,13 @@ def make_console(*, stderr: bool) -> Console:
     """A rich console on stdout or stderr that honours NO_COLOR and non-terminals."""
     stream = sys.stderr if stderr else sys.stdout
     width = None if stream.isatty() else PIPE_WIDTH
-    return Console(stderr=stderr, no_color="NO_COLOR" in os.environ or None,
-                   highlight=False, soft_wrap=False, width=width)
+    return Console(
+        stderr=stderr,
+        no_color="NO_COLOR" in os.environ or None,
+        highlight=False,
+        soft_wrap=False,
+        width=width,
+    )
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}

@@ -29,10 +29,15 @@ class ProgressBar:
         self._base_rows: int | None = None
         if sys.stderr.isatty():
             self._progress = Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("pages"), TextColumn("{task.fields[rows]:,} rows"),
-                TextColumn("{task.fields[rate]:,.0f} rows/s"), TimeRemainingColumn(),
-                console=make_console(stderr=True))
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("pages"),
+                TextColumn("{task.fields[rows]:,} rows"),
+                TextColumn("{task.fields[rate]:,.0f} rows/s"),
+                TimeRemainingColumn(),
+                console=make_console(stderr=True),
+            )
             self._task = self._progress.add_task(label, total=None, rows=0, rate=0.0)
 
     def update(self, total_pages: int | None, pages: int, rows: int) -> None:
@@ -43,8 +48,7 @@ class ProgressBar:
         if self._base_rows is None:  # the rate counts this run's rows, not resumed ones
             self._base_rows, self._started = rows, now
         rate = (rows - self._base_rows) / max(now - self._started, 1e-6)
-        self._progress.update(self._task, total=total_pages, completed=pages, rows=rows,
-                              rate=rate)
+        self._progress.update(self._task, total=total_pages, completed=pages, rows=rows, rate=rate)
 
     def __enter__(self) -> ProgressBar:
         if self._progress is not None:

@@ -24,6 +24,11 @@ def group() -> None:
 def list_(state: State) -> None:
     """List workspaces with their campaign counts."""
     workspaces = list(state.client().workspaces.list())
-    state.output.data(workspaces, table("Workspaces", ["workspace id", "name", "campaigns"],
-                                        [[w.workspace_id, w.name, w.campaign_count]
-                                         for w in workspaces]))
+    state.output.data(
+        workspaces,
+        table(
+            "Workspaces",
+            ["workspace id", "name", "campaigns"],
+            [[w.workspace_id, w.name, w.campaign_count] for w in workspaces],
+        ),
+    )

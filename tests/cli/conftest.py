@@ -35,11 +35,19 @@ class Seeded:
     campaign_id: str
 
 
-def run_cli(*args: str, env: Mapping[str, str], timeout: float = 60,
-            **kwargs: Any) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: Mapping[str, str], timeout: float = 60, **kwargs: Any
+) -> subprocess.CompletedProcess[str]:
     """Run ``nudgescribe ARGS`` to completion; capture text stdout and stderr."""
-    return subprocess.run([COMMAND, *args], env=dict(env), capture_output=True, text=True,
-                          timeout=timeout, check=False, **kwargs)
+    return subprocess.run(
+        [COMMAND, *args],
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        **kwargs,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -65,11 +73,16 @@ def seeded(server: ThreadedServer) -> Seeded:
         ref.seed_customers(big.customer_group_id, count=BIG)
         small = ref.seed_group(ws.workspace_id, "Small")
         ref.seed_customers(small.customer_group_id, count=250, start=BIG)
-        campaign = ref.seed_campaign(ws.workspace_id, "Launch", status="Published",
-                                     customer_group_id=small.customer_group_id,
-                                     segment_field="tier")
-        return Seeded(ws.workspace_id, big.customer_group_id, small.customer_group_id,
-                      campaign.campaign_id)
+        campaign = ref.seed_campaign(
+            ws.workspace_id,
+            "Launch",
+            status="Published",
+            customer_group_id=small.customer_group_id,
+            segment_field="tier",
+        )
+        return Seeded(
+            ws.workspace_id, big.customer_group_id, small.customer_group_id, campaign.campaign_id
+        )
 
     return server.do(seed)
 
@@ -77,9 +90,17 @@ def seeded(server: ThreadedServer) -> Seeded:
 @pytest.fixture
 def env(server: ThreadedServer, tmp_path: Path) -> dict[str, str]:
     """Environment of a fresh user pointed at the module's server (no profiles, no colour)."""
-    base = {k: v for k, v in os.environ.items()
-            if not k.startswith("NUDGESCRIBE_") and k not in ("FORCE_COLOR", "TERM")}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("NUDGESCRIBE_") and k not in ("FORCE_COLOR", "TERM")
+    }
     home = tmp_path / "home"
     home.mkdir()
-    return {**base, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
-            "COLUMNS": "200", **server.do(lambda s: s.env())}
+    return {
+        **base,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "COLUMNS": "200",
+        **server.do(lambda s: s.env()),
+    }

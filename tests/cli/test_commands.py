@@ -32,9 +32,19 @@ def test_demo_runs_the_whole_workflow(env: dict[str, str]) -> None:
     assert result.returncode == 0, result.stderr
     assert time.monotonic() - begin < 30
     out = result.stdout
-    for expected in ("Authenticate", "Row errors", "Publish a campaign", "Rerun",
-                     "Comparison counts", "matched", "new", "orphaned", "Run history",
-                     "All 9 steps passed", "export NUDGESCRIBE_BASE_URL="):
+    for expected in (
+        "Authenticate",
+        "Row errors",
+        "Publish a campaign",
+        "Rerun",
+        "Comparison counts",
+        "matched",
+        "new",
+        "orphaned",
+        "Run history",
+        "All 9 steps passed",
+        "export NUDGESCRIBE_BASE_URL=",
+    ):
         assert expected in out, expected
     assert "\x1b[" not in out  # no colour codes when stdout is not a terminal
 
@@ -53,8 +63,18 @@ def test_version_and_help(env: dict[str, str]) -> None:
     """--version prints the package version; --help lists every command group."""
     assert run_cli("--version", env=env).stdout.strip().endswith(__version__)
     help_text = run_cli("--help", env=env).stdout
-    for name in ("demo", "mock", "auth", "workspaces", "fields", "groups", "customers",
-                 "campaigns", "messages", "reruns"):
+    for name in (
+        "demo",
+        "mock",
+        "auth",
+        "workspaces",
+        "fields",
+        "groups",
+        "customers",
+        "campaigns",
+        "messages",
+        "reruns",
+    ):
         assert name in help_text
 
 
@@ -62,7 +82,7 @@ def test_json_output_of_several_commands(env: dict[str, str], seeded: Seeded) ->
     """--json (before or after the command) prints parseable JSON; auth check shows no token."""
     auth = run_cli("--json", "auth", "check", env=env)
     assert json.loads(auth.stdout)["authenticated"] is True
-    assert "token\"" not in auth.stdout and env["NUDGESCRIBE_API_SECRET"] not in auth.stdout
+    assert 'token"' not in auth.stdout and env["NUDGESCRIBE_API_SECRET"] not in auth.stdout
     workspaces = json.loads(run_cli("workspaces", "list", "--json", env=env).stdout)
     assert [(w["name"], w["campaign_count"]) for w in workspaces] == [("Shop", 1)]
     groups = json.loads(run_cli("groups", "list", seeded.workspace_id, "--json", env=env).stdout)
@@ -71,8 +91,7 @@ def test_json_output_of_several_commands(env: dict[str, str], seeded: Seeded) ->
     assert [f["field_name"] for f in fields] == ["email", "tier", "joined"]
     count = json.loads(run_cli("customers", "count", seeded.big_group, "--json", env=env).stdout)
     assert count["total_customers"] == 20_000
-    campaign = json.loads(run_cli("campaigns", "get", seeded.campaign_id, "--json",
-                                  env=env).stdout)
+    campaign = json.loads(run_cli("campaigns", "get", seeded.campaign_id, "--json", env=env).stdout)
     assert campaign["status"] == "Published"
     runs = json.loads(run_cli("reruns", "history", seeded.campaign_id, "--json", env=env).stdout)
     assert [r["run_number"] for r in runs] == [1]
@@ -80,19 +99,53 @@ def test_json_output_of_several_commands(env: dict[str, str], seeded: Seeded) ->
 
 def test_group_and_field_lifecycle(env: dict[str, str], seeded: Seeded) -> None:
     """groups and fields create/update/delete round-trip through the API."""
-    made = json.loads(run_cli("groups", "create", seeded.workspace_id, "Temp", "--description",
-                              "for a test", "--json", env=env).stdout)
-    renamed = json.loads(run_cli("groups", "update", made["customer_group_id"], "--name",
-                                 "Temp 2", "--clear-description", "--json", env=env).stdout)
+    made = json.loads(
+        run_cli(
+            "groups",
+            "create",
+            seeded.workspace_id,
+            "Temp",
+            "--description",
+            "for a test",
+            "--json",
+            env=env,
+        ).stdout
+    )
+    renamed = json.loads(
+        run_cli(
+            "groups",
+            "update",
+            made["customer_group_id"],
+            "--name",
+            "Temp 2",
+            "--clear-description",
+            "--json",
+            env=env,
+        ).stdout
+    )
     assert (renamed["name"], renamed["description"]) == ("Temp 2", None)
     assert run_cli("groups", "delete", made["customer_group_id"], env=env).returncode == 0
-    field = json.loads(run_cli("fields", "create", seeded.workspace_id, "visits", "--type",
-                               "number", "--json", env=env).stdout)
-    updated = json.loads(run_cli("fields", "update", seeded.workspace_id, field["field_id"],
-                                 "--display-name", "Visits", "--json", env=env).stdout)
+    field = json.loads(
+        run_cli(
+            "fields", "create", seeded.workspace_id, "visits", "--type", "number", "--json", env=env
+        ).stdout
+    )
+    updated = json.loads(
+        run_cli(
+            "fields",
+            "update",
+            seeded.workspace_id,
+            field["field_id"],
+            "--display-name",
+            "Visits",
+            "--json",
+            env=env,
+        ).stdout
+    )
     assert updated[0]["display_name"] == "Visits"
-    assert run_cli("fields", "delete", seeded.workspace_id, field["field_id"],
-                   env=env).returncode == 0
+    assert (
+        run_cli("fields", "delete", seeded.workspace_id, field["field_id"], env=env).returncode == 0
+    )
     nothing = run_cli("groups", "update", made["customer_group_id"], env=env)
     assert nothing.returncode == 2
 
@@ -103,20 +156,47 @@ def test_upload_with_bad_rows_shows_a_table_and_exits_5(
     """A refused upload prints its row errors as a table, one error line, and exits 5."""
     bad = tmp_path / "people.csv"
     bad.write_text(BAD_CSV)
-    result = run_cli("customers", "upload", seeded.workspace_id, seeded.small_group, str(bad),
-                     "--unique-field", "email", env=env)
+    result = run_cli(
+        "customers",
+        "upload",
+        seeded.workspace_id,
+        seeded.small_group,
+        str(bad),
+        "--unique-field",
+        "email",
+        env=env,
+    )
     assert result.returncode == 5
     assert "Row errors" in result.stdout and "joined" in result.stdout
     assert "│ 2 " in result.stdout  # the second data row
     assert "upload refused" in _one_line_error(result.stderr)
-    as_json = run_cli("customers", "upload", seeded.workspace_id, seeded.small_group, str(bad),
-                      "--unique-field", "email", "--validate-only", "--json", env=env)
+    as_json = run_cli(
+        "customers",
+        "upload",
+        seeded.workspace_id,
+        seeded.small_group,
+        str(bad),
+        "--unique-field",
+        "email",
+        "--validate-only",
+        "--json",
+        env=env,
+    )
     assert as_json.returncode == 5
     assert json.loads(as_json.stdout)["row_errors"][0]["row"] == 2
     good = tmp_path / "good.csv"
     good.write_text(BAD_CSV.replace("02/01/2026", "2026-01-02"))
-    ok = run_cli("customers", "upload", seeded.workspace_id, seeded.small_group, str(good),
-                 "--unique-field", "email", "--json", env=env)
+    ok = run_cli(
+        "customers",
+        "upload",
+        seeded.workspace_id,
+        seeded.small_group,
+        str(good),
+        "--unique-field",
+        "email",
+        "--json",
+        env=env,
+    )
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["created_count"] == 2
 
@@ -161,8 +241,10 @@ def test_profiles_from_the_config_file(env: dict[str, str], server: ThreadedServ
     config = Path(env["XDG_CONFIG_HOME"], "nudgescribe", "config.toml")
     config.parent.mkdir(parents=True)
     body = "\n".join(f'{k} = "{v}"' for k, v in creds.items())
-    config.write_text(f"[local]\n{body}\nmax_retries = 0\n\n[broken]\napi_secret = \"x\"\n"
-                      f"base_url = \"{creds['base_url']}\"\n")
+    config.write_text(
+        f'[local]\n{body}\nmax_retries = 0\n\n[broken]\napi_secret = "x"\n'
+        f'base_url = "{creds["base_url"]}"\n'
+    )
     bare = {k: v for k, v in env.items() if not k.startswith("NUDGESCRIBE_")}
     assert run_cli("--profile", "local", "auth", "check", env=bare).returncode == 0
     assert run_cli("auth", "check", env={**bare, "NUDGESCRIBE_PROFILE": "local"}).returncode == 0
@@ -175,8 +257,13 @@ def test_profiles_from_the_config_file(env: dict[str, str], server: ThreadedServ
 def test_mock_serve_serves_until_ctrl_c(env: dict[str, str]) -> None:
     """`mock serve --port 0` prints working exports; SIGINT stops it with exit 130."""
     bare = {k: v for k, v in env.items() if not k.startswith("NUDGESCRIBE_")}
-    proc = subprocess.Popen([COMMAND, "mock", "serve", "--port", "0", "--job-delay", "0"],
-                            env=bare, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [COMMAND, "mock", "serve", "--port", "0", "--job-delay", "0"],
+        env=bare,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         exports: dict[str, str] = {}
         assert proc.stdout is not None
@@ -207,8 +294,9 @@ def test_shell_completion_script(env: dict[str, str]) -> None:
     assert os.path.basename(COMMAND) == "nudgescribe"
 
 
-def test_mock_serve_refuses_a_public_host_and_a_busy_port(env: dict[str, str],
-                                                          server: ThreadedServer) -> None:
+def test_mock_serve_refuses_a_public_host_and_a_busy_port(
+    env: dict[str, str], server: ThreadedServer
+) -> None:
     """A non-loopback --host or a port in use: one line, exit 2, no traceback."""
     public = run_cli("mock", "serve", "--host", "0.0.0.0", env=env)
     assert public.returncode == 2 and "loopback" in _one_line_error(public.stderr)
@@ -217,29 +305,47 @@ def test_mock_serve_refuses_a_public_host_and_a_busy_port(env: dict[str, str],
     assert busy.returncode == 2 and "cannot start" in _one_line_error(busy.stderr)
 
 
-def test_publish_wait_then_rerun_wait(env: dict[str, str], server: ThreadedServer,
-                                      seeded: Seeded, tmp_path: Path) -> None:
+def test_publish_wait_then_rerun_wait(
+    env: dict[str, str], server: ThreadedServer, seeded: Seeded, tmp_path: Path
+) -> None:
     """publish --wait reports the export files; reruns initiate --wait ends ready; wait works."""
 
     def seed(ref: ReferenceServer) -> str:
-        campaign = ref.seed_campaign(seeded.workspace_id, "Ready one", status="Ready to publish",
-                                     customer_group_id=seeded.small_group)
+        campaign = ref.seed_campaign(
+            seeded.workspace_id,
+            "Ready one",
+            status="Ready to publish",
+            customer_group_id=seeded.small_group,
+        )
         return campaign.campaign_id
 
     campaign_id = server.do(seed)
-    published = run_cli("messages", "publish", campaign_id, "--wait", "--poll-interval", "0.05",
-                        "--json", env=env)
+    published = run_cli(
+        "messages", "publish", campaign_id, "--wait", "--poll-interval", "0.05", "--json", env=env
+    )
     assert published.returncode == 0, published.stderr
     assert json.loads(published.stdout)["export_files"] == 3  # 250 rows, 100 per file
-    rerun = run_cli("reruns", "initiate", campaign_id, seeded.big_group, "--wait",
-                    "--poll-interval", "0.05", "--json", env=env)
+    rerun = run_cli(
+        "reruns",
+        "initiate",
+        campaign_id,
+        seeded.big_group,
+        "--wait",
+        "--poll-interval",
+        "0.05",
+        "--json",
+        env=env,
+    )
     assert rerun.returncode == 0, rerun.stderr
     report = json.loads(rerun.stdout)
     assert report["run_number"] == 2 and report["campaign_status"] in (
-        "Ready for review", "Ready to publish")
+        "Ready for review",
+        "Ready to publish",
+    )
     assert set(report["comparison"]) >= {"matched_count", "new_count", "orphaned_count"}
-    waited = run_cli("campaigns", "wait", campaign_id, "--status", report["campaign_status"],
-                     "--json", env=env)
+    waited = run_cli(
+        "campaigns", "wait", campaign_id, "--status", report["campaign_status"], "--json", env=env
+    )
     assert json.loads(waited.stdout)["run_number"] == 2
     again = run_cli("reruns", "initiate", campaign_id, seeded.big_group, env=env)
     assert again.returncode == 5  # not Published any more: a 400, one line
@@ -249,8 +355,13 @@ def test_publish_wait_then_rerun_wait(env: dict[str, str], server: ThreadedServe
 def test_demo_serve_keeps_its_server_until_ctrl_c(env: dict[str, str]) -> None:
     """`demo --serve` prints the exports of its server, which answers until SIGINT (exit 130)."""
     bare = {k: v for k, v in env.items() if not k.startswith("NUDGESCRIBE_")}
-    proc = subprocess.Popen([COMMAND, "demo", "--serve"], env=bare, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [COMMAND, "demo", "--serve"],
+        env=bare,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         exports: dict[str, str] = {}
         assert proc.stdout is not None

@@ -51,18 +51,28 @@ def test_export_20000_customers_exactly_once_in_order(
 
 
 def test_interrupted_export_resumes_with_only_the_missing_pages(
-    env: dict[str, str], server: ThreadedServer, seeded: Seeded, big_ids: list[str],
-    tmp_path: Path
+    env: dict[str, str], server: ThreadedServer, seeded: Seeded, big_ids: list[str], tmp_path: Path
 ) -> None:
     """SIGINT part way exits 130 leaving .part + sidecar; the rerun fetches only later pages."""
     target = tmp_path / "big.jsonl"
     sidecar = tmp_path / "big.jsonl.part.json"
-    rule = server.do(lambda s: s.faults.add("/v1/customer", kind="latency", seconds=0.03,
-                                            times=None))
-    args = ("customers", "export", seeded.big_group, "-o", str(target), "--page-size", "100",
-            "--concurrency", "2")
-    proc = subprocess.Popen([COMMAND, *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    rule = server.do(
+        lambda s: s.faults.add("/v1/customer", kind="latency", seconds=0.03, times=None)
+    )
+    args = (
+        "customers",
+        "export",
+        seeded.big_group,
+        "-o",
+        str(target),
+        "--page-size",
+        "100",
+        "--concurrency",
+        "2",
+    )
+    proc = subprocess.Popen(
+        [COMMAND, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         deadline = time.monotonic() + 30
         while not (sidecar.exists() and json.loads(sidecar.read_text())["pages"] >= 20):
@@ -106,10 +116,26 @@ def test_a_torn_page_after_the_checkpoint_is_dropped_on_resume(
     kept = b"".join(lines[:100])
     part.write_bytes(kept + lines[100][:40])  # two pages, then half a row
     sidecar = tmp_path / "small.jsonl.part.json"
-    identity = {"command": "customers export", "group": seeded.small_group, "page_size": 50,
-                "format": "jsonl", "base_url": env["NUDGESCRIBE_BASE_URL"], "total_pages": 5}
-    sidecar.write_text(json.dumps({"version": 1, "identity": identity, "pages": 2,
-                                   "rows": 100, "size": len(kept), "codec": {}}))
+    identity = {
+        "command": "customers export",
+        "group": seeded.small_group,
+        "page_size": 50,
+        "format": "jsonl",
+        "base_url": env["NUDGESCRIBE_BASE_URL"],
+        "total_pages": 5,
+    }
+    sidecar.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "identity": identity,
+                "pages": 2,
+                "rows": 100,
+                "size": len(kept),
+                "codec": {},
+            }
+        )
+    )
     target.unlink()
     resumed = run_cli(*args, env=env)
     assert resumed.returncode == 0, resumed.stderr
@@ -117,12 +143,15 @@ def test_a_torn_page_after_the_checkpoint_is_dropped_on_resume(
     assert target.read_bytes() == whole
 
 
-def _export_with_stderr_on_a_pty(env: dict[str, str], group: str,
-                                  *extra: str) -> tuple[str, bytes]:
+def _export_with_stderr_on_a_pty(env: dict[str, str], group: str, *extra: str) -> tuple[str, bytes]:
     """Run an export to stdout (a pipe) with stderr on a pty; return (terminal text, stdout)."""
     master, slave = pty.openpty()
-    proc = subprocess.Popen([COMMAND, "customers", "export", group, "-o", "-", *extra],
-                            env=env, stdout=subprocess.PIPE, stderr=slave)
+    proc = subprocess.Popen(
+        [COMMAND, "customers", "export", group, "-o", "-", *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+    )
     os.close(slave)
     assert proc.stdout is not None
     received = {master: b"", proc.stdout.fileno(): b""}
@@ -166,8 +195,9 @@ def test_progress_bar_on_a_terminal_only(env: dict[str, str], seeded: Seeded) ->
 
 def test_no_color_keeps_the_bar_plain(env: dict[str, str], seeded: Seeded) -> None:
     """NO_COLOR: the progress bar still shows on a terminal, without colour codes."""
-    text, _ = _export_with_stderr_on_a_pty({**env, "NO_COLOR": "1"}, seeded.small_group,
-                                           "--page-size", "50")
+    text, _ = _export_with_stderr_on_a_pty(
+        {**env, "NO_COLOR": "1"}, seeded.small_group, "--page-size", "50"
+    )
     assert "5/5" in text and "250 rows" in text
     assert not COLOUR.search(text)
 
@@ -175,8 +205,9 @@ def test_no_color_keeps_the_bar_plain(env: dict[str, str], seeded: Seeded) -> No
 def test_csv_export_by_suffix(env: dict[str, str], seeded: Seeded, tmp_path: Path) -> None:
     """A .csv target gets a header of customer and profile columns and one row per customer."""
     target = tmp_path / "small.csv"
-    result = run_cli("customers", "export", seeded.small_group, "-o", str(target), "--json",
-                     env=env)
+    result = run_cli(
+        "customers", "export", seeded.small_group, "-o", str(target), "--json", env=env
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["rows"] == 250
     with target.open(newline="") as handle:
@@ -185,19 +216,38 @@ def test_csv_export_by_suffix(env: dict[str, str], seeded: Seeded, tmp_path: Pat
     assert {"customer_id", "unique_value", "email", "tier", "joined"} <= set(rows[0])
 
 
-def test_messages_download_json_and_csv(env: dict[str, str], server: ThreadedServer,
-                                        seeded: Seeded, tmp_path: Path) -> None:
+def test_messages_download_json_and_csv(
+    env: dict[str, str], server: ThreadedServer, seeded: Seeded, tmp_path: Path
+) -> None:
     """`messages download` writes every exported row of every file, in order, as JSONL or CSV."""
     with Nudgescribe(**server.client_kwargs()) as client:
         expected = [m.message_id for m in client.messages.list(seeded.campaign_id)]
     assert len(expected) == 250
-    as_json = run_cli("messages", "download", seeded.campaign_id, "-o", str(tmp_path / "out"),
-                      "--concurrency", "2", env=env)
+    as_json = run_cli(
+        "messages",
+        "download",
+        seeded.campaign_id,
+        "-o",
+        str(tmp_path / "out"),
+        "--concurrency",
+        "2",
+        env=env,
+    )
     assert as_json.returncode == 0, as_json.stderr
     jsonl = tmp_path / "out" / f"{seeded.campaign_id}.jsonl"
     assert [json.loads(x)["message_id"] for x in jsonl.read_text().splitlines()] == expected
-    as_csv = run_cli("messages", "download", seeded.campaign_id, "-o", str(tmp_path / "out"),
-                     "--format", "csv", "--run", "1", env=env)
+    as_csv = run_cli(
+        "messages",
+        "download",
+        seeded.campaign_id,
+        "-o",
+        str(tmp_path / "out"),
+        "--format",
+        "csv",
+        "--run",
+        "1",
+        env=env,
+    )
     assert as_csv.returncode == 0, as_csv.stderr
     with (tmp_path / "out" / f"{seeded.campaign_id}-run1.csv").open(newline="") as handle:
         assert [r["message_id"] for r in csv.DictReader(handle)] == expected

@@ -41,9 +41,7 @@ async def _eventually(check: Callable[[], bool], within: float = 5.0) -> bool:
 def _our_tasks() -> set[asyncio.Task[object]]:
     """Tasks of this test's client side (the in-process server's request handlers excluded)."""
     return {
-        t
-        for t in asyncio.all_tasks()
-        if not t.get_coro().__qualname__.startswith("RequestHandler")
+        t for t in asyncio.all_tasks() if not t.get_coro().__qualname__.startswith("RequestHandler")
     }
 
 

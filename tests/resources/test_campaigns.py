@@ -22,16 +22,25 @@ from .conftest import World, assert_refused_before_io, calls, ok, sent_headers, 
 
 def campaign(campaign_id: str = "cmp1", status: str = "Published", **more: Any) -> dict[str, Any]:
     """A wire campaign object."""
-    return {"campaign_id": campaign_id, "workspace_id": "ws1", "name": "Spring",
-            "status": status, "customer_group_id": "cg1", "run_number": 1,
-            "published_at": None, "created_at": "2026-01-01T00:00:00Z",
-            "updated_at": "2026-01-01T00:00:00Z", **more}
+    return {
+        "campaign_id": campaign_id,
+        "workspace_id": "ws1",
+        "name": "Spring",
+        "status": status,
+        "customer_group_id": "cg1",
+        "run_number": 1,
+        "published_at": None,
+        "created_at": "2026-01-01T00:00:00Z",
+        "updated_at": "2026-01-01T00:00:00Z",
+        **more,
+    }
 
 
 def listing(*campaigns: dict[str, Any]) -> dict[str, Any]:
     """A /v1/campaign/all response with one workspace."""
-    return ok(workspaces=[{"workspace_id": "ws1", "workspace_name": "Shop",
-                           "campaigns": list(campaigns)}])
+    return ok(
+        workspaces=[{"workspace_id": "ws1", "workspace_name": "Shop", "campaigns": list(campaigns)}]
+    )
 
 
 async def test_list_sends_date_window_and_keeps_unknowns(
@@ -42,12 +51,18 @@ async def test_list_sends_date_window_and_keeps_unknowns(
     body = listing(campaign(), odd)
     body["workspaces"][0]["region"] = "eu"
     api.post(url("/v1/campaign/all"), payload={**body, "generated_in_ms": 3})
-    result = await client.campaigns.list(published_from=date(2026, 1, 1),
-                                         published_to="2026-02-01", extra_body={"limit": 5},
-                                         extra_headers={"x-trace": "c"})
+    result = await client.campaigns.list(
+        published_from=date(2026, 1, 1),
+        published_to="2026-02-01",
+        extra_body={"limit": 5},
+        extra_headers={"x-trace": "c"},
+    )
     assert sent_headers(api, "POST", "/v1/campaign/all")["x-trace"] == "c"
     assert sent_json(api, "POST", "/v1/campaign/all") == {
-        "published_from": "2026-01-01", "published_to": "2026-02-01", "limit": 5}
+        "published_from": "2026-01-01",
+        "published_to": "2026-02-01",
+        "limit": 5,
+    }
     first, second = result.all_campaigns()
     assert first.status is CampaignStatus.PUBLISHED
     assert second.status == "Queued for robots" and second.extra == {"channel": "sms"}
@@ -59,16 +74,20 @@ async def test_get_finds_client_side_or_raises_not_found(
     api: aioresponses, client: AsyncNudgescribe
 ) -> None:
     """get searches /v1/campaign/all (empty body); a missing id raises a client-side 404."""
-    api.post(url("/v1/campaign/all"), payload=listing(campaign("cmp1"), campaign("cmp2")),
-             repeat=True)
+    api.post(
+        url("/v1/campaign/all"), payload=listing(campaign("cmp1"), campaign("cmp2")), repeat=True
+    )
     found = await client.campaigns.get("cmp2")
     assert found.campaign_id == "cmp2"
     assert sent_json(api, "POST", "/v1/campaign/all") == {}
     with pytest.raises(NotFoundError) as info:
         await client.campaigns.get("cmp9")
     error = info.value
-    assert (error.status_code, error.method, error.message) == (404, "POST",
-                                                                "campaign cmp9 not found")
+    assert (error.status_code, error.method, error.message) == (
+        404,
+        "POST",
+        "campaign cmp9 not found",
+    )
     assert error.url == url("/v1/campaign/all")
 
 
@@ -79,18 +98,19 @@ async def test_wait_for_status_polls_until_match_case_insensitively(
     for status in ("Generating", "Ready for review", "Ready to Publish"):
         api.post(url("/v1/campaign/all"), payload=listing(campaign(status=status)))
     found = await client.campaigns.wait_for_status(
-        "cmp1", ["ready to publish", CampaignStatus.PUBLISHED], poll_interval=0.001)
+        "cmp1", ["ready to publish", CampaignStatus.PUBLISHED], poll_interval=0.001
+    )
     assert found.status is CampaignStatus.READY_TO_PUBLISH
     assert len(calls(api, "POST", "/v1/campaign/all")) == 3
 
 
 async def test_wait_for_status_times_out(api: aioresponses, client: AsyncNudgescribe) -> None:
     """A status that never arrives raises WaitTimeoutError (a TimeoutError) naming both states."""
-    api.post(url("/v1/campaign/all"), payload=listing(campaign(status="Generating")),
-             repeat=True)
+    api.post(url("/v1/campaign/all"), payload=listing(campaign(status="Generating")), repeat=True)
     with pytest.raises(TimeoutError) as info:
-        await client.campaigns.wait_for_status("cmp1", CampaignStatus.PUBLISHED,
-                                               timeout=0.02, poll_interval=0.005)
+        await client.campaigns.wait_for_status(
+            "cmp1", CampaignStatus.PUBLISHED, timeout=0.02, poll_interval=0.005
+        )
     assert isinstance(info.value, WaitTimeoutError)
     assert "'Generating'" in str(info.value) and "published" in str(info.value)
     assert len(calls(api, "POST", "/v1/campaign/all")) >= 2
@@ -99,17 +119,23 @@ async def test_wait_for_status_times_out(api: aioresponses, client: AsyncNudgesc
 @pytest.mark.parametrize(
     ("call", "argument"),
     [
-        (lambda c: c.campaigns.list(published_from="2026-02-01", published_to="2026-01-01"),
-         "published_from"),
+        (
+            lambda c: c.campaigns.list(published_from="2026-02-01", published_to="2026-01-01"),
+            "published_from",
+        ),
         (lambda c: c.campaigns.list(published_to="last week"), "published_to"),
         (lambda c: c.campaigns.list(published_from=datetime(2026, 1, 1)), "published_from"),
         (lambda c: c.campaigns.get(""), "campaign_id"),
         (lambda c: c.campaigns.wait_for_status("cmp1", []), "statuses"),
-        (lambda c: c.campaigns.wait_for_status("cmp1", "Published", poll_interval=0),
-         "poll_interval"),
+        (
+            lambda c: c.campaigns.wait_for_status("cmp1", "Published", poll_interval=0),
+            "poll_interval",
+        ),
         (lambda c: c.campaigns.wait_for_status("cmp1", "Published", timeout=-1), "timeout"),
-        (lambda c: c.campaigns.wait_for_status("cmp1", "Published", request_timeout=0),
-         "request_timeout"),
+        (
+            lambda c: c.campaigns.wait_for_status("cmp1", "Published", request_timeout=0),
+            "request_timeout",
+        ),
     ],
 )
 async def test_campaign_calls_validate_before_io(
@@ -123,10 +149,12 @@ async def test_campaigns_end_to_end(
     ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: World
 ) -> None:
     """list groups campaigns by workspace, get finds one, wait_for_status sees the approval."""
-    review = ref_server.seed_campaign(world.workspace_id, "Review me",
-                                      customer_group_id=world.group_id)
-    ref_server.seed_campaign(world.workspace_id, "Live", customer_group_id=world.group_id,
-                             status="Published")
+    review = ref_server.seed_campaign(
+        world.workspace_id, "Review me", customer_group_id=world.group_id
+    )
+    ref_server.seed_campaign(
+        world.workspace_id, "Live", customer_group_id=world.group_id, status="Published"
+    )
     listed = await ref_client.campaigns.list()
     assert sorted(c.name or "" for c in listed.all_campaigns()) == ["Live", "Review me"]
     got = await ref_client.campaigns.get(review.campaign_id)
@@ -134,8 +162,11 @@ async def test_campaigns_end_to_end(
     with pytest.raises(NotFoundError):
         await ref_client.campaigns.get("00000000-0000-0000-0000-000000000000")
 
-    waiter = asyncio.ensure_future(ref_client.campaigns.wait_for_status(
-        review.campaign_id, "Ready to Publish", poll_interval=0.01, timeout=5))
+    waiter = asyncio.ensure_future(
+        ref_client.campaigns.wait_for_status(
+            review.campaign_id, "Ready to Publish", poll_interval=0.01, timeout=5
+        )
+    )
     await asyncio.sleep(0.03)
     assert not waiter.done()
     ref_server.approve_campaign(review.campaign_id)

@@ -9,9 +9,15 @@ from nudgescribe_async import AsyncNudgescribe, ConflictError, RequestValidation
 
 from .conftest import World, calls, ok, sent_headers, sent_json, url
 
-GROUP = {"customer_group_id": "cg1", "workspace_id": "ws1", "name": "VIP",
-         "description": "Top", "customer_count": 3, "created_at": "2026-01-01T00:00:00Z",
-         "updated_at": "2026-01-02T00:00:00Z"}
+GROUP = {
+    "customer_group_id": "cg1",
+    "workspace_id": "ws1",
+    "name": "VIP",
+    "description": "Top",
+    "customer_count": 3,
+    "created_at": "2026-01-01T00:00:00Z",
+    "updated_at": "2026-01-02T00:00:00Z",
+}
 
 
 async def test_create_and_list_wire(api: aioresponses, client: AsyncNudgescribe) -> None:
@@ -20,12 +26,20 @@ async def test_create_and_list_wire(api: aioresponses, client: AsyncNudgescribe)
     second = {**GROUP, "customer_group_id": "cg2"}
     api.post(url("/v1/cg"), payload=ok(customer_groups=[GROUP, second]))
     group = await client.customer_groups.create(
-        "ws1", "VIP", description="Top", extra_body={"color": "gold"},
-        extra_headers={"x-request-tag": "a"}, timeout=5.0,
+        "ws1",
+        "VIP",
+        description="Top",
+        extra_body={"color": "gold"},
+        extra_headers={"x-request-tag": "a"},
+        timeout=5.0,
     )
     groups = await client.customer_groups.list("ws1")
     assert sent_json(api, "PUT", "/v1/cg") == {
-        "workspace_id": "ws1", "name": "VIP", "description": "Top", "color": "gold"}
+        "workspace_id": "ws1",
+        "name": "VIP",
+        "description": "Top",
+        "color": "gold",
+    }
     assert sent_headers(api, "PUT", "/v1/cg")["x-request-tag"] == "a"
     assert calls(api, "PUT", "/v1/cg")[0].kwargs["timeout"].total == 5.0
     assert sent_json(api, "POST", "/v1/cg") == {"workspace_id": "ws1"}
@@ -37,8 +51,7 @@ async def test_update_sends_none_to_clear_and_omits_not_given(
     api: aioresponses, client: AsyncNudgescribe
 ) -> None:
     """update(description=None) sends null; a name-only update sends no description key."""
-    api.patch(url("/v1/cg"), payload=ok(customer_group={**GROUP, "description": None}),
-              repeat=True)
+    api.patch(url("/v1/cg"), payload=ok(customer_group={**GROUP, "description": None}), repeat=True)
     cleared = await client.customer_groups.update("cg1", description=None)
     await client.customer_groups.update("cg1", name="Gold")
     assert sent_json(api, "PATCH", "/v1/cg", 0) == {"customer_group_id": "cg1", "description": None}

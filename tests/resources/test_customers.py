@@ -23,8 +23,16 @@ from tests.helpers import TEST_BASE_URL, TEST_CREDENTIALS
 
 from .conftest import assert_refused_before_io, calls, ok, sent_headers, sent_json, url
 
-UPLOADED = {"valid": True, "total_rows": 1, "created_count": 1, "updated_count": 0,
-            "header_errors": [], "row_errors": [], "queued": False, "job_uid": None}
+UPLOADED = {
+    "valid": True,
+    "total_rows": 1,
+    "created_count": 1,
+    "updated_count": 0,
+    "header_errors": [],
+    "row_errors": [],
+    "queued": False,
+    "job_uid": None,
+}
 
 
 def form_fields(mock: aioresponses, index: int = 0) -> list[tuple[str, Any, str | None]]:
@@ -35,20 +43,33 @@ def form_fields(mock: aioresponses, index: int = 0) -> list[tuple[str, Any, str 
 
 def customer(n: int) -> dict[str, Any]:
     """A wire customer numbered ``n`` with one encrypted-looking profile value."""
-    return {"customer_id": f"c{n}", "unique_value": f"u{n}", "profile": {"email": f"x{n}"},
-            "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}
+    return {
+        "customer_id": f"c{n}",
+        "unique_value": f"u{n}",
+        "profile": {"email": f"x{n}"},
+        "created_at": "2026-01-01T00:00:00Z",
+        "updated_at": "2026-01-01T00:00:00Z",
+    }
 
 
 async def test_upload_json_body(api: aioresponses, client: AsyncNudgescribe) -> None:
     """JSON upload sends the records, the scalars and validate_only; extra_body is merged."""
     api.post(url("/v1/customer/check"), payload=ok(**UPLOADED))
     result = await client.customers.upload(
-        "ws1", "cg1", unique_field="email", customers=[{"email": "a@x.com", "tier": 2}],
-        extra_body={"dry": 1}, extra_headers={"x-trace": "t"},
+        "ws1",
+        "cg1",
+        unique_field="email",
+        customers=[{"email": "a@x.com", "tier": 2}],
+        extra_body={"dry": 1},
+        extra_headers={"x-trace": "t"},
     )
     assert sent_json(api, "POST", "/v1/customer/check") == {
-        "workspace_id": "ws1", "customer_group_id": "cg1", "unique_field": "email",
-        "customers": [{"email": "a@x.com", "tier": 2}], "validate_only": False, "dry": 1,
+        "workspace_id": "ws1",
+        "customer_group_id": "cg1",
+        "unique_field": "email",
+        "customers": [{"email": "a@x.com", "tier": 2}],
+        "validate_only": False,
+        "dry": 1,
     }
     assert sent_headers(api, "POST", "/v1/customer/check")["x-trace"] == "t"
     assert result.valid and result.created_count == 1
@@ -63,17 +84,28 @@ async def test_upload_csv_is_multipart(
     path = tmp_path / "people.csv"
     path.write_text(csv, encoding="utf-8")
     sources: dict[str, Any] = {
-        "bytes": csv.encode(), "path": path, "binary_file": io.BytesIO(csv.encode()),
+        "bytes": csv.encode(),
+        "path": path,
+        "binary_file": io.BytesIO(csv.encode()),
         "text_file": io.StringIO(csv),
     }
     api.post(url("/v1/customer/check"), payload=ok(**UPLOADED))
-    await client.customers.upload("ws1", "cg1", unique_field="email", file=sources[kind],
-                                  validate_only=True, extra_body={"notify": False})
+    await client.customers.upload(
+        "ws1",
+        "cg1",
+        unique_field="email",
+        file=sources[kind],
+        validate_only=True,
+        extra_body={"notify": False},
+    )
     filename = "people.csv" if kind == "path" else "customers.csv"
     assert form_fields(api) == [
-        ("workspace_id", "ws1", None), ("customer_group_id", "cg1", None),
-        ("unique_field", "email", None), ("validate_only", "true", None),
-        ("file", csv.encode(), filename), ("notify", "false", None),
+        ("workspace_id", "ws1", None),
+        ("customer_group_id", "cg1", None),
+        ("unique_field", "email", None),
+        ("validate_only", "true", None),
+        ("file", csv.encode(), filename),
+        ("notify", "false", None),
     ]
 
 
@@ -81,13 +113,21 @@ async def test_refused_upload_raises_upload_validation_error(
     api: aioresponses, client: AsyncNudgescribe
 ) -> None:
     """A 400 with row errors raises UploadValidationError carrying them."""
-    refused = {**UPLOADED, "valid": False, "created_count": None,
-               "row_errors": [{"row": 1, "field": "tier", "message": "bad"}]}
-    api.post(url("/v1/customer/check"), status=400,
-             payload={"success": False, "message": "invalid", **refused})
+    refused = {
+        **UPLOADED,
+        "valid": False,
+        "created_count": None,
+        "row_errors": [{"row": 1, "field": "tier", "message": "bad"}],
+    }
+    api.post(
+        url("/v1/customer/check"),
+        status=400,
+        payload={"success": False, "message": "invalid", **refused},
+    )
     with pytest.raises(UploadValidationError) as info:
-        await client.customers.upload("ws1", "cg1", unique_field="email",
-                                      customers=[{"email": "a", "tier": "?"}])
+        await client.customers.upload(
+            "ws1", "cg1", unique_field="email", customers=[{"email": "a", "tier": "?"}]
+        )
     assert info.value.row_errors == [RowError(row=1, field="tier", message="bad")]
 
 
@@ -117,20 +157,28 @@ async def test_upload_validation_before_io(
 
 async def test_count_and_get_page_wire_with_decrypt_hooks(api: aioresponses) -> None:
     """count_pages/get_page bodies; the client hook decrypts, decrypt=False keeps ciphertext."""
-    api.post(url("/v1/customer/pages"), payload=ok(customer_group_id="cg1", page_size=50,
-                                                   total_pages=2, total_customers=60))
+    api.post(
+        url("/v1/customer/pages"),
+        payload=ok(customer_group_id="cg1", page_size=50, total_pages=2, total_customers=60),
+    )
     page = ok(page=2, page_size=50, total_pages=2, customers=[customer(1)], extra_key=[1])
     api.post(url("/v1/customer"), payload=page, repeat=True)
-    async with AsyncNudgescribe(**TEST_CREDENTIALS, base_url=TEST_BASE_URL,
-                                decrypt=str.upper) as client:
+    async with AsyncNudgescribe(
+        **TEST_CREDENTIALS, base_url=TEST_BASE_URL, decrypt=str.upper
+    ) as client:
         count = await client.customers.count_pages("cg1", page_size=50)
         plain = await client.customers.get_page("cg1", 2, page_size=50)
         raw = await client.customers.get_page("cg1", 2, decrypt=False)
         custom = await client.customers.get_page("cg1", 2, decrypt=lambda v: v[::-1])
-    assert sent_json(api, "POST", "/v1/customer/pages") == {"customer_group_id": "cg1",
-                                                            "page_size": 50}
-    assert sent_json(api, "POST", "/v1/customer", 0) == {"customer_group_id": "cg1", "page": 2,
-                                                         "page_size": 50}
+    assert sent_json(api, "POST", "/v1/customer/pages") == {
+        "customer_group_id": "cg1",
+        "page_size": 50,
+    }
+    assert sent_json(api, "POST", "/v1/customer", 0) == {
+        "customer_group_id": "cg1",
+        "page": 2,
+        "page_size": 50,
+    }
     assert sent_json(api, "POST", "/v1/customer", 1) == {"customer_group_id": "cg1", "page": 2}
     assert (count.total_pages, count.total_customers) == (2, 60)
     assert plain.customers[0].profile == {"email": "X1"}
@@ -157,16 +205,23 @@ async def test_list_yields_every_customer_once_in_order(
     ids = [c.customer_id async for c in pager]
     assert ids == [f"c{n}" for n in range(15)]
     assert sorted(sent_json(api, "POST", "/v1/customer", i)["page"] for i in range(5)) == [
-        1, 2, 3, 4, 5]
+        1,
+        2,
+        3,
+        4,
+        5,
+    ]
 
 
 async def test_delete_batches_2500_ids_into_three_calls(
     api: aioresponses, client: AsyncNudgescribe
 ) -> None:
     """delete splits 2500 ids into batches of 1000/1000/500 and sums deleted_count."""
+
     def deleted(_: Any, **kwargs: Any) -> CallbackResult:
-        return CallbackResult(payload=ok(deleted_count=len(orjson.loads(kwargs["data"])
-                                                           ["customer_ids"])))
+        return CallbackResult(
+            payload=ok(deleted_count=len(orjson.loads(kwargs["data"])["customer_ids"]))
+        )
 
     api.delete(url("/v1/customer"), callback=deleted, repeat=True)
     ids = [f"c{n}" for n in range(2500)]
@@ -200,11 +255,16 @@ async def test_customer_calls_validate_before_io(
 
 @pytest.mark.parametrize(
     ("kwargs", "argument"),
-    [({"page_size": 0}, "page_size"), ({"page_size": 1001}, "page_size"),
-     ({"concurrency": 0}, "concurrency"), ({"timeout": "soon"}, "timeout")],
+    [
+        ({"page_size": 0}, "page_size"),
+        ({"page_size": 1001}, "page_size"),
+        ({"concurrency": 0}, "concurrency"),
+        ({"timeout": "soon"}, "timeout"),
+    ],
 )
-def test_list_validates_when_called(client: AsyncNudgescribe, kwargs: dict[str, Any],
-                                    argument: str) -> None:
+def test_list_validates_when_called(
+    client: AsyncNudgescribe, kwargs: dict[str, Any], argument: str
+) -> None:
     """customers.list checks its arguments at call time, not at first iteration."""
     with pytest.raises(RequestValidationError) as info:
         client.customers.list("cg1", **kwargs)
@@ -215,6 +275,7 @@ async def test_delete_batch_failure_raises_and_cancels_the_rest(
     api: aioresponses, client: AsyncNudgescribe
 ) -> None:
     """If one delete batch fails, its error is raised and no batch task is left running."""
+
     def deleted(_: Any, **kwargs: Any) -> CallbackResult:
         ids = orjson.loads(kwargs["data"])["customer_ids"]
         if "c1500" in ids:
@@ -232,12 +293,19 @@ async def test_list_raises_a_bad_page_after_earlier_items(
     api: aioresponses, client: AsyncNudgescribe
 ) -> None:
     """A malformed customer on page 2 raises after page 1's items, naming its path."""
-    good = {"customer_id": "c1", "unique_value": "a", "profile": {},
-            "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}
+    good = {
+        "customer_id": "c1",
+        "unique_value": "a",
+        "profile": {},
+        "created_at": "2026-01-01T00:00:00Z",
+        "updated_at": "2026-01-01T00:00:00Z",
+    }
     api.post(url("/v1/customer/pages"), payload=ok(total_pages=2, page_size=1))
     api.post(url("/v1/customer"), payload=ok(page=1, total_pages=2, customers=[good]))
-    api.post(url("/v1/customer"), payload=ok(page=2, total_pages=2,
-                                            customers=[{**good, "customer_id": 7}]))
+    api.post(
+        url("/v1/customer"),
+        payload=ok(page=2, total_pages=2, customers=[{**good, "customer_id": 7}]),
+    )
     seen: list[str] = []
     with pytest.raises(ResponseDecodeError) as info:
         async for customer in client.customers.list("cg1", page_size=1, concurrency=1):
@@ -261,5 +329,7 @@ async def test_list_start_page_fetches_only_the_later_pages(
     ids = [c.customer_id async for c in client.customers.list("cg1", page_size=3, start_page=4)]
     assert ids == [f"c{n}" for n in range(9, 15)]
     sent = calls(api, "POST", "/v1/customer")
-    assert sorted(sent_json(api, "POST", "/v1/customer", i)["page"]
-                  for i in range(len(sent))) == [4, 5]
+    assert sorted(sent_json(api, "POST", "/v1/customer", i)["page"] for i in range(len(sent))) == [
+        4,
+        5,
+    ]

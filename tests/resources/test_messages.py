@@ -21,25 +21,38 @@ from .conftest import World, assert_refused_before_io, calls, ok, sent_headers, 
 
 def row(n: int, run: int = 1) -> dict[str, Any]:
     """A wire exported message row."""
-    return {"message_id": f"m{n}", "customer_id": f"c{n}", "segment_id": "s1",
-            "subject": "Hi", "content": f"Hello {n}", "run_number": run,
-            "published_at": "2026-01-01T00:00:00Z"}
+    return {
+        "message_id": f"m{n}",
+        "customer_id": f"c{n}",
+        "segment_id": "s1",
+        "subject": "Hi",
+        "content": f"Hello {n}",
+        "run_number": run,
+        "published_at": "2026-01-01T00:00:00Z",
+    }
 
 
 async def test_publish_and_count_pages_wire(api: aioresponses, client: AsyncNudgescribe) -> None:
     """publish and count_pages send the campaign (and run_number only when given)."""
-    api.post(url("/v1/messages/publish"), payload=ok(campaign_id="cmp1", job_uid="j1",
-                                                     campaign_status="Published", queued=True))
-    api.post(url("/v1/messages/pages"), payload=ok(campaign_id="cmp1", run_number=2,
-                                                   total_pages=4), repeat=True)
+    api.post(
+        url("/v1/messages/publish"),
+        payload=ok(campaign_id="cmp1", job_uid="j1", campaign_status="Published", queued=True),
+    )
+    api.post(
+        url("/v1/messages/pages"),
+        payload=ok(campaign_id="cmp1", run_number=2, total_pages=4),
+        repeat=True,
+    )
     published = await client.messages.publish("cmp1", extra_headers={"x-trace": "p"})
     await client.messages.count_pages("cmp1")
     count = await client.messages.count_pages("cmp1", run_number=2)
     assert sent_json(api, "POST", "/v1/messages/publish") == {"campaign_id": "cmp1"}
     assert sent_headers(api, "POST", "/v1/messages/publish")["x-trace"] == "p"
     assert sent_json(api, "POST", "/v1/messages/pages", 0) == {"campaign_id": "cmp1"}
-    assert sent_json(api, "POST", "/v1/messages/pages", 1) == {"campaign_id": "cmp1",
-                                                               "run_number": 2}
+    assert sent_json(api, "POST", "/v1/messages/pages", 1) == {
+        "campaign_id": "cmp1",
+        "run_number": 2,
+    }
     assert published.campaign_status is CampaignStatus.PUBLISHED and published.job_uid == "j1"
     assert (count.total_pages, count.run_number) == (4, 2)
 
@@ -51,8 +64,10 @@ async def test_fetch_returns_the_model_of_each_format(
     fetch_url = url("/v1/messages/fetch")
     api.post(fetch_url, payload=ok(format="json", page=1, messages=[row(1), row(2)]))
     api.post(fetch_url, payload=ok(format="csv", page=1, content="message_id\nm1\n"))
-    api.post(fetch_url, payload=ok(format="url", page=1, url="https://files/x",
-                                   expires_at="2026-01-01T00:15:00Z"))
+    api.post(
+        fetch_url,
+        payload=ok(format="url", page=1, url="https://files/x", expires_at="2026-01-01T00:15:00Z"),
+    )
     as_json = await client.messages.fetch("cmp1", 1)
     as_csv = await client.messages.fetch("cmp1", 1, format="csv", run_number=1)
     as_url = await client.messages.fetch("cmp1", 1, format="url")
@@ -62,7 +77,9 @@ async def test_fetch_returns_the_model_of_each_format(
         {"campaign_id": "cmp1", "page": 1, "format": "url"},
     ]
     assert isinstance(as_json, JsonExport) and [m.message_id for m in as_json.messages] == [
-        "m1", "m2"]
+        "m1",
+        "m2",
+    ]
     assert isinstance(as_csv, CsvExport) and as_csv.content.startswith("message_id")
     assert isinstance(as_url, UrlExport) and as_url.expires_at is not None
 
@@ -72,15 +89,19 @@ async def test_list_yields_rows_of_every_file_in_order(
 ) -> None:
     """messages.list counts files, fetches each as JSON and yields all rows in file order."""
     api.post(url("/v1/messages/pages"), payload=ok(total_pages=2))
-    api.post(url("/v1/messages/fetch"), payload=ok(format="json", page=1,
-                                                   messages=[row(1), row(2)]))
+    api.post(
+        url("/v1/messages/fetch"), payload=ok(format="json", page=1, messages=[row(1), row(2)])
+    )
     api.post(url("/v1/messages/fetch"), payload=ok(format="json", page=2, messages=[row(3)]))
     rows = await client.messages.list("cmp1", run_number=1, concurrency=1).collect()
     assert [r.message_id for r in rows] == ["m1", "m2", "m3"]
-    assert sent_json(api, "POST", "/v1/messages/pages") == {"campaign_id": "cmp1",
-                                                            "run_number": 1}
+    assert sent_json(api, "POST", "/v1/messages/pages") == {"campaign_id": "cmp1", "run_number": 1}
     assert sent_json(api, "POST", "/v1/messages/fetch", 1) == {
-        "campaign_id": "cmp1", "page": 2, "format": "json", "run_number": 1}
+        "campaign_id": "cmp1",
+        "page": 2,
+        "format": "json",
+        "run_number": 1,
+    }
 
 
 async def test_wait_for_export_polls_until_files_exist(
@@ -98,8 +119,9 @@ async def test_wait_for_export_times_out(api: aioresponses, client: AsyncNudgesc
     """An export that never appears raises WaitTimeoutError after the overall timeout."""
     api.post(url("/v1/messages/pages"), payload=ok(total_pages=0), repeat=True)
     with pytest.raises(WaitTimeoutError, match="no exported files yet for run 2"):
-        await client.messages.wait_for_export("cmp1", run_number=2, timeout=0.02,
-                                              poll_interval=0.005)
+        await client.messages.wait_for_export(
+            "cmp1", run_number=2, timeout=0.02, poll_interval=0.005
+        )
 
 
 @pytest.mark.parametrize(
@@ -133,14 +155,16 @@ async def test_publish_export_fetch_list_end_to_end(
 ) -> None:
     """publish -> wait_for_export -> fetch as json, csv and url -> list every exported row."""
     ref_server.seed_customers(world.group_id, [{"email": f"u{n}@x.com"} for n in range(30)])
-    campaign = ref_server.seed_campaign(world.workspace_id, "Launch", status="Ready to publish",
-                                        customer_group_id=world.group_id)
+    campaign = ref_server.seed_campaign(
+        world.workspace_id, "Launch", status="Ready to publish", customer_group_id=world.group_id
+    )
     with pytest.raises(BadRequestError):  # nothing published yet: not ready for rerun
         await ref_client.reruns.initiate(campaign.campaign_id, world.group_id)
     published = await ref_client.messages.publish(campaign.campaign_id)
     assert published.campaign_status == CampaignStatus.PUBLISHED
-    count = await ref_client.messages.wait_for_export(campaign.campaign_id, timeout=5,
-                                                      poll_interval=0.01)
+    count = await ref_client.messages.wait_for_export(
+        campaign.campaign_id, timeout=5, poll_interval=0.01
+    )
     assert count.total_pages == 1
     as_json = await ref_client.messages.fetch(campaign.campaign_id, 1)
     as_csv = await ref_client.messages.fetch(campaign.campaign_id, 1, format="csv")
@@ -160,8 +184,9 @@ async def test_list_spans_several_export_files() -> None:
         server.seed_profile_field(ws.workspace_id, "email", is_unique=True)
         group = server.seed_group(ws.workspace_id, "All")
         server.seed_customers(group.customer_group_id, [{"email": f"{n}@x"} for n in range(30)])
-        campaign = server.seed_campaign(ws.workspace_id, "Big", status="Published",
-                                        customer_group_id=group.customer_group_id)
+        campaign = server.seed_campaign(
+            ws.workspace_id, "Big", status="Published", customer_group_id=group.customer_group_id
+        )
         async with AsyncNudgescribe(**server.client_kwargs()) as client:
             assert (await client.messages.count_pages(campaign.campaign_id)).total_pages == 5
             rows = await client.messages.list(campaign.campaign_id, concurrency=2).collect()
@@ -178,13 +203,15 @@ async def test_list_start_page_skips_the_earlier_files() -> None:
         server.seed_profile_field(ws.workspace_id, "email", is_unique=True)
         group = server.seed_group(ws.workspace_id, "All")
         server.seed_customers(group.customer_group_id, [{"email": f"{n}@x"} for n in range(30)])
-        campaign = server.seed_campaign(ws.workspace_id, "Big", status="Published",
-                                        customer_group_id=group.customer_group_id)
+        campaign = server.seed_campaign(
+            ws.workspace_id, "Big", status="Published", customer_group_id=group.customer_group_id
+        )
         async with AsyncNudgescribe(**server.client_kwargs()) as client:
             everything = await client.messages.list(campaign.campaign_id).collect()
             server.clear_requests()
             tail = await client.messages.list(campaign.campaign_id, start_page=3).collect()
-            fetched = sorted(r.json["page"] for r in server.requests
-                             if r.path == "/v1/messages/fetch")
+            fetched = sorted(
+                r.json["page"] for r in server.requests if r.path == "/v1/messages/fetch"
+            )
     assert tail == everything[14:]
     assert fetched == [3, 4, 5]

@@ -31,8 +31,7 @@ async def test_every_item_once_in_order_at_each_concurrency(
     """Every customer of a 200-page group comes back exactly once, in order."""
     expected = _seed(ref_server, world)
     ref_server.faults.add(PAGE_PATH, method="POST", kind="latency", seconds=0.002, times=None)
-    pager = ref_client.customers.list(world.group_id, page_size=PAGE_SIZE,
-                                      concurrency=concurrency)
+    pager = ref_client.customers.list(world.group_id, page_size=PAGE_SIZE, concurrency=concurrency)
     emails = [c.profile["email"] async for c in pager]
     assert emails == expected
     assert ref_server.request_count(PAGE_PATH, "POST") == PAGES
@@ -69,8 +68,7 @@ async def test_early_break_sends_at_most_the_window_of_requests(
     """Breaking after page 1 leaves the server with at most its window, 2 x `concurrency`."""
     _seed(ref_server, world)
     ref_server.faults.add(PAGE_PATH, method="POST", kind="latency", seconds=0.005, times=None)
-    async for _ in ref_client.customers.list(world.group_id, page_size=PAGE_SIZE,
-                                             concurrency=4):
+    async for _ in ref_client.customers.list(world.group_id, page_size=PAGE_SIZE, concurrency=4):
         break
     await asyncio.sleep(0.1)  # anything still scheduled would reach the server by now
     assert 1 <= ref_server.request_count(PAGE_PATH, "POST") <= 2 * 4
@@ -97,8 +95,7 @@ async def test_bare_break_cancels_fetches_in_flight(
         return await original(spec)
 
     ref_client._transport.request = slow_after_first  # type: ignore[method-assign]
-    async for _ in ref_client.customers.list(world.group_id, page_size=PAGE_SIZE,
-                                             concurrency=4):
+    async for _ in ref_client.customers.list(world.group_id, page_size=PAGE_SIZE, concurrency=4):
         break
     for _ in range(50):  # the loop finalises the abandoned generator within a few turns
         if len(cancelled) == len(started) == 4:
@@ -133,8 +130,9 @@ async def test_customers_deleted_during_iteration_stop_early_without_duplicates(
     """When the group shrinks mid-iteration the pager stops at the new end, no duplicates."""
     _seed(ref_server, world, pages=20)
     ids: list[str] = []
-    async for customer in ref_client.customers.list(world.group_id, page_size=PAGE_SIZE,
-                                                    concurrency=2):
+    async for customer in ref_client.customers.list(
+        world.group_id, page_size=PAGE_SIZE, concurrency=2
+    ):
         ids.append(customer.customer_id)
         if len(ids) == PAGE_SIZE:
             page = await ref_client.customers.get_page(world.group_id, 20, page_size=PAGE_SIZE)

@@ -18,9 +18,16 @@ from nudgescribe_async.models import DateFormat, FieldType, FieldUpdate, Profile
 from .conftest import World, ok, sent_headers, sent_json, url
 
 FIELD = {
-    "field_id": "f1", "workspace_id": "ws1", "field_name": "joined", "display_name": "Joined",
-    "field_type": "Date", "field_format": "dd/MM/yyyy", "is_required": False,
-    "is_unique": False, "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
+    "field_id": "f1",
+    "workspace_id": "ws1",
+    "field_name": "joined",
+    "display_name": "Joined",
+    "field_type": "Date",
+    "field_format": "dd/MM/yyyy",
+    "is_required": False,
+    "is_unique": False,
+    "created_at": "2026-01-01T00:00:00Z",
+    "updated_at": "2026-01-01T00:00:00Z",
 }
 
 
@@ -30,12 +37,21 @@ async def test_create_sends_given_keys_extra_body_and_headers(
     """create PUTs only given keys, merges extra_body, sends extra_headers, decodes the field."""
     api.put(url("/v1/cpf"), payload=ok(field=FIELD))
     field = await client.profile_fields.create(
-        "ws1", "joined", FieldType.DATE, field_format=DateFormat.DD_MM_YYYY_SLASH,
-        display_name="Joined", extra_body={"source": "sdk"}, extra_headers={"x-trace": "t1"},
+        "ws1",
+        "joined",
+        FieldType.DATE,
+        field_format=DateFormat.DD_MM_YYYY_SLASH,
+        display_name="Joined",
+        extra_body={"source": "sdk"},
+        extra_headers={"x-trace": "t1"},
     )
     assert sent_json(api, "PUT", "/v1/cpf") == {
-        "workspace_id": "ws1", "field_name": "joined", "field_type": "Date",
-        "display_name": "Joined", "field_format": "dd/MM/yyyy", "source": "sdk",
+        "workspace_id": "ws1",
+        "field_name": "joined",
+        "field_type": "Date",
+        "display_name": "Joined",
+        "field_format": "dd/MM/yyyy",
+        "source": "sdk",
     }
     headers = sent_headers(api, "PUT", "/v1/cpf")
     assert headers["x-trace"] == "t1"
@@ -51,14 +67,22 @@ async def test_list_update_delete_wire(api: aioresponses, client: AsyncNudgescri
     api.patch(url("/v1/cpf"), payload=ok(fields=[{**FIELD, "display_name": None}]))
     api.delete(url("/v1/cpf"), payload=ok(deleted_count=2))
     listed = await client.profile_fields.list("ws1")
-    updated = await client.profile_fields.update("ws1", [
-        FieldUpdate(field_id="f1", display_name=None),
-        {"field_id": "f2", "is_required": True},
-    ])
+    updated = await client.profile_fields.update(
+        "ws1",
+        [
+            FieldUpdate(field_id="f1", display_name=None),
+            {"field_id": "f2", "is_required": True},
+        ],
+    )
     deleted = await client.profile_fields.delete("ws1", ["f1", "f2"])
     assert sent_json(api, "POST", "/v1/cpf") == {"workspace_id": "ws1"}
-    assert sent_json(api, "PATCH", "/v1/cpf") == {"workspace_id": "ws1", "fields": [
-        {"field_id": "f1", "display_name": None}, {"field_id": "f2", "is_required": True}]}
+    assert sent_json(api, "PATCH", "/v1/cpf") == {
+        "workspace_id": "ws1",
+        "fields": [
+            {"field_id": "f1", "display_name": None},
+            {"field_id": "f2", "is_required": True},
+        ],
+    }
     assert sent_json(api, "DELETE", "/v1/cpf") == {"workspace_id": "ws1", "field_ids": ["f1", "f2"]}
     assert [f.field_id for f in listed.fields] == ["f1"]
     assert updated.fields[0].display_name is None
@@ -88,13 +112,12 @@ async def test_create_rejects_bad_arguments_before_io(
     assert api.requests == {}
 
 
-async def test_profile_fields_end_to_end(
-    ref_client: AsyncNudgescribe, world: World
-) -> None:
+async def test_profile_fields_end_to_end(ref_client: AsyncNudgescribe, world: World) -> None:
     """Create, list, update and delete fields against the reference server."""
     fields = ref_client.profile_fields
-    created = await fields.create(world.workspace_id, "spend", "currency", field_format="USD",
-                                  display_name="Spend")
+    created = await fields.create(
+        world.workspace_id, "spend", "currency", field_format="USD", display_name="Spend"
+    )
     assert isinstance(created, ProfileField) and created.field_format == "USD"
     with pytest.raises(ConflictError):
         await fields.create(world.workspace_id, "spend", "number")

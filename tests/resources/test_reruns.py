@@ -16,8 +16,12 @@ from .conftest import World, assert_refused_before_io, calls, ok, sent_headers, 
 
 #: The one fully published response of the API (contract §7).
 PUBLISHED_RERUN = {
-    "success": True, "rerun_id": "r2", "run_number": 2, "campaign_status": "Ready for review",
-    "job_uid": "job-9", "archived_count": 40,
+    "success": True,
+    "rerun_id": "r2",
+    "run_number": 2,
+    "campaign_status": "Ready for review",
+    "job_uid": "job-9",
+    "archived_count": 40,
     "comparison": {"matched_count": 3, "new_count": 1, "orphaned_count": 2},
     "message": "Campaign rerun initiated successfully",
 }
@@ -25,10 +29,17 @@ PUBLISHED_RERUN = {
 
 def message(n: int, run: int = 1) -> dict[str, Any]:
     """A wire run message."""
-    return {"message_id": f"m{n}", "run_number": run, "customer_id": f"c{n}",
-            "segment": {"segment_id": "s1", "name": "gold"}, "content": "Hi",
-            "review_status": "approved", "approval_stage": "final", "archived": False,
-            "created_at": "2026-01-01T00:00:00Z"}
+    return {
+        "message_id": f"m{n}",
+        "run_number": run,
+        "customer_id": f"c{n}",
+        "segment": {"segment_id": "s1", "name": "gold"},
+        "content": "Hi",
+        "review_status": "approved",
+        "approval_stage": "final",
+        "archived": False,
+        "created_at": "2026-01-01T00:00:00Z",
+    }
 
 
 async def test_initiate_sends_ids_and_decodes_published_shape(
@@ -36,28 +47,45 @@ async def test_initiate_sends_ids_and_decodes_published_shape(
 ) -> None:
     """initiate POSTs the two ids (+extra_body, headers) and decodes the published response."""
     api.post(url("/v1/campaign/rerun/initiate"), payload=PUBLISHED_RERUN)
-    result = await client.reruns.initiate("cmp1", "cg2", extra_body={"note": "q3"},
-                                          extra_headers={"x-trace": "r"})
+    result = await client.reruns.initiate(
+        "cmp1", "cg2", extra_body={"note": "q3"}, extra_headers={"x-trace": "r"}
+    )
     headers = sent_headers(api, "POST", "/v1/campaign/rerun/initiate")
     assert headers["x-trace"] == "r" and headers["x-auth-context"]
     assert sent_json(api, "POST", "/v1/campaign/rerun/initiate") == {
-        "campaign_id": "cmp1", "new_customer_group_id": "cg2", "note": "q3"}
+        "campaign_id": "cmp1",
+        "new_customer_group_id": "cg2",
+        "note": "q3",
+    }
     assert result == RerunResult(
-        rerun_id="r2", run_number=2, campaign_status=CampaignStatus.READY_FOR_REVIEW,
-        job_uid="job-9", archived_count=40,
+        rerun_id="r2",
+        run_number=2,
+        campaign_status=CampaignStatus.READY_FOR_REVIEW,
+        job_uid="job-9",
+        archived_count=40,
         comparison=Comparison(matched_count=3, new_count=1, orphaned_count=2),
         message="Campaign rerun initiated successfully",
     )
     assert result.extra == {}
 
 
-async def test_history_and_get_messages_wire(
-    api: aioresponses, client: AsyncNudgescribe
-) -> None:
+async def test_history_and_get_messages_wire(api: aioresponses, client: AsyncNudgescribe) -> None:
     """history sends the campaign; get_messages sends page/page_size/run_number only if given."""
-    api.post(url("/v1/campaign/rerun/history"), payload=ok(campaign_id="cmp1", runs=[
-        {"rerun_id": None, "run_number": 1, "status": "Active", "synthesized": True,
-         "message_summary": {"total_count": 5}}]))
+    api.post(
+        url("/v1/campaign/rerun/history"),
+        payload=ok(
+            campaign_id="cmp1",
+            runs=[
+                {
+                    "rerun_id": None,
+                    "run_number": 1,
+                    "status": "Active",
+                    "synthesized": True,
+                    "message_summary": {"total_count": 5},
+                }
+            ],
+        ),
+    )
     page = ok(campaign_id="cmp1", run_number=1, page=1, total_pages=1, messages=[message(1)])
     api.post(url("/v1/campaign/rerun/messages"), payload=page, repeat=True)
     history = await client.reruns.history("cmp1")
@@ -66,7 +94,11 @@ async def test_history_and_get_messages_wire(
     assert sent_json(api, "POST", "/v1/campaign/rerun/history") == {"campaign_id": "cmp1"}
     assert sent_json(api, "POST", "/v1/campaign/rerun/messages", 0) == {"campaign_id": "cmp1"}
     assert sent_json(api, "POST", "/v1/campaign/rerun/messages", 1) == {
-        "campaign_id": "cmp1", "run_number": 1, "page": 2, "page_size": 50}
+        "campaign_id": "cmp1",
+        "run_number": 1,
+        "page": 2,
+        "page_size": 50,
+    }
     run = history.runs[0]
     assert run.synthesized and run.status is RunStatus.ACTIVE
     assert run.message_summary.total_count == 5
@@ -77,6 +109,7 @@ async def test_list_messages_learns_page_count_from_first_page(
     api: aioresponses, client: AsyncNudgescribe
 ) -> None:
     """list_messages fetches page 1 once, takes total_pages from it, yields all in order."""
+
     def page(_: Any, **kwargs: Any) -> CallbackResult:
         number = orjson.loads(kwargs["data"])["page"]
         items = [message(2 * (number - 1) + i) for i in range(2)]
@@ -85,8 +118,9 @@ async def test_list_messages_learns_page_count_from_first_page(
     api.post(url("/v1/campaign/rerun/messages"), callback=page, repeat=True)
     ids = [m.message_id async for m in client.reruns.list_messages("cmp1", page_size=2)]
     assert ids == [f"m{n}" for n in range(6)]
-    pages = sorted(sent_json(api, "POST", "/v1/campaign/rerun/messages", i)["page"]
-                   for i in range(3))
+    pages = sorted(
+        sent_json(api, "POST", "/v1/campaign/rerun/messages", i)["page"] for i in range(3)
+    )
     assert pages == [1, 2, 3]
     assert len(calls(api, "POST", "/v1/campaign/rerun/messages")) == 3
 
@@ -112,23 +146,34 @@ async def test_rerun_flow_end_to_end(
     ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: World
 ) -> None:
     """initiate -> wait_for_status -> history -> list_messages of the new and the old run."""
-    ref_server.seed_customers(world.group_id, [
-        {"email": f"a{n}@x.com", "tier": "gold" if n < 3 else "silver"} for n in range(6)])
+    ref_server.seed_customers(
+        world.group_id,
+        [{"email": f"a{n}@x.com", "tier": "gold" if n < 3 else "silver"} for n in range(6)],
+    )
     newcomers = ref_server.seed_group(world.workspace_id, "Newcomers")
-    ref_server.seed_customers(newcomers.customer_group_id, [
-        {"email": f"b{n}@x.com", "tier": "gold" if n < 2 else "bronze"} for n in range(4)])
-    campaign = ref_server.seed_campaign(world.workspace_id, "Tiers", status="Published",
-                                        customer_group_id=world.group_id, segment_field="tier")
+    ref_server.seed_customers(
+        newcomers.customer_group_id,
+        [{"email": f"b{n}@x.com", "tier": "gold" if n < 2 else "bronze"} for n in range(4)],
+    )
+    campaign = ref_server.seed_campaign(
+        world.workspace_id,
+        "Tiers",
+        status="Published",
+        customer_group_id=world.group_id,
+        segment_field="tier",
+    )
     cid = campaign.campaign_id
 
     result = await ref_client.reruns.initiate(cid, newcomers.customer_group_id)
     assert result.run_number == 2 and result.archived_count == 6
     comparison = result.comparison
-    assert (comparison.matched_count, comparison.new_count, comparison.orphaned_count) == (
-        1, 1, 1)
+    assert (comparison.matched_count, comparison.new_count, comparison.orphaned_count) == (1, 1, 1)
     done = await ref_client.campaigns.wait_for_status(
-        cid, [CampaignStatus.READY_FOR_REVIEW, CampaignStatus.READY_TO_PUBLISH],
-        timeout=5, poll_interval=0.01)
+        cid,
+        [CampaignStatus.READY_FOR_REVIEW, CampaignStatus.READY_TO_PUBLISH],
+        timeout=5,
+        poll_interval=0.01,
+    )
     assert done.status is CampaignStatus.READY_FOR_REVIEW and done.run_number == 2
 
     history = await ref_client.reruns.history(cid)
@@ -138,7 +183,8 @@ async def test_rerun_flow_end_to_end(
 
     current = await ref_client.reruns.list_messages(cid, page_size=3).collect()
     assert len(current) == 4 and {m.run_number for m in current} == {2}
-    old = await ref_client.reruns.list_messages(cid, run_number=1, page_size=4,
-                                                concurrency=2).collect()
+    old = await ref_client.reruns.list_messages(
+        cid, run_number=1, page_size=4, concurrency=2
+    ).collect()
     assert len(old) == 6 and all(m.archived for m in old)
     assert len({m.message_id for m in old}) == 6

@@ -25,8 +25,9 @@ class Reply:
 class Api:
     """Sends raw requests to the server, authenticated as one account."""
 
-    def __init__(self, server: ReferenceServer, session: aiohttp.ClientSession,
-                 creds: Credentials) -> None:
+    def __init__(
+        self, server: ReferenceServer, session: aiohttp.ClientSession, creds: Credentials
+    ) -> None:
         self.server, self.session, self.creds = server, session, creds
         self.access_token = ""
         self.refresh_token = ""
@@ -34,16 +35,22 @@ class Api:
     def headers(self, **extra: str) -> dict[str, str]:
         """Return the contract's authenticated headers (overridable per call)."""
         context = orjson.dumps({"api_access": True, "api_code": self.creds.api_code}).decode()
-        out = {"Authorization": f"Bearer {self.access_token}", "x-auth-context": context,
-               "x-ip": "203.0.113.7"}
+        out = {
+            "Authorization": f"Bearer {self.access_token}",
+            "x-auth-context": context,
+            "x-ip": "203.0.113.7",
+        }
         out.update(extra)
         return out
 
     async def login(self) -> Reply:
         """Authenticate and keep the tokens."""
-        reply = await self.raw("POST", "/v1/auth", headers={"x-api-key": self.creds.api_key},
-                               json={"email": self.creds.email,
-                                     "api_secret": self.creds.api_secret})
+        reply = await self.raw(
+            "POST",
+            "/v1/auth",
+            headers={"x-api-key": self.creds.api_key},
+            json={"email": self.creds.email, "api_secret": self.creds.api_secret},
+        )
         assert reply.status == 200, reply.body
         self.access_token = reply.body["access_token"]
         self.refresh_token = reply.body["refresh_token"]
@@ -53,12 +60,19 @@ class Api:
         """Send ``GET /v1/auth`` with ``token`` as the bearer."""
         return await self.raw("GET", "/v1/auth", headers={"Authorization": f"Bearer {token}"})
 
-    async def raw(self, method: str, path: str, *, headers: Mapping[str, str] | None = None,
-                  json: Any = None, data: Any = None) -> Reply:
+    async def raw(
+        self,
+        method: str,
+        path: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        json: Any = None,
+        data: Any = None,
+    ) -> Reply:
         """Send a request with exactly the given headers."""
-        async with self.session.request(method, self.server.base_url + path,
-                                        headers=dict(headers or {}), json=json,
-                                        data=data) as resp:
+        async with self.session.request(
+            method, self.server.base_url + path, headers=dict(headers or {}), json=json, data=data
+        ) as resp:
             raw = await resp.read()
             try:
                 body = orjson.loads(raw) if raw else None

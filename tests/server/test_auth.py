@@ -16,7 +16,8 @@ from .server_helpers import Api, World
 def _claims(token: str) -> dict[str, object]:
     payload = token.split(".")[1]
     claims: dict[str, object] = orjson.loads(
-        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    )
     return claims
 
 
@@ -45,8 +46,9 @@ async def test_authenticate_returns_signed_jwts_with_published_claims(api: Api) 
         ({"x-api-key": "K"}, {"email": "other@example.test", "api_secret": "S"}, 403),
     ],
 )
-async def test_authenticate_failures(api: Api, headers: dict[str, str], json: dict[str, str],
-                                     status: int) -> None:
+async def test_authenticate_failures(
+    api: Api, headers: dict[str, str], json: dict[str, str], status: int
+) -> None:
     """Missing key/email/secret -> 401 (missing fields); wrong credentials -> 403."""
     real = {"K": api.creds.api_key, "E": api.creds.email, "S": api.creds.api_secret}
     headers = {k: real.get(v, v) for k, v in headers.items()}
@@ -65,7 +67,8 @@ async def test_reauthenticate_with_refresh_token(api: Api, world: World) -> None
 
 
 async def test_reauthenticate_rejects_access_token_and_expired_refresh(
-        api: Api, server: ReferenceServer) -> None:
+    api: Api, server: ReferenceServer
+) -> None:
     """An access token cannot refresh, and an expired refresh token gives 403."""
     wrong = await api.reauth(api.access_token)
     assert wrong.status == 403
@@ -144,8 +147,9 @@ async def test_revoked_tokens_give_403(api: Api, server: ReferenceServer) -> Non
     assert (await api.call("POST", "/v1/campaign/all", {})).status == 200
 
 
-async def test_accounts_are_isolated(api: Api, server: ReferenceServer,
-                                     session: aiohttp.ClientSession, world: World) -> None:
+async def test_accounts_are_isolated(
+    api: Api, server: ReferenceServer, session: aiohttp.ClientSession, world: World
+) -> None:
     """Another account sees none of the demo account's workspaces, groups or campaigns."""
     other = Api(server, session, server.create_account())
     await other.login()
@@ -163,8 +167,12 @@ async def test_accounts_are_isolated(api: Api, server: ReferenceServer,
 async def test_every_response_has_request_id_and_error_body(api: Api) -> None:
     """x-request-id is on successes, errors and unknown routes; errors use the contract body."""
     seen = set()
-    for method, path in [("POST", "/v1/campaign/all"), ("POST", "/v1/cpf"),
-                         ("POST", "/v1/nope"), ("GET", "/v1/cpf")]:
+    for method, path in [
+        ("POST", "/v1/campaign/all"),
+        ("POST", "/v1/cpf"),
+        ("POST", "/v1/nope"),
+        ("GET", "/v1/cpf"),
+    ]:
         reply = await api.call(method, path, {})
         request_id = reply.headers.get("x-request-id")
         assert request_id and request_id not in seen
@@ -174,14 +182,19 @@ async def test_every_response_has_request_id_and_error_body(api: Api) -> None:
     missing = await api.call("POST", "/v1/cpf", {})
     assert missing.status == 401
     assert missing.body["errors"] == [
-        {"field": "workspace_id", "message": "This field is required"}]
+        {"field": "workspace_id", "message": "This field is required"}
+    ]
     assert (await api.call("POST", "/v1/nope", {})).status == 404
     assert (await api.call("GET", "/v1/cpf", {})).status == 405
 
 
 async def test_malformed_json_and_non_object_bodies_give_400(api: Api) -> None:
     """A body that is not a JSON object is a 400 malformed value."""
-    reply = await api.raw("POST", "/v1/cpf", headers={**api.headers(),
-                          "Content-Type": "application/json"}, data=b"{nope")
+    reply = await api.raw(
+        "POST",
+        "/v1/cpf",
+        headers={**api.headers(), "Content-Type": "application/json"},
+        data=b"{nope",
+    )
     assert reply.status == 400 and reply.body["error_code"] == "malformed_json"
     assert (await api.call("POST", "/v1/cpf", [1, 2])).status == 400

@@ -15,18 +15,26 @@ from .server_helpers import Api, World
 
 def campaign(server: ReferenceServer, world: World, status: str, name: str = "C") -> str:
     """Seed a campaign on the world's populated group, segmented by tier."""
-    return server.seed_campaign(world.workspace_id, name, customer_group_id=world.group_id,
-                                status=status, segment_field="tier").campaign_id
+    return server.seed_campaign(
+        world.workspace_id,
+        name,
+        customer_group_id=world.group_id,
+        status=status,
+        segment_field="tier",
+    ).campaign_id
 
 
-async def test_list_groups_campaigns_by_workspace(api: Api, world: World,
-                                                  server: ReferenceServer) -> None:
+async def test_list_groups_campaigns_by_workspace(
+    api: Api, world: World, server: ReferenceServer
+) -> None:
     """POST /v1/campaign/all returns every workspace with its campaigns."""
     cid = campaign(server, world, "Ready for review")
     second = server.seed_workspace("Second")
     body = await api.ok("POST", "/v1/campaign/all", {})
-    names = [(w["workspace_name"], [c["campaign_id"] for c in w["campaigns"]])
-             for w in body["workspaces"]]
+    names = [
+        (w["workspace_name"], [c["campaign_id"] for c in w["campaigns"]])
+        for w in body["workspaces"]
+    ]
     assert names == [("Main", [cid]), ("Second", [])]
     item = body["workspaces"][0]["campaigns"][0]
     assert item["status"] == "Ready for review" and item["run_number"] == 1
@@ -34,8 +42,9 @@ async def test_list_groups_campaigns_by_workspace(api: Api, world: World,
     assert second.workspace_id == body["workspaces"][1]["workspace_id"]
 
 
-async def test_published_window_filter_is_inclusive(api: Api, world: World,
-                                                    server: ReferenceServer) -> None:
+async def test_published_window_filter_is_inclusive(
+    api: Api, world: World, server: ReferenceServer
+) -> None:
     """published_from/published_to keep campaigns published on those days; bad dates -> 400."""
     cid = campaign(server, world, "Published")
     campaign(server, world, "Ready to publish", "Unpublished")
@@ -54,11 +63,13 @@ async def test_published_window_filter_is_inclusive(api: Api, world: World,
 
 
 @pytest.mark.parametrize("status", ["Draft", "Generating", "Ready for review"])
-async def test_publish_refuses_other_statuses(api: Api, world: World, server: ReferenceServer,
-                                              status: str) -> None:
+async def test_publish_refuses_other_statuses(
+    api: Api, world: World, server: ReferenceServer, status: str
+) -> None:
     """Publishing a campaign that is not Ready to publish / Published -> 400."""
-    reply = await api.call("POST", "/v1/messages/publish",
-                           {"campaign_id": campaign(server, world, status)})
+    reply = await api.call(
+        "POST", "/v1/messages/publish", {"campaign_id": campaign(server, world, status)}
+    )
     assert reply.status == 400 and reply.body["error_code"] == "invalid_status"
 
 
@@ -69,7 +80,8 @@ async def test_publish_request_rules(api: Api) -> None:
 
 
 async def test_publish_moves_to_published_and_exports_after_the_job(
-        api: Api, world: World, server: ReferenceServer) -> None:
+    api: Api, world: World, server: ReferenceServer
+) -> None:
     """Ready to publish -> Published at once; export pages are 0 until the job completes."""
     server.set_job_delay(None)
     cid = campaign(server, world, "Ready to publish")
@@ -90,7 +102,8 @@ async def test_publish_moves_to_published_and_exports_after_the_job(
 
 
 async def test_publish_job_completes_after_the_configured_delay(
-        api: Api, world: World, server: ReferenceServer) -> None:
+    api: Api, world: World, server: ReferenceServer
+) -> None:
     """With job_delay=0 the export is ready on the next loop turn, without finish_jobs()."""
     cid = campaign(server, world, "Ready to publish")
     await api.ok("POST", "/v1/messages/publish", {"campaign_id": cid})
@@ -120,8 +133,9 @@ async def test_quota_from_constructor_applies_to_pages(session: aiohttp.ClientSe
         srv.seed_profile_field(ws.workspace_id, "email", is_unique=True)
         group = srv.seed_group(ws.workspace_id, "G")
         srv.seed_customers(group.customer_group_id, count=3)
-        cid = srv.seed_campaign(ws.workspace_id, "C", customer_group_id=group.customer_group_id,
-                                status="Published").campaign_id
+        cid = srv.seed_campaign(
+            ws.workspace_id, "C", customer_group_id=group.customer_group_id, status="Published"
+        ).campaign_id
         body = {"campaign_id": cid, "page": 1, "format": "json"}
         await api.ok("POST", "/v1/messages/fetch", body)
         await api.ok("POST", "/v1/messages/fetch", body)
@@ -131,29 +145,40 @@ async def test_quota_from_constructor_applies_to_pages(session: aiohttp.ClientSe
         assert srv.usage("pages") == 2
 
 
-async def test_export_files_hold_at_most_1000_rows(api: Api, world: World,
-                                                   server: ReferenceServer) -> None:
+async def test_export_files_hold_at_most_1000_rows(
+    api: Api, world: World, server: ReferenceServer
+) -> None:
     """2,500 published messages export as 3 files of 1000/1000/500 rows in csv and json."""
     server.seed_customers(world.group_id, count=2490, start=10)
     cid = campaign(server, world, "Published")
     assert (await api.ok("POST", "/v1/messages/pages", {"campaign_id": cid}))["total_pages"] == 3
     sizes, ids = [], set()
     for page in (1, 2, 3):
-        body = await api.ok("POST", "/v1/messages/fetch",
-                            {"campaign_id": cid, "page": page, "format": "json"})
+        body = await api.ok(
+            "POST", "/v1/messages/fetch", {"campaign_id": cid, "page": page, "format": "json"}
+        )
         assert body["format"] == "json" and body["page"] == page
         sizes.append(len(body["messages"]))
         ids |= {m["message_id"] for m in body["messages"]}
     assert sizes == [1000, 1000, 500] and len(ids) == 2500
     row = body["messages"][0]
-    assert set(row) == {"message_id", "customer_id", "segment_id", "subject", "content",
-                        "run_number", "published_at"}
-    text = (await api.ok("POST", "/v1/messages/fetch",
-                         {"campaign_id": cid, "page": 3, "format": "csv"}))["content"]
+    assert set(row) == {
+        "message_id",
+        "customer_id",
+        "segment_id",
+        "subject",
+        "content",
+        "run_number",
+        "published_at",
+    }
+    text = (
+        await api.ok("POST", "/v1/messages/fetch", {"campaign_id": cid, "page": 3, "format": "csv"})
+    )["content"]
     parsed = list(csv.DictReader(io.StringIO(text)))
     assert len(parsed) == 500 and list(parsed[0]) == list(row)
-    past = await api.call("POST", "/v1/messages/fetch",
-                          {"campaign_id": cid, "page": 4, "format": "json"})
+    past = await api.call(
+        "POST", "/v1/messages/fetch", {"campaign_id": cid, "page": 4, "format": "json"}
+    )
     assert past.status == 404
 
 
@@ -162,29 +187,35 @@ async def test_fetch_request_rules(api: Api, world: World, server: ReferenceServ
     cid = campaign(server, world, "Published")
     for body in ({"campaign_id": cid, "page": 1}, {"campaign_id": cid, "format": "csv"}):
         assert (await api.call("POST", "/v1/messages/fetch", body)).status == 401
-    for body in ({"format": "xml", "page": 1}, {"format": "csv", "page": 0},
-                 {"format": "csv", "page": 1, "run_number": 2}):
+    for body in (
+        {"format": "xml", "page": 1},
+        {"format": "csv", "page": 0},
+        {"format": "csv", "page": 1, "run_number": 2},
+    ):
         reply = await api.call("POST", "/v1/messages/fetch", {"campaign_id": cid, **body})
         assert reply.status == 400, body
     unpublished = campaign(server, world, "Ready to publish", "U")
-    none_yet = await api.call("POST", "/v1/messages/fetch",
-                              {"campaign_id": unpublished, "page": 1, "format": "csv"})
+    none_yet = await api.call(
+        "POST", "/v1/messages/fetch", {"campaign_id": unpublished, "page": 1, "format": "csv"}
+    )
     assert none_yet.status == 404
     assert (await api.call("POST", "/v1/messages/pages", {})).status == 401
 
 
 async def test_url_download_serves_the_file_until_it_expires(
-        api: Api, world: World, server: ReferenceServer) -> None:
+    api: Api, world: World, server: ReferenceServer
+) -> None:
     """format=url returns a server URL with expires_at; GET works without auth until expiry."""
     cid = campaign(server, world, "Published")
-    body = await api.ok("POST", "/v1/messages/fetch",
-                        {"campaign_id": cid, "page": 1, "format": "url"})
+    body = await api.ok(
+        "POST", "/v1/messages/fetch", {"campaign_id": cid, "page": 1, "format": "url"}
+    )
     assert body["url"].startswith(server.base_url + "/files/") and body["expires_at"].endswith("Z")
-    download = await api.raw("GET", body["url"][len(server.base_url):])
+    download = await api.raw("GET", body["url"][len(server.base_url) :])
     assert download.status == 200 and download.headers["Content-Type"].startswith("text/csv")
     assert len(list(csv.DictReader(io.StringIO(download.body)))) == 10
     assert download.headers["x-request-id"]
     assert (await api.raw("GET", "/files/unknown-token")).status == 404
     server.advance_clock(901)
-    expired = await api.raw("GET", body["url"][len(server.base_url):])
+    expired = await api.raw("GET", body["url"][len(server.base_url) :])
     assert expired.status == 403 and expired.body["error_code"] == "url_expired"

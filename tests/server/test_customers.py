@@ -17,15 +17,23 @@ CHECK = "/v1/customer/check"
 
 def upload_body(world: World, rows: list[Any], **extra: Any) -> dict[str, Any]:
     """A JSON upload body for the world's populated group."""
-    return {"workspace_id": world.workspace_id, "customer_group_id": world.group_id,
-            "unique_field": "email", "customers": rows, **extra}
+    return {
+        "workspace_id": world.workspace_id,
+        "customer_group_id": world.group_id,
+        "unique_field": "email",
+        "customers": rows,
+        **extra,
+    }
 
 
 async def test_json_upload_creates_and_upserts_by_unique_field(
-        api: Api, world: World, server: ReferenceServer) -> None:
+    api: Api, world: World, server: ReferenceServer
+) -> None:
     """New unique values create customers; existing ones update them in place."""
-    rows = [{"email": "a@example.test", "first_name": "Ann", "age": 41, "balance": "10.5"},
-            {"email": "customer0000001@example.test", "tier": "gold"}]
+    rows = [
+        {"email": "a@example.test", "first_name": "Ann", "age": 41, "balance": "10.5"},
+        {"email": "customer0000001@example.test", "tier": "gold"},
+    ]
     body = await api.ok("POST", CHECK, upload_body(world, rows))
     assert body["valid"] is True and body["total_rows"] == 2
     assert (body["created_count"], body["updated_count"]) == (1, 1)
@@ -38,20 +46,24 @@ async def test_json_upload_creates_and_upserts_by_unique_field(
     assert group.index("email")["a@example.test"].profile["age"] == "41"
 
 
-@pytest.mark.parametrize(("row", "field"), [
-    ({"age": "forty"}, "age"),
-    ({"age": "NaN"}, "age"),
-    ({"initial": "AB"}, "initial"),
-    ({"initial": ""}, None),
-    ({"joined": "2024-01-31"}, "joined"),
-    ({"joined": "31/02/2024"}, "joined"),
-    ({"balance": "10.123"}, "balance"),
-    ({"balance": "ten"}, "balance"),
-    ({"email": ""}, "email"),
-    ({"first_name": {"nested": 1}}, "first_name"),
-])
-async def test_row_errors_per_field_type(api: Api, world: World, row: dict[str, Any],
-                                         field: str | None) -> None:
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        ({"age": "forty"}, "age"),
+        ({"age": "NaN"}, "age"),
+        ({"initial": "AB"}, "initial"),
+        ({"initial": ""}, None),
+        ({"joined": "2024-01-31"}, "joined"),
+        ({"joined": "31/02/2024"}, "joined"),
+        ({"balance": "10.123"}, "balance"),
+        ({"balance": "ten"}, "balance"),
+        ({"email": ""}, "email"),
+        ({"first_name": {"nested": 1}}, "first_name"),
+    ],
+)
+async def test_row_errors_per_field_type(
+    api: Api, world: World, row: dict[str, Any], field: str | None
+) -> None:
     """number/char/Date/currency/required rules produce a row error (or pass when valid)."""
     base = {"email": "x@example.test", **row}
     reply = await api.call("POST", CHECK, upload_body(world, [{"email": "ok@example.test"}, base]))
@@ -63,24 +75,34 @@ async def test_row_errors_per_field_type(api: Api, world: World, row: dict[str, 
     assert [(e["row"], e["field"]) for e in reply.body["row_errors"]] == [(2, field)]
 
 
-@pytest.mark.parametrize("row", [
-    {"age": "-12.75"}, {"age": 3.5}, {"initial": "Z"}, {"joined": "29/02/2024"},
-    {"balance": "1999"}, {"balance": "-0.99"}, {"first_name": None},
-])
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"age": "-12.75"},
+        {"age": 3.5},
+        {"initial": "Z"},
+        {"joined": "29/02/2024"},
+        {"balance": "1999"},
+        {"balance": "-0.99"},
+        {"first_name": None},
+    ],
+)
 async def test_valid_values_per_field_type(api: Api, world: World, row: dict[str, Any]) -> None:
     """Decimal numbers, one-char, well-formed dates and 2-place amounts are accepted."""
     reply = await api.call("POST", CHECK, upload_body(world, [{"email": "v@example.test", **row}]))
     assert reply.status == 200, reply.body
 
 
-async def test_header_errors_and_atomic_failure(api: Api, world: World,
-                                                server: ReferenceServer) -> None:
+async def test_header_errors_and_atomic_failure(
+    api: Api, world: World, server: ReferenceServer
+) -> None:
     """Unknown columns and a missing required column are header errors; nothing is stored."""
     rows = [{"email": "n1@example.test", "favourite": "x"}, {"email": "n2@example.test"}]
     reply = await api.call("POST", CHECK, upload_body(world, rows))
     assert reply.status == 400
-    assert reply.body["header_errors"] == [{"column": "favourite",
-                                            "message": "not a defined profile field"}]
+    assert reply.body["header_errors"] == [
+        {"column": "favourite", "message": "not a defined profile field"}
+    ]
     assert reply.body["created_count"] == 0
     assert len(server.state.groups[world.group_id].customers) == 10
     no_email = await api.call("POST", CHECK, upload_body(world, [{"first_name": "A"}]))
@@ -89,42 +111,60 @@ async def test_header_errors_and_atomic_failure(api: Api, world: World,
 
 async def test_unique_field_rules(api: Api, world: World) -> None:
     """unique_field must be an is_unique field and its values unique within the upload."""
-    not_unique = await api.call("POST", CHECK, upload_body(
-        world, [{"email": "a@example.test", "tier": "x"}], unique_field="tier"))
+    not_unique = await api.call(
+        "POST",
+        CHECK,
+        upload_body(world, [{"email": "a@example.test", "tier": "x"}], unique_field="tier"),
+    )
     assert not_unique.status == 400
     assert not_unique.body["header_errors"][0]["column"] == "tier"
-    dupes = await api.call("POST", CHECK, upload_body(
-        world, [{"email": "d@example.test"}, {"email": "e@example.test"},
-                {"email": "d@example.test"}]))
+    dupes = await api.call(
+        "POST",
+        CHECK,
+        upload_body(
+            world,
+            [{"email": "d@example.test"}, {"email": "e@example.test"}, {"email": "d@example.test"}],
+        ),
+    )
     assert dupes.status == 400
-    assert dupes.body["row_errors"] == [{"row": 3, "field": "email",
-                                         "message": "duplicate of row 1"}]
+    assert dupes.body["row_errors"] == [
+        {"row": 3, "field": "email", "message": "duplicate of row 1"}
+    ]
 
 
-async def test_validate_only_reports_without_storing(api: Api, world: World,
-                                                     server: ReferenceServer) -> None:
+async def test_validate_only_reports_without_storing(
+    api: Api, world: World, server: ReferenceServer
+) -> None:
     """validate_only -> 200 with valid and errors (or would-be counts), nothing stored."""
-    good = await api.ok("POST", CHECK, upload_body(world, [{"email": "z@example.test"}],
-                                                   validate_only=True))
+    good = await api.ok(
+        "POST", CHECK, upload_body(world, [{"email": "z@example.test"}], validate_only=True)
+    )
     assert good["valid"] is True and good["created_count"] == 1
-    bad = await api.ok("POST", CHECK, upload_body(world, [{"email": "z@example.test", "age": "x"}],
-                                                  validate_only=True))
+    bad = await api.ok(
+        "POST",
+        CHECK,
+        upload_body(world, [{"email": "z@example.test", "age": "x"}], validate_only=True),
+    )
     assert bad["valid"] is False and bad["row_errors"][0]["field"] == "age"
     assert len(server.state.groups[world.group_id].customers) == 10
 
 
-@pytest.mark.parametrize(("body", "status"), [
-    ({"customers": None}, 400),
-    ({"file": "a,b"}, 400),
-    ({"unique_field": None}, 401),
-    ({"workspace_id": None}, 401),
-    ({"customer_group_id": "nope"}, 404),
-    ({"workspace_id": "nope"}, 404),
-    ({"customers": "not a list"}, 400),
-    ({"validate_only": "yes"}, 400),
-])
-async def test_upload_request_rules(api: Api, world: World, body: dict[str, Any],
-                                    status: int) -> None:
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"customers": None}, 400),
+        ({"file": "a,b"}, 400),
+        ({"unique_field": None}, 401),
+        ({"workspace_id": None}, 401),
+        ({"customer_group_id": "nope"}, 404),
+        ({"workspace_id": "nope"}, 404),
+        ({"customers": "not a list"}, 400),
+        ({"validate_only": "yes"}, 400),
+    ],
+)
+async def test_upload_request_rules(
+    api: Api, world: World, body: dict[str, Any], status: int
+) -> None:
     """Neither/both data forms -> 400; missing fields -> 401; unknown ids -> 404."""
     full = upload_body(world, [{"email": "r@example.test"}])
     full.update(body)
@@ -132,8 +172,9 @@ async def test_upload_request_rules(api: Api, world: World, body: dict[str, Any]
     assert reply.status == status, reply.body
 
 
-async def test_group_from_other_workspace_is_404(api: Api, world: World,
-                                                 server: ReferenceServer) -> None:
+async def test_group_from_other_workspace_is_404(
+    api: Api, world: World, server: ReferenceServer
+) -> None:
     """The group must belong to the upload's workspace."""
     other = server.seed_workspace("Other")
     reply = await api.call("POST", CHECK, upload_body(world, [], workspace_id=other.workspace_id))
@@ -147,28 +188,39 @@ def _form(world: World, csv_text: str | bytes, **extra: str) -> aiohttp.FormData
     form.add_field("unique_field", "email")
     for key, value in extra.items():
         form.add_field(key, value)
-    form.add_field("file", csv_text.encode() if isinstance(csv_text, str) else csv_text,
-                   filename="customers.csv", content_type="text/csv")
+    form.add_field(
+        "file",
+        csv_text.encode() if isinstance(csv_text, str) else csv_text,
+        filename="customers.csv",
+        content_type="text/csv",
+    )
     return form
 
 
-async def test_csv_upload_validates_header_and_rows(api: Api, world: World,
-                                                    server: ReferenceServer) -> None:
+async def test_csv_upload_validates_header_and_rows(
+    api: Api, world: World, server: ReferenceServer
+) -> None:
     """A multipart CSV upload applies the same rules; row numbers exclude the header."""
     good = "\ufeffemail,first_name,joined\nc1@example.test,Cy,01/02/2020\nc2@example.test,Di,\n"
     reply = await api.raw("POST", CHECK, headers=api.headers(), data=_form(world, good))
     assert reply.status == 200, reply.body
     assert reply.body["created_count"] == 2
-    assert server.requests[-1].form == {"workspace_id": world.workspace_id,
-                                        "customer_group_id": world.group_id,
-                                        "unique_field": "email"}
+    assert server.requests[-1].form == {
+        "workspace_id": world.workspace_id,
+        "customer_group_id": world.group_id,
+        "unique_field": "email",
+    }
     bad = "email,colour\nc3@example.test,red\nc4@example.test\n"
     reply = await api.raw("POST", CHECK, headers=api.headers(), data=_form(world, bad))
     assert reply.status == 400
     assert reply.body["header_errors"][0]["column"] == "colour"
     assert reply.body["row_errors"][0]["row"] == 2
-    only = await api.raw("POST", CHECK, headers=api.headers(),
-                         data=_form(world, "email\nbad-but-fine\n", validate_only="true"))
+    only = await api.raw(
+        "POST",
+        CHECK,
+        headers=api.headers(),
+        data=_form(world, "email\nbad-but-fine\n", validate_only="true"),
+    )
     assert only.status == 200 and only.body["valid"] is True
 
 
@@ -178,8 +230,9 @@ async def test_csv_upload_request_rules(api: Api, world: World) -> None:
     assert (await api.raw("POST", CHECK, headers=api.headers(), data=both)).status == 400
     latin = _form(world, "email\nb\xe9@example.test\n".encode("latin-1"))
     assert (await api.raw("POST", CHECK, headers=api.headers(), data=latin)).status == 400
-    assert (await api.raw("POST", CHECK, headers=api.headers(),
-                          data=_form(world, ""))).status == 400
+    assert (
+        await api.raw("POST", CHECK, headers=api.headers(), data=_form(world, ""))
+    ).status == 400
     form = aiohttp.FormData()
     form.add_field("workspace_id", world.workspace_id)
     form.add_field("customer_group_id", world.group_id)
@@ -189,7 +242,8 @@ async def test_csv_upload_request_rules(api: Api, world: World) -> None:
 
 
 async def test_large_upload_is_queued_and_applied_by_a_job(
-        api: Api, world: World, server: ReferenceServer) -> None:
+    api: Api, world: World, server: ReferenceServer
+) -> None:
     """More than 1000 rows -> queued, job_uid, null counts; customers appear when the job ends."""
     server.set_job_delay(None)
     rows = [{"email": f"bulk{i}@example.test", "age": i} for i in range(1001)]
@@ -209,12 +263,14 @@ async def test_page_count_edges(api: Api, world: World, server: ReferenceServer)
     empty = await api.ok("POST", "/v1/customer/pages", {"customer_group_id": world.empty_group_id})
     assert (empty["total_pages"], empty["total_customers"], empty["page_size"]) == (0, 0, 100)
     for size, pages in [(10, 1), (5, 2), (3, 4), (1000, 1), (1, 10)]:
-        body = await api.ok("POST", "/v1/customer/pages",
-                            {"customer_group_id": world.group_id, "page_size": size})
+        body = await api.ok(
+            "POST", "/v1/customer/pages", {"customer_group_id": world.group_id, "page_size": size}
+        )
         assert body["total_pages"] == pages and body["total_customers"] == 10
     for bad in (0, 1001, "10", True):
-        reply = await api.call("POST", "/v1/customer/pages",
-                               {"customer_group_id": world.group_id, "page_size": bad})
+        reply = await api.call(
+            "POST", "/v1/customer/pages", {"customer_group_id": world.group_id, "page_size": bad}
+        )
         assert reply.status == 400
     assert (await api.call("POST", "/v1/customer/pages", {})).status == 401
     missing = await api.call("POST", "/v1/customer/pages", {"customer_group_id": "nope"})
@@ -222,12 +278,16 @@ async def test_page_count_edges(api: Api, world: World, server: ReferenceServer)
 
 
 async def test_pages_cover_every_customer_once_with_encrypted_profiles(
-        api: Api, world: World, server: ReferenceServer) -> None:
+    api: Api, world: World, server: ReferenceServer
+) -> None:
     """Pages partition the group in order; profile values decrypt to what was stored."""
     seen = []
     for page in (1, 2, 3, 4):
-        body = await api.ok("POST", "/v1/customer",
-                            {"customer_group_id": world.group_id, "page": page, "page_size": 3})
+        body = await api.ok(
+            "POST",
+            "/v1/customer",
+            {"customer_group_id": world.group_id, "page": page, "page_size": 3},
+        )
         assert body["page"] == page and body["page_size"] == 3 and body["total_pages"] == 4
         seen += body["customers"]
     assert len(seen) == 10 and len({c["customer_id"] for c in seen}) == 10
@@ -237,8 +297,9 @@ async def test_pages_cover_every_customer_once_with_encrypted_profiles(
     key = server.demo_credentials.encryption_key
     assert decrypt_demo_value(key, first["profile"]["email"]) == first["unique_value"]
     assert server.decrypt(first["profile"]["tier"]) == "gold"
-    past = await api.ok("POST", "/v1/customer", {"customer_group_id": world.group_id, "page": 5,
-                                                 "page_size": 3})
+    past = await api.ok(
+        "POST", "/v1/customer", {"customer_group_id": world.group_id, "page": 5, "page_size": 3}
+    )
     assert past["customers"] == [] and past["total_pages"] == 4
 
 
@@ -246,28 +307,36 @@ async def test_page_request_rules(api: Api, world: World) -> None:
     """page is required (401) and must be >= 1 (400); page_size max 1000."""
     gid = world.group_id
     assert (await api.call("POST", "/v1/customer", {"customer_group_id": gid})).status == 401
-    assert (await api.call("POST", "/v1/customer", {"customer_group_id": gid,
-                                                    "page": 0})).status == 400
-    assert (await api.call("POST", "/v1/customer", {"customer_group_id": gid, "page": 1,
-                                                    "page_size": 1001})).status == 400
-    assert (await api.call("POST", "/v1/customer", {"customer_group_id": "x",
-                                                    "page": 1})).status == 404
+    assert (
+        await api.call("POST", "/v1/customer", {"customer_group_id": gid, "page": 0})
+    ).status == 400
+    assert (
+        await api.call(
+            "POST", "/v1/customer", {"customer_group_id": gid, "page": 1, "page_size": 1001}
+        )
+    ).status == 400
+    assert (
+        await api.call("POST", "/v1/customer", {"customer_group_id": "x", "page": 1})
+    ).status == 404
 
 
 async def test_delete_customers_rules(api: Api, world: World, server: ReferenceServer) -> None:
     """DELETE /v1/customer: unknown id -> 404 and nothing deleted; > 1000 ids -> 400."""
     ids = list(server.state.groups[world.group_id].customers)
     gid = world.group_id
-    unknown = await api.call("DELETE", "/v1/customer", {"customer_group_id": gid,
-                                                        "customer_ids": [ids[0], "nope"]})
+    unknown = await api.call(
+        "DELETE", "/v1/customer", {"customer_group_id": gid, "customer_ids": [ids[0], "nope"]}
+    )
     assert unknown.status == 404
     assert len(server.state.groups[gid].customers) == 10
-    too_many = await api.call("DELETE", "/v1/customer",
-                              {"customer_group_id": gid, "customer_ids": ["x"] * 1001})
+    too_many = await api.call(
+        "DELETE", "/v1/customer", {"customer_group_id": gid, "customer_ids": ["x"] * 1001}
+    )
     assert too_many.status == 400
     assert (await api.call("DELETE", "/v1/customer", {"customer_group_id": gid})).status == 401
-    body = await api.ok("DELETE", "/v1/customer", {"customer_group_id": gid,
-                                                   "customer_ids": ids[:4]})
+    body = await api.ok(
+        "DELETE", "/v1/customer", {"customer_group_id": gid, "customer_ids": ids[:4]}
+    )
     assert body["deleted_count"] == 4
     pages = await api.ok("POST", "/v1/customer/pages", {"customer_group_id": gid})
     assert pages["total_customers"] == 6

@@ -32,7 +32,8 @@ async def test_context_manager_binds_an_ephemeral_loopback_port() -> None:
 
 
 async def test_pytest_plugin_fixture_gives_a_running_empty_server(
-        nudgescribe_server: ReferenceServer) -> None:
+    nudgescribe_server: ReferenceServer,
+) -> None:
     """The nudgescribe_server fixture runs a server with only the demo account."""
     assert list(nudgescribe_server.state.accounts) == [nudgescribe_server.demo_credentials.api_key]
     assert nudgescribe_server.state.workspaces == {}
@@ -57,9 +58,17 @@ async def test_demo_seed_is_deterministic_and_covers_the_statuses() -> None:
 async def test_cli_prints_base_url_and_exports_then_stops_on_ctrl_c() -> None:
     """python -m nudgescribe_async.testing prints export lines, serves, and exits on SIGINT."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "nudgescribe_async.testing", "--port", "0", "--seed", "none",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "PYTHONWARNINGS": "error"})
+        sys.executable,
+        "-m",
+        "nudgescribe_async.testing",
+        "--port",
+        "0",
+        "--seed",
+        "none",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONWARNINGS": "error"},
+    )
     assert proc.stdout is not None
     lines: list[str] = []
     try:
@@ -67,16 +76,31 @@ async def test_cli_prints_base_url_and_exports_then_stops_on_ctrl_c() -> None:
             line = await asyncio.wait_for(proc.stdout.readline(), 20)
             assert line, "CLI exited early"
             lines.append(line.decode().strip())
-        exports = dict(text.removeprefix("export ").split("=", 1) for text in lines
-                       if text.startswith("export "))
-        assert set(exports) == {"NUDGESCRIBE_API_KEY", "NUDGESCRIBE_EMAIL",
-                                "NUDGESCRIBE_API_SECRET", "NUDGESCRIBE_API_CODE",
-                                "NUDGESCRIBE_CLIENT_IP", "NUDGESCRIBE_BASE_URL"}
-        login = {"email": exports["NUDGESCRIBE_EMAIL"],
-                 "api_secret": exports["NUDGESCRIBE_API_SECRET"]}
-        async with aiohttp.ClientSession() as session, session.post(
-                exports["NUDGESCRIBE_BASE_URL"] + "/v1/auth", json=login,
-                headers={"x-api-key": exports["NUDGESCRIBE_API_KEY"]}) as reply:
+        exports = dict(
+            text.removeprefix("export ").split("=", 1)
+            for text in lines
+            if text.startswith("export ")
+        )
+        assert set(exports) == {
+            "NUDGESCRIBE_API_KEY",
+            "NUDGESCRIBE_EMAIL",
+            "NUDGESCRIBE_API_SECRET",
+            "NUDGESCRIBE_API_CODE",
+            "NUDGESCRIBE_CLIENT_IP",
+            "NUDGESCRIBE_BASE_URL",
+        }
+        login = {
+            "email": exports["NUDGESCRIBE_EMAIL"],
+            "api_secret": exports["NUDGESCRIBE_API_SECRET"],
+        }
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(
+                exports["NUDGESCRIBE_BASE_URL"] + "/v1/auth",
+                json=login,
+                headers={"x-api-key": exports["NUDGESCRIBE_API_KEY"]},
+            ) as reply,
+        ):
             assert reply.status == 200
     finally:
         proc.send_signal(signal.SIGINT)
@@ -84,10 +108,12 @@ async def test_cli_prints_base_url_and_exports_then_stops_on_ctrl_c() -> None:
     assert proc.returncode == 0, stderr.decode()
 
 
-@pytest.mark.skipif(not hasattr(nudgescribe_async, "AsyncNudgescribe"),
-                    reason="AsyncNudgescribe is not written yet")
-async def test_client_fixture_talks_to_the_server(nudgescribe_server: ReferenceServer,
-                                                  nudgescribe_client: Any) -> None:
+@pytest.mark.skipif(
+    not hasattr(nudgescribe_async, "AsyncNudgescribe"), reason="AsyncNudgescribe is not written yet"
+)
+async def test_client_fixture_talks_to_the_server(
+    nudgescribe_server: ReferenceServer, nudgescribe_client: Any
+) -> None:
     """nudgescribe_client is an AsyncNudgescribe authenticated against nudgescribe_server."""
     nudgescribe_server.seed_workspace("From fixture")
     body = await nudgescribe_client.request("POST", "/v1/campaign/all", json={})

@@ -53,8 +53,7 @@ async def test_rules_are_removable(api: Api, server: ReferenceServer) -> None:
         server.faults.add(ALL, kind="explode")  # type: ignore[arg-type]
 
 
-async def test_standing_latency_applies_to_every_request(api: Api,
-                                                         server: ReferenceServer) -> None:
+async def test_standing_latency_applies_to_every_request(api: Api, server: ReferenceServer) -> None:
     """A times=None latency rule delays each matching request and is never consumed."""
     rule = server.faults.add(ALL, kind="latency", seconds=0.05, times=None)
     server.faults.add(ALL, kind="fail", status=503)
@@ -92,7 +91,8 @@ async def test_truncate_sends_short_body(api: Api, server: ReferenceServer) -> N
 
 
 async def test_hang_outlasts_client_timeout_and_shuts_down_cleanly(
-        session: aiohttp.ClientSession) -> None:
+    session: aiohttp.ClientSession,
+) -> None:
     """kind=hang never answers; the client times out and closing the server is prompt."""
     server = ReferenceServer()
     await server.start()
@@ -100,8 +100,12 @@ async def test_hang_outlasts_client_timeout_and_shuts_down_cleanly(
     await api.login()
     server.faults.add(ALL, kind="hang", times=2)
     with pytest.raises(asyncio.TimeoutError):
-        async with session.post(server.base_url + ALL, headers=api.headers(), json={},
-                                timeout=aiohttp.ClientTimeout(total=0.2)):
+        async with session.post(
+            server.base_url + ALL,
+            headers=api.headers(),
+            json={},
+            timeout=aiohttp.ClientTimeout(total=0.2),
+        ):
             pass
     pending = asyncio.ensure_future(api.call("POST", ALL, {}))
     await asyncio.sleep(0.05)

@@ -9,9 +9,20 @@ from nudgescribe_async.testing import ReferenceServer, SeedError
 from .server_helpers import Api, World
 
 DATE_FORMATS = [
-    "yyyy-MM-dd", "dd/MM/yyyy", "MM/dd/yyyy", "dd-MM-yyyy", "MM-dd-yyyy", "dd.MM.yyyy",
-    "yyyy/MM/dd", "dd MMM yyyy", "MMM dd, yyyy", "MMMM dd, yyyy", "dd MMMM yyyy", "yy/MM/dd",
-    "dd/MM/yy", "MM/dd/yy",
+    "yyyy-MM-dd",
+    "dd/MM/yyyy",
+    "MM/dd/yyyy",
+    "dd-MM-yyyy",
+    "MM-dd-yyyy",
+    "dd.MM.yyyy",
+    "yyyy/MM/dd",
+    "dd MMM yyyy",
+    "MMM dd, yyyy",
+    "MMMM dd, yyyy",
+    "dd MMMM yyyy",
+    "yy/MM/dd",
+    "dd/MM/yy",
+    "MM/dd/yy",
 ]
 
 
@@ -21,16 +32,31 @@ def wid(server: ReferenceServer) -> str:
     return server.seed_workspace("Fields").workspace_id
 
 
-@pytest.mark.parametrize(("field_type", "field_format", "stored"), [
-    ("string", "ignored", None), ("number", None, None), ("char", None, None),
-    ("Date", "MMM dd, yyyy", "MMM dd, yyyy"), ("currency", "AED", "AED"),
-])
-async def test_create_field_of_each_type(api: Api, wid: str, field_type: str,
-                                         field_format: str | None, stored: str | None) -> None:
+@pytest.mark.parametrize(
+    ("field_type", "field_format", "stored"),
+    [
+        ("string", "ignored", None),
+        ("number", None, None),
+        ("char", None, None),
+        ("Date", "MMM dd, yyyy", "MMM dd, yyyy"),
+        ("currency", "AED", "AED"),
+    ],
+)
+async def test_create_field_of_each_type(
+    api: Api, wid: str, field_type: str, field_format: str | None, stored: str | None
+) -> None:
     """PUT /v1/cpf creates each type; field_format is kept for Date/currency, null otherwise."""
-    body = await api.ok("PUT", "/v1/cpf", {"workspace_id": wid, "field_name": "f1",
-                                           "field_type": field_type, "field_format": field_format,
-                                           "is_unique": True})
+    body = await api.ok(
+        "PUT",
+        "/v1/cpf",
+        {
+            "workspace_id": wid,
+            "field_name": "f1",
+            "field_type": field_type,
+            "field_format": field_format,
+            "is_unique": True,
+        },
+    )
     field = body["field"]
     assert field["field_type"] == field_type and field["field_format"] == stored
     assert field["is_unique"] is True and field["is_required"] is False
@@ -41,24 +67,31 @@ async def test_create_field_of_each_type(api: Api, wid: str, field_type: str,
 @pytest.mark.parametrize("fmt", DATE_FORMATS)
 async def test_every_published_date_format_is_accepted(api: Api, wid: str, fmt: str) -> None:
     """All 14 published date formats are valid Date field formats."""
-    await api.ok("PUT", "/v1/cpf", {"workspace_id": wid, "field_name": "d",
-                                    "field_type": "Date", "field_format": fmt})
+    await api.ok(
+        "PUT",
+        "/v1/cpf",
+        {"workspace_id": wid, "field_name": "d", "field_type": "Date", "field_format": fmt},
+    )
 
 
-@pytest.mark.parametrize(("body", "status"), [
-    ({"field_name": "d", "field_type": "Date"}, 400),
-    ({"field_name": "d", "field_type": "Date", "field_format": "yyyy-dd-MM"}, 400),
-    ({"field_name": "c", "field_type": "currency"}, 400),
-    ({"field_name": "c", "field_type": "currency", "field_format": "usd"}, 400),
-    ({"field_name": "Bad-Name", "field_type": "string"}, 400),
-    ({"field_name": "x" * 64, "field_type": "string"}, 400),
-    ({"field_name": "n", "field_type": "date"}, 400),
-    ({"field_name": "n", "field_type": "string", "is_unique": "yes"}, 400),
-    ({"field_type": "string"}, 401),
-    ({"field_name": "n"}, 401),
-])
-async def test_create_field_rejections(api: Api, wid: str, body: dict[str, object],
-                                       status: int) -> None:
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"field_name": "d", "field_type": "Date"}, 400),
+        ({"field_name": "d", "field_type": "Date", "field_format": "yyyy-dd-MM"}, 400),
+        ({"field_name": "c", "field_type": "currency"}, 400),
+        ({"field_name": "c", "field_type": "currency", "field_format": "usd"}, 400),
+        ({"field_name": "Bad-Name", "field_type": "string"}, 400),
+        ({"field_name": "x" * 64, "field_type": "string"}, 400),
+        ({"field_name": "n", "field_type": "date"}, 400),
+        ({"field_name": "n", "field_type": "string", "is_unique": "yes"}, 400),
+        ({"field_type": "string"}, 401),
+        ({"field_name": "n"}, 401),
+    ],
+)
+async def test_create_field_rejections(
+    api: Api, wid: str, body: dict[str, object], status: int
+) -> None:
     """Bad names, types and formats -> 400; missing required keys -> 401."""
     reply = await api.call("PUT", "/v1/cpf", {"workspace_id": wid, **body})
     assert reply.status == status, reply.body
@@ -83,16 +116,27 @@ async def test_list_fields_and_invalid_workspace_is_401(api: Api, world: World) 
     assert reply.status == 401 and reply.body["message"] == "Invalid Workspace"
 
 
-async def test_update_several_fields_keeps_customer_data(api: Api, world: World,
-                                                         server: ReferenceServer) -> None:
+async def test_update_several_fields_keeps_customer_data(
+    api: Api, world: World, server: ReferenceServer
+) -> None:
     """PATCH /v1/cpf updates several fields at once; stored customer values are kept."""
     fields = (await api.ok("POST", "/v1/cpf", {"workspace_id": world.workspace_id}))["fields"]
     by_name = {f["field_name"]: f for f in fields}
-    body = await api.ok("PATCH", "/v1/cpf", {"workspace_id": world.workspace_id, "fields": [
-        {"field_id": by_name["tier"]["field_id"], "display_name": "Loyalty tier",
-         "is_required": True},
-        {"field_id": by_name["joined"]["field_id"], "field_format": "yyyy-MM-dd"},
-    ]})
+    body = await api.ok(
+        "PATCH",
+        "/v1/cpf",
+        {
+            "workspace_id": world.workspace_id,
+            "fields": [
+                {
+                    "field_id": by_name["tier"]["field_id"],
+                    "display_name": "Loyalty tier",
+                    "is_required": True,
+                },
+                {"field_id": by_name["joined"]["field_id"], "field_format": "yyyy-MM-dd"},
+            ],
+        },
+    )
     assert body["fields"][0]["display_name"] == "Loyalty tier"
     assert body["fields"][0]["is_required"] is True
     assert body["fields"][1]["field_format"] == "yyyy-MM-dd"
@@ -105,32 +149,54 @@ async def test_update_fields_is_atomic(api: Api, world: World) -> None:
     fields = (await api.ok("POST", "/v1/cpf", {"workspace_id": world.workspace_id}))["fields"]
     tier = next(f for f in fields if f["field_name"] == "tier")
     joined = next(f for f in fields if f["field_name"] == "joined")
-    reply = await api.call("PATCH", "/v1/cpf", {"workspace_id": world.workspace_id, "fields": [
-        {"field_id": tier["field_id"], "display_name": "Changed"}, {"field_id": "missing"}]})
+    reply = await api.call(
+        "PATCH",
+        "/v1/cpf",
+        {
+            "workspace_id": world.workspace_id,
+            "fields": [
+                {"field_id": tier["field_id"], "display_name": "Changed"},
+                {"field_id": "missing"},
+            ],
+        },
+    )
     assert reply.status == 404
     after = (await api.ok("POST", "/v1/cpf", {"workspace_id": world.workspace_id}))["fields"]
     assert next(f for f in after if f["field_name"] == "tier")["display_name"] != "Changed"
-    bad = await api.call("PATCH", "/v1/cpf", {"workspace_id": world.workspace_id, "fields": [
-        {"field_id": joined["field_id"], "field_format": "not a format"}]})
+    bad = await api.call(
+        "PATCH",
+        "/v1/cpf",
+        {
+            "workspace_id": world.workspace_id,
+            "fields": [{"field_id": joined["field_id"], "field_format": "not a format"}],
+        },
+    )
     assert bad.status == 400
-    no_id = await api.call("PATCH", "/v1/cpf", {"workspace_id": world.workspace_id,
-                                                "fields": [{"display_name": "x"}]})
+    no_id = await api.call(
+        "PATCH", "/v1/cpf", {"workspace_id": world.workspace_id, "fields": [{"display_name": "x"}]}
+    )
     assert no_id.status == 401
 
 
-async def test_delete_fields_removes_their_data(api: Api, world: World,
-                                                server: ReferenceServer) -> None:
+async def test_delete_fields_removes_their_data(
+    api: Api, world: World, server: ReferenceServer
+) -> None:
     """DELETE /v1/cpf deletes fields and the customer data stored in them; unknown -> 404."""
     fields = (await api.ok("POST", "/v1/cpf", {"workspace_id": world.workspace_id}))["fields"]
     tier = next(f for f in fields if f["field_name"] == "tier")
-    unknown = await api.call("DELETE", "/v1/cpf", {"workspace_id": world.workspace_id,
-                                                   "field_ids": [tier["field_id"], "nope"]})
+    unknown = await api.call(
+        "DELETE",
+        "/v1/cpf",
+        {"workspace_id": world.workspace_id, "field_ids": [tier["field_id"], "nope"]},
+    )
     assert unknown.status == 404
-    body = await api.ok("DELETE", "/v1/cpf", {"workspace_id": world.workspace_id,
-                                              "field_ids": [tier["field_id"]]})
+    body = await api.ok(
+        "DELETE", "/v1/cpf", {"workspace_id": world.workspace_id, "field_ids": [tier["field_id"]]}
+    )
     assert body["deleted_count"] == 1
-    assert all("tier" not in c.profile
-               for c in server.state.groups[world.group_id].customers.values())
+    assert all(
+        "tier" not in c.profile for c in server.state.groups[world.group_id].customers.values()
+    )
     page = await api.ok("POST", "/v1/customer", {"customer_group_id": world.group_id, "page": 1})
     assert "tier" not in page["customers"][0]["profile"]
     assert (await api.call("DELETE", "/v1/cpf", {"workspace_id": world.workspace_id})).status == 401
@@ -138,14 +204,18 @@ async def test_delete_fields_removes_their_data(api: Api, world: World,
 
 async def test_group_lifecycle(api: Api, wid: str) -> None:
     """PUT/POST/PATCH/DELETE /v1/cg create, list, update and delete a group."""
-    created = (await api.ok("PUT", "/v1/cg", {"workspace_id": wid, "name": "Leads",
-                                              "description": "From the fair"}))["customer_group"]
+    created = (
+        await api.ok(
+            "PUT", "/v1/cg", {"workspace_id": wid, "name": "Leads", "description": "From the fair"}
+        )
+    )["customer_group"]
     assert created["customer_count"] == 0 and created["description"] == "From the fair"
     gid = created["customer_group_id"]
     listed = await api.ok("POST", "/v1/cg", {"workspace_id": wid})
     assert [g["customer_group_id"] for g in listed["customer_groups"]] == [gid]
-    updated = await api.ok("PATCH", "/v1/cg", {"customer_group_id": gid, "name": "Hot leads",
-                                               "description": None})
+    updated = await api.ok(
+        "PATCH", "/v1/cg", {"customer_group_id": gid, "name": "Hot leads", "description": None}
+    )
     assert updated["customer_group"]["name"] == "Hot leads"
     assert updated["customer_group"]["description"] is None
     deleted = await api.ok("DELETE", "/v1/cg", {"customer_group_id": gid})
@@ -159,8 +229,9 @@ async def test_group_rules(api: Api, wid: str) -> None:
     first = (await api.ok("PUT", "/v1/cg", {"workspace_id": wid, "name": "A"}))["customer_group"]
     await api.ok("PUT", "/v1/cg", {"workspace_id": wid, "name": "B"})
     assert (await api.call("PUT", "/v1/cg", {"workspace_id": wid, "name": "A"})).status == 409
-    rename = await api.call("PATCH", "/v1/cg", {"customer_group_id": first["customer_group_id"],
-                                                "name": "B"})
+    rename = await api.call(
+        "PATCH", "/v1/cg", {"customer_group_id": first["customer_group_id"], "name": "B"}
+    )
     assert rename.status == 409
     assert (await api.call("PUT", "/v1/cg", {"workspace_id": wid})).status == 401
     assert (await api.call("PATCH", "/v1/cg", {"name": "x"})).status == 401
@@ -171,21 +242,38 @@ async def test_group_rules(api: Api, wid: str) -> None:
 
 async def test_customer_count_follows_uploads_and_deletes(api: Api, world: World) -> None:
     """customer_count reflects uploads (created only, not updates) and deletes."""
+
     async def count() -> int:
-        groups = (await api.ok("POST", "/v1/cg", {"workspace_id": world.workspace_id}))
-        return int(next(g["customer_count"] for g in groups["customer_groups"]
-                        if g["customer_group_id"] == world.group_id))
+        groups = await api.ok("POST", "/v1/cg", {"workspace_id": world.workspace_id})
+        return int(
+            next(
+                g["customer_count"]
+                for g in groups["customer_groups"]
+                if g["customer_group_id"] == world.group_id
+            )
+        )
+
     assert await count() == 10
-    rows = [{"email": "customer0000000@example.test", "first_name": "Again"},
-            {"email": "new@example.test"}]
-    await api.ok("POST", "/v1/customer/check", {
-        "workspace_id": world.workspace_id, "customer_group_id": world.group_id,
-        "unique_field": "email", "customers": rows})
+    rows = [
+        {"email": "customer0000000@example.test", "first_name": "Again"},
+        {"email": "new@example.test"},
+    ]
+    await api.ok(
+        "POST",
+        "/v1/customer/check",
+        {
+            "workspace_id": world.workspace_id,
+            "customer_group_id": world.group_id,
+            "unique_field": "email",
+            "customers": rows,
+        },
+    )
     assert await count() == 11
     page = await api.ok("POST", "/v1/customer", {"customer_group_id": world.group_id, "page": 1})
     ids = [c["customer_id"] for c in page["customers"][:3]]
-    await api.ok("DELETE", "/v1/customer", {"customer_group_id": world.group_id,
-                                            "customer_ids": ids})
+    await api.ok(
+        "DELETE", "/v1/customer", {"customer_group_id": world.group_id, "customer_ids": ids}
+    )
     assert await count() == 8
 
 

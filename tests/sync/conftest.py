@@ -40,8 +40,11 @@ class ThreadedServer:
 
     def requests(self, path: str, method: str | None = None) -> list[RequestRecord]:
         """The logged requests for ``path`` (and ``method``), oldest first."""
-        return self.do(lambda s: [r for r in s.requests if r.path == path
-                                  and (method is None or r.method == method)])
+        return self.do(
+            lambda s: [
+                r for r in s.requests if r.path == path and (method is None or r.method == method)
+            ]
+        )
 
     def close(self) -> None:
         """Stop serving and join the server thread."""

@@ -95,8 +95,12 @@ def test_configuration_error_in_caller_thread(
     monkeypatch: pytest.MonkeyPatch, baseline: Callable[[], None]
 ) -> None:
     """A missing credential raises ConfigurationError from the constructor; no thread is left."""
-    for name in ("NUDGESCRIBE_API_KEY", "NUDGESCRIBE_EMAIL", "NUDGESCRIBE_API_SECRET",
-                 "NUDGESCRIBE_API_CODE"):
+    for name in (
+        "NUDGESCRIBE_API_KEY",
+        "NUDGESCRIBE_EMAIL",
+        "NUDGESCRIBE_API_SECRET",
+        "NUDGESCRIBE_API_CODE",
+    ):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(ConfigurationError, match="NUDGESCRIBE_API_KEY"):
         Nudgescribe()
@@ -197,9 +201,7 @@ def test_works_inside_a_running_event_loop(client: Nudgescribe, world: World) ->
     assert asyncio.run(main()) == ("Everyone", 0)
 
 
-def test_call_from_the_portal_thread_raises(
-    server: ThreadedServer, world: World
-) -> None:
+def test_call_from_the_portal_thread_raises(server: ThreadedServer, world: World) -> None:
     """A blocking call made on the client's own loop (a decrypt hook) raises, not deadlocks."""
     server.do(lambda s: s.seed_customers(world.group_id, count=1))
     holder: list[Nudgescribe] = []
@@ -212,6 +214,7 @@ def test_call_from_the_portal_thread_raises(
         holder.append(client)
         with pytest.raises(PortalThreadError, match="own event loop"):
             client.customers.get_page(world.group_id, 1)
+
         def close_hook(ciphertext: str) -> str:
             client.close()
             return ciphertext
@@ -265,9 +268,19 @@ sys.exit(os.waitstatus_to_exitcode(status))
 def test_forked_child_gets_a_fresh_portal(server: ThreadedServer, world: World) -> None:
     """After fork the child builds its own portal and client; the parent's keeps working."""
     result = subprocess.run(
-        [sys.executable, "-W", "error", "-c", _FORK_SCRIPT,
-         json.dumps(server.client_kwargs()), world.workspace_id],
-        capture_output=True, text=True, timeout=30, check=False,
+        [
+            sys.executable,
+            "-W",
+            "error",
+            "-c",
+            _FORK_SCRIPT,
+            json.dumps(server.client_kwargs()),
+            world.workspace_id,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)

@@ -31,8 +31,9 @@ THREADS = 16
 PROMPT = 1.0
 
 
-def seed_pages(server: ThreadedServer, world: World, pages: int = PAGES,
-               page_size: int = PAGE_SIZE) -> list[str]:
+def seed_pages(
+    server: ThreadedServer, world: World, pages: int = PAGES, page_size: int = PAGE_SIZE
+) -> list[str]:
     """Seed ``pages`` full pages of customers and return their emails in server order."""
     rows = [{"email": f"c{i:05d}@example.com", "tier": "gold"} for i in range(pages * page_size)]
     server.do(lambda s: s.seed_customers(world.group_id, rows))
@@ -80,8 +81,9 @@ def live_tasks(client: Nudgescribe) -> int:
 def slow_client(server: ThreadedServer) -> Iterator[Nudgescribe]:
     """A client whose calls would wait 10 s on a hanging server before giving up."""
     decrypt = server.do(lambda s: s.demo_credentials.decrypt)
-    with Nudgescribe(**server.client_kwargs(), decrypt=decrypt, timeout=10,
-                     max_retries=0) as sync_client:
+    with Nudgescribe(
+        **server.client_kwargs(), decrypt=decrypt, timeout=10, max_retries=0
+    ) as sync_client:
         yield sync_client
 
 
@@ -111,7 +113,7 @@ def test_break_sends_at_most_concurrency_requests_and_keeps_client_usable(
     # The window of 2 x 4 (pages 1-8; the count came from /v1/customer/pages): nothing beyond.
     assert server.count(PAGE_PATH, "POST") <= 8
     page = client.customers.get_page(world.group_id, 2, page_size=PAGE_SIZE)
-    assert [c.profile["email"] for c in page.customers] == expected[PAGE_SIZE:2 * PAGE_SIZE]
+    assert [c.profile["email"] for c in page.customers] == expected[PAGE_SIZE : 2 * PAGE_SIZE]
 
 
 @pytest.mark.parametrize("how", ["break", "with"])
@@ -163,8 +165,7 @@ def test_failing_page_raises_after_earlier_items(
                 # attempt at page 4 (retries included) meets this standing fault.
                 wait_until(lambda: server.count(PAGE_PATH, "POST") == 3)
                 time.sleep(0.2)
-                add_fault(server, PAGE_PATH, method="POST", kind="fail", status=503,
-                          times=None)
+                add_fault(server, PAGE_PATH, method="POST", kind="fail", status=503, times=None)
     assert info.value.status_code == 503
     assert seen == expected[: 3 * PAGE_SIZE]
     # Pages 1-3, page 4 and two retries; page 5 (in the window) may have got page 4's slot.
@@ -183,8 +184,12 @@ def test_threads_share_one_client_and_one_login(
         pager = client.customers.list(world.group_id, page_size=10, concurrency=3)
         emails = [customer.profile["email"] for customer in pager]
         count = client.customers.count_pages(world.group_id, page_size=10)
-        return (emails, [g.name for g in groups.customer_groups],
-                [f.field_name for f in fields.fields], count.total_pages)
+        return (
+            emails,
+            [g.name for g in groups.customer_groups],
+            [f.field_name for f in fields.fields],
+            count.total_pages,
+        )
 
     results = run_in_threads(work)
     assert results == [(expected, ["Everyone"], ["email", "tier", "joined"], 5)] * THREADS

@@ -31,9 +31,11 @@ class CountingPortal:
 
     def live_tasks(self) -> int:
         """Tasks on the portal loop besides the portal's own and the one asking."""
+
         async def count() -> int:
             current = asyncio.current_task()
             return sum(1 for t in asyncio.all_tasks() if t is not current and not t.done())
+
         return self.portal.call(count)
 
 

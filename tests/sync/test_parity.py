@@ -28,8 +28,13 @@ from nudgescribe_async.resources._base import AsyncResource
 from nudgescribe_sync import Nudgescribe, Pager
 from nudgescribe_sync._generate import out_of_date, render_modules, write_modules
 
-_DUMMY: dict[str, Any] = {"api_key": "k", "email": "e@example.com", "api_secret": "s",
-                          "api_code": "c", "base_url": "http://127.0.0.1:9"}
+_DUMMY: dict[str, Any] = {
+    "api_key": "k",
+    "email": "e@example.com",
+    "api_secret": "s",
+    "api_code": "c",
+    "base_url": "http://127.0.0.1:9",
+}
 
 
 def _annotation(func: Callable[..., Any], text: Any) -> Any:
@@ -87,18 +92,27 @@ def class_problems(
     async_cls: type, sync_cls: type, skip: frozenset[str] = frozenset()
 ) -> list[str]:
     """Missing, extra or differing public methods (and overloads) between two classes."""
+
     def public(cls: type) -> dict[str, Any]:
-        return {name: value for klass in reversed(cls.__mro__)
-                if klass not in (object, AsyncResource) and klass.__module__ != "typing"
-                and not klass.__module__.startswith("nudgescribe_sync._forward")
-                for name, value in vars(klass).items()
-                if not name.startswith("_") and inspect.isfunction(value) and name not in skip}
+        return {
+            name: value
+            for klass in reversed(cls.__mro__)
+            if klass not in (object, AsyncResource)
+            and klass.__module__ != "typing"
+            and not klass.__module__.startswith("nudgescribe_sync._forward")
+            for name, value in vars(klass).items()
+            if not name.startswith("_") and inspect.isfunction(value) and name not in skip
+        }
 
     async_methods, sync_methods = public(async_cls), public(sync_cls)
-    problems = [f"{sync_cls.__name__} lacks {name}()" for name in async_methods
-                if name not in sync_methods]
-    problems += [f"{sync_cls.__name__}.{name}() has no async twin" for name in sync_methods
-                 if name not in async_methods]
+    problems = [
+        f"{sync_cls.__name__} lacks {name}()" for name in async_methods if name not in sync_methods
+    ]
+    problems += [
+        f"{sync_cls.__name__}.{name}() has no async twin"
+        for name in sync_methods
+        if name not in async_methods
+    ]
     for name in async_methods.keys() & sync_methods.keys():
         qual = f"{sync_cls.__name__}.{name}"
         problems += signature_problems(qual, async_methods[name], sync_methods[name])
@@ -113,8 +127,9 @@ def class_problems(
 def async_resource_attributes() -> dict[str, type]:
     """Resource attribute -> class, read off a live async client (no I/O happens)."""
     probe = AsyncNudgescribe(**_DUMMY)
-    return {name: type(value) for name, value in vars(probe).items()
-            if isinstance(value, AsyncResource)}
+    return {
+        name: type(value) for name, value in vars(probe).items() if isinstance(value, AsyncResource)
+    }
 
 
 @pytest.fixture(scope="module")
@@ -136,8 +151,11 @@ def test_every_resource_has_a_sync_twin(sync_client: Nudgescribe, attribute: str
 
 def test_sync_client_has_no_extra_resources(sync_client: Nudgescribe) -> None:
     """The sync client exposes no resource attribute the async client lacks."""
-    extra = {name for name, value in vars(sync_client).items()
-             if not name.startswith("_") and hasattr(value, "_attribute")}
+    extra = {
+        name
+        for name, value in vars(sync_client).items()
+        if not name.startswith("_") and hasattr(value, "_attribute")
+    }
     assert extra == set(async_resource_attributes())
 
 
@@ -165,9 +183,15 @@ def test_constructor_matches_except_session() -> None:
 
 def test_pager_mirrors_async_pager() -> None:
     """Pager has AsyncPager's methods under their blocking names, with the same parameters."""
-    pairs = {"pages": "pages", "collect": "collect", "aclose": "close",
-             "__aiter__": "__iter__", "__await__": "first_page", "__aenter__": "__enter__",
-             "__aexit__": "__exit__"}
+    pairs = {
+        "pages": "pages",
+        "collect": "collect",
+        "aclose": "close",
+        "__aiter__": "__iter__",
+        "__await__": "first_page",
+        "__aenter__": "__enter__",
+        "__aexit__": "__exit__",
+    }
     async_public = {n for n in vars(AsyncPager) if not n.startswith("_")}
     assert async_public <= set(pairs) | {"concurrency", "total_pages", "limiter"}
     for async_name, sync_name in pairs.items():
@@ -213,8 +237,12 @@ def test_check_reports_stale_missing_and_extra_modules(tmp_path: Path) -> None:
     (package / "orphans.py").write_text("")
     (tmp_path / "_resources.py").write_text("")
     problems = out_of_date(package)
-    for expected in ("auth.py is stale", "reruns.py is missing", "orphans.py is not generated",
-                     "_resources.py is the old single-file output"):
+    for expected in (
+        "auth.py is stale",
+        "reruns.py is missing",
+        "orphans.py is not generated",
+        "_resources.py is the old single-file output",
+    ):
         assert any(expected in p for p in problems), (expected, problems)
     write_modules(package)
     assert out_of_date(package) == []

@@ -25,6 +25,7 @@ def portal() -> Iterator[Portal]:
 
 def test_call_returns_results_and_raises_errors(portal: Portal) -> None:
     """call() returns the coroutine's result and re-raises its exception in the caller."""
+
     async def answer() -> int:
         return 42
 
@@ -38,6 +39,7 @@ def test_call_returns_results_and_raises_errors(portal: Portal) -> None:
 
 def test_runs_on_its_own_named_thread(portal: Portal) -> None:
     """Coroutines run on the portal's thread, not the caller's."""
+
     async def where() -> str:
         return threading.current_thread().name
 
@@ -46,6 +48,7 @@ def test_runs_on_its_own_named_thread(portal: Portal) -> None:
 
 def test_call_from_portal_thread_raises(portal: Portal) -> None:
     """A blocking call made on the portal's own loop raises PortalThreadError at once."""
+
     async def reenter() -> str:
         try:
             portal.call(lambda: asyncio.sleep(0))
@@ -81,6 +84,7 @@ def test_stop_joins_thread_and_cancels_pending_calls() -> None:
 
 def test_works_from_a_thread_running_its_own_loop(portal: Portal) -> None:
     """A caller inside asyncio.run is simply blocked until the portal answers."""
+
     async def on_portal() -> int:
         return threading.get_ident()
 

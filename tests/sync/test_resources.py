@@ -41,8 +41,14 @@ MISSING = "00000000-0000-0000-0000-000000000000"
 
 def rows(count: int, start: int = 0) -> list[dict[str, str]]:
     """Valid upload records for the ``world`` workspace."""
-    return [{"email": f"user{n:04d}@example.com", "tier": "gold" if n % 2 else "silver",
-             "joined": "2025-03-04"} for n in range(start, start + count)]
+    return [
+        {
+            "email": f"user{n:04d}@example.com",
+            "tier": "gold" if n % 2 else "silver",
+            "joined": "2025-03-04",
+        }
+        for n in range(start, start + count)
+    ]
 
 
 def api_requests(server: ThreadedServer) -> list[str]:
@@ -68,23 +74,35 @@ def test_profile_fields_create_sends_given_keys_extra_body_and_headers(
 ) -> None:
     """create PUTs only given keys, merges extra_body, sends extra_headers, decodes the field."""
     field = client.profile_fields.create(
-        world.workspace_id, "spend", "currency", field_format="USD", display_name="Spend",
-        extra_body={"source": "sdk"}, extra_headers={"x-trace": "t1"},
+        world.workspace_id,
+        "spend",
+        "currency",
+        field_format="USD",
+        display_name="Spend",
+        extra_body={"source": "sdk"},
+        extra_headers={"x-trace": "t1"},
     )
     sent = server.requests("/v1/cpf", "PUT")[0]
-    assert sent.json == {"workspace_id": world.workspace_id, "field_name": "spend",
-                         "field_type": "currency", "display_name": "Spend",
-                         "field_format": "USD", "source": "sdk"}
+    assert sent.json == {
+        "workspace_id": world.workspace_id,
+        "field_name": "spend",
+        "field_type": "currency",
+        "display_name": "Spend",
+        "field_format": "USD",
+        "source": "sdk",
+    }
     assert sent.headers["x-trace"] == "t1" and sent.headers["Authorization"].startswith("Bearer")
     assert isinstance(field, ProfileField) and field.field_format == "USD"
 
 
 @pytest.mark.parametrize(
     ("kwargs", "argument"),
-    [({"field_type": "Date"}, "field_format"),
-     ({"field_type": "currency", "field_format": "usd"}, "field_format"),
-     ({"field_type": "string", "field_name": "First Name"}, "field_name"),
-     ({"field_type": "string", "workspace_id": ""}, "workspace_id")],
+    [
+        ({"field_type": "Date"}, "field_format"),
+        ({"field_type": "currency", "field_format": "usd"}, "field_format"),
+        ({"field_type": "string", "field_name": "First Name"}, "field_name"),
+        ({"field_type": "string", "workspace_id": ""}, "workspace_id"),
+    ],
 )
 def test_profile_fields_create_rejects_bad_arguments_before_io(
     server: ThreadedServer, client: Nudgescribe, kwargs: dict[str, Any], argument: str
@@ -93,7 +111,8 @@ def test_profile_fields_create_rejects_bad_arguments_before_io(
     args = {"workspace_id": "ws1", "field_name": "joined", **kwargs}
     with pytest.raises(RequestValidationError) as info:
         client.profile_fields.create(
-            args.pop("workspace_id"), args.pop("field_name"), args.pop("field_type"), **args)
+            args.pop("workspace_id"), args.pop("field_name"), args.pop("field_type"), **args
+        )
     assert info.value.argument == argument
     assert api_requests(server) == []
 
@@ -106,8 +125,9 @@ def test_profile_fields_end_to_end(client: Nudgescribe, world: World) -> None:
         fields.create(world.workspace_id, "spend", "number")
     names = [f.field_name for f in fields.list(world.workspace_id).fields]
     assert names == ["email", "tier", "joined", "spend"]
-    updated = fields.update(world.workspace_id, [
-        FieldUpdate(field_id=created.field_id, display_name="Total spend")])
+    updated = fields.update(
+        world.workspace_id, [FieldUpdate(field_id=created.field_id, display_name="Total spend")]
+    )
     assert updated.fields[0].display_name == "Total spend"
     assert fields.delete(world.workspace_id, [created.field_id]).deleted_count == 1
     with pytest.raises(MissingFieldsError):
@@ -121,13 +141,22 @@ def test_customer_groups_create_and_list_wire(
     server: ThreadedServer, client: Nudgescribe, world: World
 ) -> None:
     """create PUTs name/description (+extra_body, headers); list POSTs the workspace."""
-    group = client.customer_groups.create(world.workspace_id, "VIP", description="Top",
-                                          extra_body={"color": "gold"},
-                                          extra_headers={"x-request-tag": "a"}, timeout=5.0)
+    group = client.customer_groups.create(
+        world.workspace_id,
+        "VIP",
+        description="Top",
+        extra_body={"color": "gold"},
+        extra_headers={"x-request-tag": "a"},
+        timeout=5.0,
+    )
     groups = client.customer_groups.list(world.workspace_id)
     sent = server.requests("/v1/cg", "PUT")[0]
-    assert sent.json == {"workspace_id": world.workspace_id, "name": "VIP",
-                         "description": "Top", "color": "gold"}
+    assert sent.json == {
+        "workspace_id": world.workspace_id,
+        "name": "VIP",
+        "description": "Top",
+        "color": "gold",
+    }
     assert sent.headers["x-request-tag"] == "a"
     assert server.requests("/v1/cg", "POST")[0].json == {"workspace_id": world.workspace_id}
     assert group.customer_group_id in [g.customer_group_id for g in groups.customer_groups]
@@ -140,8 +169,10 @@ def test_customer_groups_update_clears_and_omits(
     client.customer_groups.update(world.group_id, description=None)
     client.customer_groups.update(world.group_id, name="Gold")
     sent = [r.json for r in server.requests("/v1/cg", "PATCH")]
-    assert sent == [{"customer_group_id": world.group_id, "description": None},
-                    {"customer_group_id": world.group_id, "name": "Gold"}]
+    assert sent == [
+        {"customer_group_id": world.group_id, "description": None},
+        {"customer_group_id": world.group_id, "name": "Gold"},
+    ]
     with pytest.raises(RequestValidationError, match="name"):
         client.customer_groups.update(world.group_id)
 
@@ -166,18 +197,28 @@ def test_customers_upload_json_then_update_by_unique_field(
     server: ThreadedServer, client: Nudgescribe, world: World
 ) -> None:
     """A JSON upload (extra_body merged) creates customers; re-uploading updates them."""
-    first = client.customers.upload(world.workspace_id, world.group_id, unique_field="email",
-                                    customers=rows(3), extra_headers={"x-trace": "t"})
+    first = client.customers.upload(
+        world.workspace_id,
+        world.group_id,
+        unique_field="email",
+        customers=rows(3),
+        extra_headers={"x-trace": "t"},
+    )
     assert (first.valid, first.created_count, first.updated_count) == (True, 3, 0)
     sent = server.requests("/v1/customer/check")[0]
     assert sent.json["customers"] == rows(3) and sent.json["validate_only"] is False
     assert sent.headers["x-trace"] == "t"
-    again = client.customers.upload(world.workspace_id, world.group_id, unique_field="email",
-                                    customers=[{**rows(1)[0], "tier": "platinum"}])
+    again = client.customers.upload(
+        world.workspace_id,
+        world.group_id,
+        unique_field="email",
+        customers=[{**rows(1)[0], "tier": "platinum"}],
+    )
     assert (again.created_count, again.updated_count) == (0, 1)
     page = client.customers.get_page(world.group_id, 1)
     assert {c.profile["email"]: c.profile["tier"] for c in page.customers}[
-        "user0000@example.com"] == "platinum"
+        "user0000@example.com"
+    ] == "platinum"
 
 
 @pytest.mark.parametrize("kind", ["bytes", "path", "binary_file", "text_file"])
@@ -188,11 +229,19 @@ def test_customers_upload_csv_is_multipart(
     csv = "email,tier,joined\na@x.com,gold,2025-01-02\n"
     path = tmp_path / "people.csv"
     path.write_text(csv, encoding="utf-8")
-    sources: dict[str, Any] = {"bytes": csv.encode(), "path": path,
-                               "binary_file": io.BytesIO(csv.encode()),
-                               "text_file": io.StringIO(csv)}
-    result = client.customers.upload(world.workspace_id, world.group_id, unique_field="email",
-                                     file=sources[kind], validate_only=True)
+    sources: dict[str, Any] = {
+        "bytes": csv.encode(),
+        "path": path,
+        "binary_file": io.BytesIO(csv.encode()),
+        "text_file": io.StringIO(csv),
+    }
+    result = client.customers.upload(
+        world.workspace_id,
+        world.group_id,
+        unique_field="email",
+        file=sources[kind],
+        validate_only=True,
+    )
     assert result.valid
     form = server.requests("/v1/customer/check")[0].form
     assert form is not None and form["validate_only"].lower() == "true"
@@ -205,26 +254,27 @@ def test_customers_upload_csv_valid_invalid_and_validate_only(
     """Invalid CSV raises UploadValidationError with row errors; validate_only stores none."""
     bad = b"email,tier,joined\nc@x.com,gold,02/01/2025\n,gold,2025-01-02\n"
     with pytest.raises(UploadValidationError) as info:
-        client.customers.upload(world.workspace_id, world.group_id, unique_field="email",
-                                file=bad)
-    assert sorted((e.row, e.field) for e in info.value.row_errors) == [
-        (1, "joined"), (2, "email")]
-    checked = client.customers.upload(world.workspace_id, world.group_id,
-                                      unique_field="email", file=bad, validate_only=True)
+        client.customers.upload(world.workspace_id, world.group_id, unique_field="email", file=bad)
+    assert sorted((e.row, e.field) for e in info.value.row_errors) == [(1, "joined"), (2, "email")]
+    checked = client.customers.upload(
+        world.workspace_id, world.group_id, unique_field="email", file=bad, validate_only=True
+    )
     assert checked.valid is False and len(checked.row_errors) == 2
     assert client.customers.count_pages(world.group_id).total_customers == 0
 
 
 @pytest.mark.parametrize(
     ("call", "argument"),
-    [(lambda c: c.customers.upload("ws1", "cg1", unique_field="email"), "customers"),
-     (lambda c: c.customers.upload("ws1", "cg1", unique_field="email", file=42), "file"),
-     (lambda c: c.customers.get_page("cg1", 0), "page"),
-     (lambda c: c.customers.count_pages("cg1", page_size=1001), "page_size"),
-     (lambda c: c.customers.get_page("cg1", 1, decrypt="nope"), "decrypt"),
-     (lambda c: c.customers.delete("cg1", []), "customer_ids"),
-     (lambda c: c.customers.list("cg1", concurrency=0), "concurrency"),
-     (lambda c: c.customers.list("cg1", page_size=1001), "page_size")],
+    [
+        (lambda c: c.customers.upload("ws1", "cg1", unique_field="email"), "customers"),
+        (lambda c: c.customers.upload("ws1", "cg1", unique_field="email", file=42), "file"),
+        (lambda c: c.customers.get_page("cg1", 0), "page"),
+        (lambda c: c.customers.count_pages("cg1", page_size=1001), "page_size"),
+        (lambda c: c.customers.get_page("cg1", 1, decrypt="nope"), "decrypt"),
+        (lambda c: c.customers.delete("cg1", []), "customer_ids"),
+        (lambda c: c.customers.list("cg1", concurrency=0), "concurrency"),
+        (lambda c: c.customers.list("cg1", page_size=1001), "page_size"),
+    ],
 )
 def test_customer_calls_validate_before_io(
     server: ThreadedServer, client: Nudgescribe, call: Any, argument: str
@@ -238,8 +288,13 @@ def test_customers_list_pages_decrypts_and_keeps_order(
 ) -> None:
     """list over a 3-page group yields every customer once, in page order, decrypted."""
     server.do(lambda s: s.seed_customers(world.group_id, rows(250)))
-    sequential = [c.customer_id for n in (1, 2, 3) for c in client.customers.get_page(
-        world.group_id, n, page_size=100, decrypt=False).customers]
+    sequential = [
+        c.customer_id
+        for n in (1, 2, 3)
+        for c in client.customers.get_page(
+            world.group_id, n, page_size=100, decrypt=False
+        ).customers
+    ]
     pager = client.customers.list(world.group_id, page_size=100, concurrency=3)
     assert isinstance(pager, Pager)
     listed = list(pager)
@@ -269,8 +324,9 @@ def test_campaigns_list_get_and_wait(
     server: ThreadedServer, client: Nudgescribe, world: World
 ) -> None:
     """list sends the date window; get finds one or raises 404; wait_for_status sees approval."""
-    review = server.do(lambda s: s.seed_campaign(world.workspace_id, "Review me",
-                                                 customer_group_id=world.group_id))
+    review = server.do(
+        lambda s: s.seed_campaign(world.workspace_id, "Review me", customer_group_id=world.group_id)
+    )
     listed = client.campaigns.list(published_from="2020-01-01", extra_headers={"x-trace": "c"})
     assert server.requests("/v1/campaign/all")[0].json == {"published_from": "2020-01-01"}
     assert [c.name for c in listed.all_campaigns()] == []  # not published
@@ -280,8 +336,9 @@ def test_campaigns_list_get_and_wait(
         client.campaigns.get(MISSING)
     assert info.value.method == "POST"
     server.do(lambda s: s.approve_campaign(review.campaign_id))
-    done = client.campaigns.wait_for_status(review.campaign_id, "ready to publish",
-                                            timeout=5, poll_interval=0.01)
+    done = client.campaigns.wait_for_status(
+        review.campaign_id, "ready to publish", timeout=5, poll_interval=0.01
+    )
     assert done.status is CampaignStatus.READY_TO_PUBLISH
 
 
@@ -289,20 +346,24 @@ def test_campaigns_wait_for_status_times_out(
     server: ThreadedServer, client: Nudgescribe, world: World
 ) -> None:
     """A status that never arrives raises WaitTimeoutError (a TimeoutError) in the caller."""
-    review = server.do(lambda s: s.seed_campaign(world.workspace_id, "Stuck",
-                                                 customer_group_id=world.group_id))
+    review = server.do(
+        lambda s: s.seed_campaign(world.workspace_id, "Stuck", customer_group_id=world.group_id)
+    )
     with pytest.raises(TimeoutError) as info:
-        client.campaigns.wait_for_status(review.campaign_id, CampaignStatus.PUBLISHED,
-                                         timeout=0.05, poll_interval=0.01)
+        client.campaigns.wait_for_status(
+            review.campaign_id, CampaignStatus.PUBLISHED, timeout=0.05, poll_interval=0.01
+        )
     assert isinstance(info.value, WaitTimeoutError)
 
 
 @pytest.mark.parametrize(
     ("call", "argument"),
-    [(lambda c: c.campaigns.list(published_to="last week"), "published_to"),
-     (lambda c: c.campaigns.get(""), "campaign_id"),
-     (lambda c: c.campaigns.wait_for_status("cmp1", []), "statuses"),
-     (lambda c: c.campaigns.wait_for_status("cmp1", "Published", timeout=-1), "timeout")],
+    [
+        (lambda c: c.campaigns.list(published_to="last week"), "published_to"),
+        (lambda c: c.campaigns.get(""), "campaign_id"),
+        (lambda c: c.campaigns.wait_for_status("cmp1", []), "statuses"),
+        (lambda c: c.campaigns.wait_for_status("cmp1", "Published", timeout=-1), "timeout"),
+    ],
 )
 def test_campaign_calls_validate_before_io(
     server: ThreadedServer, client: Nudgescribe, call: Any, argument: str
@@ -318,11 +379,17 @@ def test_messages_publish_export_fetch_list(
     server: ThreadedServer, client: Nudgescribe, world: World
 ) -> None:
     """publish -> wait_for_export -> fetch as json, csv and url (overloads) -> list all rows."""
-    server.do(lambda s: s.seed_customers(world.group_id, [{"email": f"u{n}@x.com"}
-                                                          for n in range(30)]))
-    campaign = server.do(lambda s: s.seed_campaign(
-        world.workspace_id, "Launch", status="Ready to publish",
-        customer_group_id=world.group_id))
+    server.do(
+        lambda s: s.seed_customers(world.group_id, [{"email": f"u{n}@x.com"} for n in range(30)])
+    )
+    campaign = server.do(
+        lambda s: s.seed_campaign(
+            world.workspace_id,
+            "Launch",
+            status="Ready to publish",
+            customer_group_id=world.group_id,
+        )
+    )
     cid = campaign.campaign_id
     with pytest.raises(BadRequestError):
         client.reruns.initiate(cid, world.group_id)
@@ -343,11 +410,18 @@ def test_messages_wait_for_export_times_out(
     server: ThreadedServer, client: Nudgescribe, world: World
 ) -> None:
     """An export that never appears raises WaitTimeoutError after the overall timeout."""
+
     def seed(s: Any) -> str:
         s.set_job_delay(None)  # export jobs only finish on finish_jobs()
         s.seed_customers(world.group_id, [{"email": "u@x.com"}])
-        return str(s.seed_campaign(world.workspace_id, "Slow", status="Ready to publish",
-                                   customer_group_id=world.group_id).campaign_id)
+        return str(
+            s.seed_campaign(
+                world.workspace_id,
+                "Slow",
+                status="Ready to publish",
+                customer_group_id=world.group_id,
+            ).campaign_id
+        )
 
     cid = server.do(seed)
     client.messages.publish(cid)
@@ -357,10 +431,12 @@ def test_messages_wait_for_export_times_out(
 
 @pytest.mark.parametrize(
     ("call", "argument"),
-    [(lambda c: c.messages.fetch("cmp1", 1, format="url", run_number=1), "run_number"),
-     (lambda c: c.messages.fetch("cmp1", 1, format="xml"), "format"),
-     (lambda c: c.messages.count_pages("cmp1", run_number=0), "run_number"),
-     (lambda c: c.messages.list("cmp1", concurrency=0), "concurrency")],
+    [
+        (lambda c: c.messages.fetch("cmp1", 1, format="url", run_number=1), "run_number"),
+        (lambda c: c.messages.fetch("cmp1", 1, format="xml"), "format"),
+        (lambda c: c.messages.count_pages("cmp1", run_number=0), "run_number"),
+        (lambda c: c.messages.list("cmp1", concurrency=0), "concurrency"),
+    ],
 )
 def test_message_calls_validate_before_io(
     server: ThreadedServer, client: Nudgescribe, call: Any, argument: str
@@ -374,24 +450,36 @@ def test_message_calls_validate_before_io(
 
 def test_rerun_flow_end_to_end(server: ThreadedServer, client: Nudgescribe, world: World) -> None:
     """initiate -> wait_for_status -> history -> list_messages of the new and the old run."""
+
     def seed(s: Any) -> tuple[str, str]:
-        s.seed_customers(world.group_id, [{"email": f"a{n}@x.com",
-                                           "tier": "gold" if n < 3 else "silver"}
-                                          for n in range(6)])
+        s.seed_customers(
+            world.group_id,
+            [{"email": f"a{n}@x.com", "tier": "gold" if n < 3 else "silver"} for n in range(6)],
+        )
         newcomers = s.seed_group(world.workspace_id, "Newcomers")
-        s.seed_customers(newcomers.customer_group_id, [
-            {"email": f"b{n}@x.com", "tier": "gold" if n < 2 else "bronze"} for n in range(4)])
-        campaign = s.seed_campaign(world.workspace_id, "Tiers", status="Published",
-                                   customer_group_id=world.group_id, segment_field="tier")
+        s.seed_customers(
+            newcomers.customer_group_id,
+            [{"email": f"b{n}@x.com", "tier": "gold" if n < 2 else "bronze"} for n in range(4)],
+        )
+        campaign = s.seed_campaign(
+            world.workspace_id,
+            "Tiers",
+            status="Published",
+            customer_group_id=world.group_id,
+            segment_field="tier",
+        )
         return campaign.campaign_id, newcomers.customer_group_id
 
     cid, newcomers = server.do(seed)
     result = client.reruns.initiate(cid, newcomers, extra_headers={"x-trace": "r"})
     assert result.run_number == 2 and result.archived_count == 6
     assert server.requests("/v1/campaign/rerun/initiate")[0].json == {
-        "campaign_id": cid, "new_customer_group_id": newcomers}
-    client.campaigns.wait_for_status(cid, CampaignStatus.READY_FOR_REVIEW, timeout=5,
-                                     poll_interval=0.01)
+        "campaign_id": cid,
+        "new_customer_group_id": newcomers,
+    }
+    client.campaigns.wait_for_status(
+        cid, CampaignStatus.READY_FOR_REVIEW, timeout=5, poll_interval=0.01
+    )
     history = client.reruns.history(cid)
     assert [r.status for r in history.runs] == [RunStatus.ACTIVE, RunStatus.ARCHIVED]
     page = client.reruns.get_messages(cid, run_number=1, page=1, page_size=4)
@@ -404,9 +492,11 @@ def test_rerun_flow_end_to_end(server: ThreadedServer, client: Nudgescribe, worl
 
 @pytest.mark.parametrize(
     ("call", "argument"),
-    [(lambda c: c.reruns.initiate("cmp1", ""), "new_customer_group_id"),
-     (lambda c: c.reruns.get_messages("cmp1", page=0), "page"),
-     (lambda c: c.reruns.history(" "), "campaign_id")],
+    [
+        (lambda c: c.reruns.initiate("cmp1", ""), "new_customer_group_id"),
+        (lambda c: c.reruns.get_messages("cmp1", page=0), "page"),
+        (lambda c: c.reruns.history(" "), "campaign_id"),
+    ],
 )
 def test_rerun_calls_validate_before_io(
     server: ThreadedServer, client: Nudgescribe, call: Any, argument: str
