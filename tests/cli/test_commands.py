@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from nudgescribe_async import __version__
 from nudgescribe_async.testing import ReferenceServer
 from tests.sync.conftest import ThreadedServer
 
-from .conftest import COMMAND, Seeded, run_cli
+from .conftest import COMMAND, Seeded, run_cli, serving
 
 BAD_CSV = "email,tier,joined\na@example.test,gold,2026-01-02\nb@example.test,silver,02/01/2026\n"
 
@@ -257,34 +256,12 @@ def test_profiles_from_the_config_file(env: dict[str, str], server: ThreadedServ
 def test_mock_serve_serves_until_ctrl_c(env: dict[str, str]) -> None:
     """`mock serve --port 0` prints working exports; SIGINT stops it with exit 130."""
     bare = {k: v for k, v in env.items() if not k.startswith("NUDGESCRIBE_")}
-    proc = subprocess.Popen(
-        [COMMAND, "mock", "serve", "--port", "0", "--job-delay", "0"],
-        env=bare,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        exports: dict[str, str] = {}
-        assert proc.stdout is not None
-        while "NUDGESCRIBE_BASE_URL" not in exports:
-            line = proc.stdout.readline()
-            assert line, proc.stderr.read() if proc.stderr else ""
-            if line.startswith("export "):
-                name, _, value = line[7:].strip().partition("=")
-                exports[name] = value
+    with serving(["mock", "serve", "--port", "0", "--job-delay", "0"], bare) as (proc, exports):
         listed = run_cli("workspaces", "list", "--json", env={**bare, **exports})
         names = {w["name"] for w in json.loads(listed.stdout)}
         assert names == {"Acme Retail", "Acme Wholesale", "Sandbox"}
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 130
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
 
 
 def test_shell_completion_script(env: dict[str, str]) -> None:
@@ -355,30 +332,8 @@ def test_publish_wait_then_rerun_wait(
 def test_demo_serve_keeps_its_server_until_ctrl_c(env: dict[str, str]) -> None:
     """`demo --serve` prints the exports of its server, which answers until SIGINT (exit 130)."""
     bare = {k: v for k, v in env.items() if not k.startswith("NUDGESCRIBE_")}
-    proc = subprocess.Popen(
-        [COMMAND, "demo", "--serve"],
-        env=bare,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        exports: dict[str, str] = {}
-        assert proc.stdout is not None
-        while "NUDGESCRIBE_BASE_URL" not in exports:
-            line = proc.stdout.readline()
-            assert line, proc.stderr.read() if proc.stderr else ""
-            if line.startswith("export "):
-                name, _, value = line[7:].strip().partition("=")
-                exports[name] = value
+    with serving(["demo", "--serve"], bare) as (proc, exports):
         groups = run_cli("customers", "count", "--json", "nope", env={**bare, **exports})
         assert groups.returncode == 4  # the server answers (and knows no such group)
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 130
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()

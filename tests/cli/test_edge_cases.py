@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -15,7 +14,7 @@ from nudgescribe_sync import Nudgescribe
 from nudgescribe_sync.cli.codecs import CsvCodec
 from tests.sync.conftest import ThreadedServer
 
-from .conftest import COMMAND, Seeded, run_cli
+from .conftest import COMMAND, Seeded, interrupt_when_saved, run_cli
 
 
 def _one_line(stderr: str) -> str:
@@ -172,21 +171,8 @@ def test_a_second_export_to_the_same_file_is_refused_while_the_first_runs(
 
 
 def _interrupt_after_first_checkpoint(args: list[str], env: dict[str, str], sidecar: Path) -> None:
-    proc = subprocess.Popen(
-        [COMMAND, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not (sidecar.exists() and json.loads(sidecar.read_text())["pages"] >= 1):
-            assert time.monotonic() < deadline and proc.poll() is None
-            time.sleep(0.01)
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    assert proc.returncode == 130, err
+    status, err = interrupt_when_saved(args, env, sidecar, pages=1)
+    assert status == 130, err
 
 
 def test_resume_after_the_listing_grew_starts_over(

@@ -8,7 +8,6 @@ import os
 import pty
 import re
 import select
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 from nudgescribe_sync import Nudgescribe
 from tests.sync.conftest import ThreadedServer
 
-from .conftest import BIG, COMMAND, Seeded, run_cli
+from .conftest import BIG, COMMAND, Seeded, interrupt_when_saved, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -70,22 +69,9 @@ def test_interrupted_export_resumes_with_only_the_missing_pages(
         "--concurrency",
         "2",
     )
-    proc = subprocess.Popen(
-        [COMMAND, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not (sidecar.exists() and json.loads(sidecar.read_text())["pages"] >= 20):
-            assert time.monotonic() < deadline and proc.poll() is None
-            time.sleep(0.02)
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+    status, err = interrupt_when_saved(args, env, sidecar, pages=20)
     server.do(lambda s: s.faults.remove(rule))
-    assert proc.returncode == 130, err
+    assert status == 130, err
     assert "interrupted" in err and "Traceback" not in err
     assert "run the same command again to resume" in err
     assert not target.exists()
