@@ -27,6 +27,16 @@ from .stores._base import RateLimiter, TokenStore, store_key
 if TYPE_CHECKING:
     from ._auth import TokenManager
     from ._transport import Transport
+    from .resources import (
+        AsyncAuth,
+        AsyncCampaigns,
+        AsyncCustomerGroups,
+        AsyncCustomers,
+        AsyncMessages,
+        AsyncProfileFields,
+        AsyncReruns,
+        AsyncWorkspaces,
+    )
 
 __all__ = ["AsyncNudgescribe"]
 
@@ -54,6 +64,25 @@ class AsyncNudgescribe:
     before every HTTP attempt, to hold a whole fleet to one request rate. The client closes
     both when it closes.
     """
+
+    # The resource attributes, in the order the sync generator emits them (it reads these
+    # annotations; ``_setup`` assigns them).
+    auth: AsyncAuth
+    """Explicit authentication: ``authenticate()``, ``refresh()``."""
+    profile_fields: AsyncProfileFields
+    """Customer profile fields of a workspace (``/v1/cpf``)."""
+    customer_groups: AsyncCustomerGroups
+    """Customer groups of a workspace (``/v1/cg``)."""
+    customers: AsyncCustomers
+    """Upload, page through, list and delete customers (``/v1/customer``)."""
+    campaigns: AsyncCampaigns
+    """Campaigns by workspace, lookup by id and status waits (``/v1/campaign/all``)."""
+    messages: AsyncMessages
+    """Publish campaigns and read exported message files (``/v1/messages/*``)."""
+    reruns: AsyncReruns
+    """Campaign reruns, run history and run messages (``/v1/campaign/rerun/*``)."""
+    workspaces: AsyncWorkspaces
+    """The account's workspaces, derived from the campaign listing (``/v1/campaign/all``)."""
 
     def __init__(
         self,
@@ -137,21 +166,13 @@ class AsyncNudgescribe:
         )
 
         self.auth = AsyncAuth(self)
-        """Explicit authentication: ``authenticate()``, ``refresh()``."""
         self.profile_fields = AsyncProfileFields(self)
-        """Customer profile fields of a workspace (``/v1/cpf``)."""
         self.customer_groups = AsyncCustomerGroups(self)
-        """Customer groups of a workspace (``/v1/cg``)."""
         self.customers = AsyncCustomers(self)
-        """Upload, page through, list and delete customers (``/v1/customer``)."""
         self.campaigns = AsyncCampaigns(self)
-        """Campaigns by workspace, lookup by id and status waits (``/v1/campaign/all``)."""
         self.messages = AsyncMessages(self)
-        """Publish campaigns and read exported message files (``/v1/messages/*``)."""
         self.reruns = AsyncReruns(self)
-        """Campaign reruns, run history and run messages (``/v1/campaign/rerun/*``)."""
         self.workspaces = AsyncWorkspaces(self)
-        """The account's workspaces, derived from the campaign listing (``/v1/campaign/all``)."""
 
     @property
     def base_url(self) -> str:

@@ -222,17 +222,21 @@ def _docstring(doc: str, indent: str = "        ") -> list[str]:
 
 
 def _attribute_docs() -> dict[str, str]:
-    """The docstrings under ``self.x = ...`` in AsyncNudgescribe._setup."""
-    node = _function_node(AsyncNudgescribe._setup)
+    """The docstrings under the class-level ``name: Type`` annotations of AsyncNudgescribe."""
+    # By module source: the class reports its public package as its module (``_public``).
+    tree = ast.parse(inspect.getsource(sys.modules["nudgescribe_async._client"]))
+    node = next(
+        n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "AsyncNudgescribe"
+    )
     docs: dict[str, str] = {}
     for first, second in zip(node.body, node.body[1:], strict=False):
         if (
-            isinstance(first, ast.Assign)
-            and isinstance(first.targets[0], ast.Attribute)
+            isinstance(first, ast.AnnAssign)
+            and isinstance(first.target, ast.Name)
             and isinstance(second, ast.Expr)
             and isinstance(second.value, ast.Constant)
         ):
-            docs[first.targets[0].attr] = str(second.value.value)
+            docs[first.target.id] = str(second.value.value)
     return docs
 
 
