@@ -37,6 +37,7 @@ import pandas as pd
 from dask.delayed import delayed
 
 from nudgescribe_async._client import AsyncNudgescribe
+from nudgescribe_async._contract import EXPORT_COLUMNS
 from nudgescribe_async._errors import NudgescribeError
 from nudgescribe_async._sharding import plan_page_ranges
 from nudgescribe_async.stores import RedisTokenStore
@@ -50,15 +51,6 @@ __all__ = [
 ]
 
 _CUSTOMER_COLUMNS = ("customer_id", "unique_value", "created_at", "updated_at")
-_MESSAGE_COLUMNS = (
-    "message_id",
-    "customer_id",
-    "segment_id",
-    "subject",
-    "content",
-    "run_number",
-    "published_at",
-)
 _TIME_COLUMNS = ("created_at", "updated_at", "published_at")
 
 
@@ -306,4 +298,4 @@ def messages_dataframe(
     source = _Source(
         "messages", campaign_id, dict(client_options or {}), redis_url, 0, run_number, concurrency
     )
-    return _dataframe(source, total_pages, files_per_partition, _MESSAGE_COLUMNS, ())
+    return _dataframe(source, total_pages, files_per_partition, EXPORT_COLUMNS, ())

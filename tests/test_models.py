@@ -123,6 +123,8 @@ def test_enum_str_and_format_give_the_wire_value() -> None:
 
 def test_date_formats_are_exactly_the_published_fourteen() -> None:
     """DateFormat holds exactly the 14 documented formats."""
+    # The spec check: the one literal copy of the 14 formats outside nudgescribe_async._contract
+    # (tests about SDK/server agreement import the constant instead).
     assert {m.value for m in DateFormat} == {
         "yyyy-MM-dd",
         "dd/MM/yyyy",

@@ -4,6 +4,9 @@ Every model attribute typed with one of these enums is typed ``Enum | str``: the
 structures a known string to its member and keeps an unknown one as the plain ``str`` (the
 contract says unknown enum strings pass through), so a new server value never breaks decoding.
 
+Each member's value comes from ``nudgescribe_async._contract`` (which the reference server
+reads too); the enums only give the values their Python names.
+
 All members are ``str`` subclasses, so they serialise as their value and compare equal to it.
 The two *status* enums go further and compare case-insensitively, because the service prints
 ``Ready to publish`` and ``Ready to Publish`` for the same status::
@@ -18,6 +21,8 @@ from __future__ import annotations
 
 import enum
 from typing import Any
+
+from nudgescribe_async import _contract as contract
 
 __all__ = [
     "CampaignStatus",
@@ -74,52 +79,52 @@ class _CaseInsensitiveStrEnum(_StrEnum):
 class FieldType(_StrEnum):
     """Type of a customer profile field (note the published capital ``D`` of ``Date``)."""
 
-    STRING = "string"
-    NUMBER = "number"
-    CHAR = "char"
-    DATE = "Date"
-    CURRENCY = "currency"
+    STRING = contract.FIELD_TYPE_STRING
+    NUMBER = contract.FIELD_TYPE_NUMBER
+    CHAR = contract.FIELD_TYPE_CHAR
+    DATE = contract.FIELD_TYPE_DATE
+    CURRENCY = contract.FIELD_TYPE_CURRENCY
 
 
 class DateFormat(_StrEnum):
     """The 14 published formats of a ``Date`` profile field (case matters: ``MM`` vs ``mm``)."""
 
-    YYYY_MM_DD_DASH = "yyyy-MM-dd"
-    DD_MM_YYYY_SLASH = "dd/MM/yyyy"
-    MM_DD_YYYY_SLASH = "MM/dd/yyyy"
-    DD_MM_YYYY_DASH = "dd-MM-yyyy"
-    MM_DD_YYYY_DASH = "MM-dd-yyyy"
-    DD_MM_YYYY_DOT = "dd.MM.yyyy"
-    YYYY_MM_DD_SLASH = "yyyy/MM/dd"
-    DD_MON_YYYY = "dd MMM yyyy"
-    MON_DD_YYYY = "MMM dd, yyyy"
-    MONTH_DD_YYYY = "MMMM dd, yyyy"
-    DD_MONTH_YYYY = "dd MMMM yyyy"
-    YY_MM_DD_SLASH = "yy/MM/dd"
-    DD_MM_YY_SLASH = "dd/MM/yy"
-    MM_DD_YY_SLASH = "MM/dd/yy"
+    YYYY_MM_DD_DASH = contract.DATE_YYYY_MM_DD_DASH
+    DD_MM_YYYY_SLASH = contract.DATE_DD_MM_YYYY_SLASH
+    MM_DD_YYYY_SLASH = contract.DATE_MM_DD_YYYY_SLASH
+    DD_MM_YYYY_DASH = contract.DATE_DD_MM_YYYY_DASH
+    MM_DD_YYYY_DASH = contract.DATE_MM_DD_YYYY_DASH
+    DD_MM_YYYY_DOT = contract.DATE_DD_MM_YYYY_DOT
+    YYYY_MM_DD_SLASH = contract.DATE_YYYY_MM_DD_SLASH
+    DD_MON_YYYY = contract.DATE_DD_MON_YYYY
+    MON_DD_YYYY = contract.DATE_MON_DD_YYYY
+    MONTH_DD_YYYY = contract.DATE_MONTH_DD_YYYY
+    DD_MONTH_YYYY = contract.DATE_DD_MONTH_YYYY
+    YY_MM_DD_SLASH = contract.DATE_YY_MM_DD_SLASH
+    DD_MM_YY_SLASH = contract.DATE_DD_MM_YY_SLASH
+    MM_DD_YY_SLASH = contract.DATE_MM_DD_YY_SLASH
 
 
 class CampaignStatus(_CaseInsensitiveStrEnum):
     """Status of a campaign; the first three are published, the others seen in practice."""
 
-    READY_FOR_REVIEW = "Ready for review"
-    READY_TO_PUBLISH = "Ready to publish"
-    PUBLISHED = "Published"
-    DRAFT = "Draft"
-    GENERATING = "Generating"
+    READY_FOR_REVIEW = contract.CAMPAIGN_READY_FOR_REVIEW
+    READY_TO_PUBLISH = contract.CAMPAIGN_READY_TO_PUBLISH
+    PUBLISHED = contract.CAMPAIGN_PUBLISHED
+    DRAFT = contract.CAMPAIGN_DRAFT
+    GENERATING = contract.CAMPAIGN_GENERATING
 
 
 class ExportFormat(_StrEnum):
     """Format of one exported message file (``POST /v1/messages/fetch``)."""
 
-    CSV = "csv"
-    JSON = "json"
-    URL = "url"
+    CSV = contract.EXPORT_FORMAT_CSV
+    JSON = contract.EXPORT_FORMAT_JSON
+    URL = contract.EXPORT_FORMAT_URL
 
 
 class RunStatus(_CaseInsensitiveStrEnum):
     """Status of one campaign run in the rerun history."""
 
-    ACTIVE = "Active"
-    ARCHIVED = "Archived"
+    ACTIVE = contract.RUN_ACTIVE
+    ARCHIVED = contract.RUN_ARCHIVED

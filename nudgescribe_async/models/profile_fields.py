@@ -7,6 +7,7 @@ from datetime import datetime
 
 import attrs
 
+from nudgescribe_async import _contract as contract
 from nudgescribe_async._types import NOT_GIVEN, NotGiven
 
 from .base import ListResult, Model
@@ -20,9 +21,9 @@ __all__ = [
     "is_valid_field_name",
 ]
 
-_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
-_CURRENCY_CODE = re.compile(r"[A-Z]{3}")
-_DATE_FORMATS = frozenset(member.value for member in DateFormat)
+_FIELD_NAME = re.compile(contract.FIELD_NAME_PATTERN)
+_CURRENCY_CODE = re.compile(contract.CURRENCY_CODE_PATTERN)
+_DATE_FORMATS = frozenset(contract.DATE_FORMATS)
 
 
 @attrs.frozen(kw_only=True)

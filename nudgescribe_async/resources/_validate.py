@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any, Final, Literal
+from typing import Any, Literal
 
 from nudgescribe_async._config import to_client_timeout
+from nudgescribe_async._contract import FIELD_NAME_PATTERN, MAX_PAGE_SIZE
 from nudgescribe_async._errors import ConfigurationError, RequestValidationError
 from nudgescribe_async._outgoing import MAX_INT
 from nudgescribe_async._types import NotGiven
 from nudgescribe_async.models import FieldType, is_valid_field_format, is_valid_field_name
 
 __all__ = [
-    "MAX_PAGE_SIZE",
     "given",
     "optional_page",
     "optional_page_size",
@@ -34,9 +34,6 @@ __all__ = [
     "require_text",
     "require_timeout",
 ]
-
-#: The contract's largest page (customers and run messages).
-MAX_PAGE_SIZE: Final = 1000
 
 
 def given(**values: Any) -> dict[str, Any]:
@@ -144,10 +141,10 @@ def require_timeout(value: object, argument: str = "timeout") -> None:
 
 
 def require_field_name(value: object, argument: str = "field_name") -> str:
-    """A profile field machine key, ``^[a-z][a-z0-9_]{0,62}$``."""
+    """A profile field machine key, ``^[a-z][a-z0-9_]{0,62}$`` (``FIELD_NAME_PATTERN``)."""
     if not isinstance(value, str) or not is_valid_field_name(value):
         raise RequestValidationError(
-            argument, f"must match ^[a-z][a-z0-9_]{{0,62}}$ (e.g. 'first_name'), got {value!r}"
+            argument, f"must match ^{FIELD_NAME_PATTERN}$ (e.g. 'first_name'), got {value!r}"
         )
     return value
 

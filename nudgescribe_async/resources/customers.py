@@ -21,6 +21,7 @@ from typing import IO, Any, Literal, TypeVar, Union
 import attrs
 
 from nudgescribe_async._config import Decrypt
+from nudgescribe_async._contract import MAX_DELETE_IDS
 from nudgescribe_async._convert import structure_response, unstructure_request
 from nudgescribe_async._errors import RequestValidationError
 from nudgescribe_async._pagination import DEFAULT_CONCURRENCY, AsyncPager, PageResult
@@ -56,7 +57,7 @@ CsvFile = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[bytes]
 DecryptArg = Union[Decrypt, Literal[False], None]  # noqa: UP007  (runtime alias on 3.10)
 
 #: The contract's limit of customer ids per ``DELETE /v1/customer`` call.
-DELETE_BATCH_SIZE = 1000
+DELETE_BATCH_SIZE = MAX_DELETE_IDS
 #: Delete batches in flight at once.
 DELETE_CONCURRENCY = 8
 

@@ -24,10 +24,13 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from nudgescribe_async._contract import (
+    CAMPAIGN_PUBLISHED,
+    CAMPAIGN_READY_FOR_REVIEW,
+    CAMPAIGN_READY_TO_PUBLISH,
+    EXPORT_COLUMNS,
+)
 from nudgescribe_async.testing._state import (
-    STATUS_PUBLISHED,
-    STATUS_READY,
-    STATUS_REVIEW,
     Campaign,
     Customer,
     CustomerGroup,
@@ -37,7 +40,6 @@ from nudgescribe_async.testing._state import (
 )
 
 __all__ = [
-    "EXPORT_COLUMNS",
     "approve",
     "build_export",
     "export_csv",
@@ -47,22 +49,13 @@ __all__ = [
     "status_is",
 ]
 
-EXPORT_COLUMNS = (
-    "message_id",
-    "customer_id",
-    "segment_id",
-    "subject",
-    "content",
-    "run_number",
-    "published_at",
-)
 ALL_CUSTOMERS = "All customers"
 
 # (review_status, approval_stage) of generated messages by campaign status.
 STAGES = {
-    STATUS_REVIEW: ("pending", "review"),
-    STATUS_READY: ("approved", "ready_to_publish"),
-    STATUS_PUBLISHED: ("approved", "published"),
+    CAMPAIGN_READY_FOR_REVIEW: ("pending", "review"),
+    CAMPAIGN_READY_TO_PUBLISH: ("approved", "ready_to_publish"),
+    CAMPAIGN_PUBLISHED: ("approved", "published"),
 }
 
 
@@ -146,13 +139,13 @@ def current_messages(campaign: Campaign) -> list[Message]:
 
 def approve(state: State, campaign: Campaign) -> None:
     """Move a ``Ready for review`` campaign to ``Ready to publish`` (the web app's step)."""
-    if status_is(campaign, STATUS_READY):
+    if status_is(campaign, CAMPAIGN_READY_TO_PUBLISH):
         return
-    if not status_is(campaign, STATUS_REVIEW):
+    if not status_is(campaign, CAMPAIGN_READY_FOR_REVIEW):
         raise ValueError(f"campaign is {campaign.status!r}, not 'Ready for review'")
     for message in current_messages(campaign):
-        message.review_status, message.approval_stage = STAGES[STATUS_READY]
-    campaign.status = STATUS_READY
+        message.review_status, message.approval_stage = STAGES[CAMPAIGN_READY_TO_PUBLISH]
+    campaign.status = CAMPAIGN_READY_TO_PUBLISH
     campaign.updated_at = state.stamp()
 
 
@@ -160,12 +153,12 @@ def mark_published(state: State, campaign: Campaign) -> None:
     """Publish the campaign and its current messages; reset the current export folder."""
     now = state.stamp()
     for message in current_messages(campaign):
-        message.review_status, message.approval_stage = STAGES[STATUS_PUBLISHED]
+        message.review_status, message.approval_stage = STAGES[CAMPAIGN_PUBLISHED]
         if message.published_at is None:
             message.published_at = now
-    if not status_is(campaign, STATUS_PUBLISHED) or campaign.published_at is None:
+    if not status_is(campaign, CAMPAIGN_PUBLISHED) or campaign.published_at is None:
         campaign.published_at = now
-    campaign.status = STATUS_PUBLISHED
+    campaign.status = CAMPAIGN_PUBLISHED
     campaign.updated_at = now
     campaign.exports[campaign.run_number] = ExportFolder(run_number=campaign.run_number)
 

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from nudgescribe_async._contract import BACKGROUND_UPLOAD_ROWS, MAX_EXPORT_ROWS_PER_FILE
 from nudgescribe_async.testing._faults import Faults
 from nudgescribe_async.testing._jobs import JobQueue
 from nudgescribe_async.testing._jwt import encode_token
@@ -41,8 +42,8 @@ class ServerConfig:
     refresh_token_ttl: float = 15 * 86400
     job_delay: float | None = 0.0
     quotas: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_QUOTAS))
-    export_rows_per_file: int = 1000
-    background_upload_threshold: int = 1000
+    export_rows_per_file: int = MAX_EXPORT_ROWS_PER_FILE
+    background_upload_threshold: int = BACKGROUND_UPLOAD_ROWS
     file_url_ttl: float = 900.0
     request_log_limit: int = 10_000
     #: Answers at least this large are gzip/deflate-compressed when the request's

@@ -12,6 +12,14 @@ from typing import Any
 
 from aiohttp import web
 
+from nudgescribe_async._contract import (
+    CAMPAIGN_PUBLISHED,
+    CAMPAIGN_READY_TO_PUBLISH,
+    EXPORT_FORMAT_CSV,
+    EXPORT_FORMAT_JSON,
+    EXPORT_FORMAT_URL,
+    EXPORT_FORMATS,
+)
 from nudgescribe_async.testing._campaigns import (
     build_export,
     export_csv,
@@ -31,8 +39,6 @@ from nudgescribe_async.testing._http import (
 )
 from nudgescribe_async.testing._jobs import Job
 from nudgescribe_async.testing._state import (
-    STATUS_PUBLISHED,
-    STATUS_READY,
     Account,
     Campaign,
     ExportFolder,
@@ -43,7 +49,6 @@ from nudgescribe_async.testing._state import (
 __all__ = ["campaign_or_404", "routes"]
 
 routes = web.RouteTableDef()
-FORMATS = ("csv", "json", "url")
 
 
 def campaign_or_404(state: State, account: Account, campaign_id: Any) -> Campaign:
@@ -108,7 +113,9 @@ async def publish(request: web.Request) -> web.Response:
     campaign = campaign_or_404(core.state, account, campaign_id)
     if campaign.pending_job is not None:
         raise ApiError(409, "A job of this campaign is still processing", "job_in_progress")
-    if not (status_is(campaign, STATUS_READY) or status_is(campaign, STATUS_PUBLISHED)):
+    if not (
+        status_is(campaign, CAMPAIGN_READY_TO_PUBLISH) or status_is(campaign, CAMPAIGN_PUBLISHED)
+    ):
         raise ApiError(
             400,
             f"Campaign is {campaign.status!r}; only Ready to publish or "
@@ -183,11 +190,15 @@ async def fetch_file(request: web.Request) -> web.Response:
     body = await read_json(request)
     campaign_id, _, fmt = require(body, "campaign_id", "page", "format")
     page = opt_int(body, "page", 1) or 1
-    if fmt not in FORMATS:
-        raise bad_value("format", "must be one of csv, json, url")
+    if fmt not in EXPORT_FORMATS:
+        raise bad_value("format", "must be one of " + ", ".join(EXPORT_FORMATS))
     campaign = campaign_or_404(core.state, account, campaign_id)
     run_number, folder = _folder(campaign, body)
-    if fmt == "url" and body.get("run_number") is not None and run_number != campaign.run_number:
+    if (
+        fmt == EXPORT_FORMAT_URL
+        and body.get("run_number") is not None
+        and run_number != campaign.run_number
+    ):
         raise ApiError(400, "No pre-signed URL is available for past runs", "url_past_run")
     per_file = core.config.export_rows_per_file
     if folder is None or page > _total_pages(folder, per_file):
@@ -195,10 +206,10 @@ async def fetch_file(request: web.Request) -> web.Response:
     if not core.use_quota(account, "pages"):
         raise _quota_exceeded("pages")
     rows = folder.rows[(page - 1) * per_file : page * per_file]
-    if fmt == "json":
+    if fmt == EXPORT_FORMAT_JSON:
         return ok({"format": fmt, "page": page, "messages": rows})
     content = export_csv(rows)
-    if fmt == "csv":
+    if fmt == EXPORT_FORMAT_CSV:
         return ok({"format": fmt, "page": page, "content": content})
     url, expires_at = core.store_file(content.encode())
     return ok({"format": fmt, "page": page, "url": url, "expires_at": iso(expires_at)})

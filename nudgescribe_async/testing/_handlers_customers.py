@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from nudgescribe_async._contract import MAX_DELETE_IDS
 from nudgescribe_async.testing._customers import (
     apply_upload,
     count_upsert,
@@ -26,6 +27,7 @@ from nudgescribe_async.testing._http import (
     ok,
     opt_bool,
     opt_int,
+    opt_page_size,
     read_json,
     require,
 )
@@ -36,8 +38,6 @@ from nudgescribe_async.testing._validation import check_upload
 __all__ = ["routes"]
 
 routes = web.RouteTableDef()
-MAX_PAGE_SIZE = 1000
-MAX_DELETE = 1000
 
 
 def _group(state: State, account: Account, group_id: Any) -> CustomerGroup:
@@ -135,7 +135,7 @@ async def count_pages(request: web.Request) -> web.Response:
     account = authenticate(request)
     body = await read_json(request)
     (group_id,) = require(body, "customer_group_id")
-    page_size = opt_int(body, "page_size", 100, high=MAX_PAGE_SIZE) or 100
+    page_size = opt_page_size(body)
     group = _group(core_of(request).state, account, group_id)
     total = len(group.customers)
     return ok(
@@ -155,7 +155,7 @@ async def get_page(request: web.Request) -> web.Response:
     body = await read_json(request)
     group_id, _ = require(body, "customer_group_id", "page")
     page = opt_int(body, "page", 1) or 1
-    page_size = opt_int(body, "page_size", 100, high=MAX_PAGE_SIZE) or 100
+    page_size = opt_page_size(body)
     group = _group(core_of(request).state, account, group_id)
     ordered = group.ordered()
     start = (page - 1) * page_size
@@ -179,8 +179,8 @@ async def delete_customers(request: web.Request) -> web.Response:
     group = _group(core_of(request).state, account, group_id)
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
         raise bad_value("customer_ids", "must be a list of customer id strings")
-    if len(ids) > MAX_DELETE:
-        raise bad_value("customer_ids", f"at most {MAX_DELETE} ids per call")
+    if len(ids) > MAX_DELETE_IDS:
+        raise bad_value("customer_ids", f"at most {MAX_DELETE_IDS} ids per call")
     unknown = [i for i in ids if i not in group.customers]
     if unknown:
         raise ApiError(404, f"Customer {unknown[0]} not found in this group", "not_found")

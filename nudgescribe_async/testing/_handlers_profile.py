@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
+from nudgescribe_async._contract import FIELD_NAME_PATTERN, FIELD_TYPES
 from nudgescribe_async.testing._http import (
     ApiError,
     authenticate,
@@ -18,7 +19,7 @@ from nudgescribe_async.testing._http import (
     require,
 )
 from nudgescribe_async.testing._state import Account, CustomerGroup, ProfileField, State, Workspace
-from nudgescribe_async.testing._validation import FIELD_NAME_RE, FIELD_TYPES, check_field_format
+from nudgescribe_async.testing._validation import FIELD_NAME_RE, check_field_format
 
 __all__ = ["create_field", "routes"]
 
@@ -47,8 +48,8 @@ def _format_or_400(field_type: str, field_format: Any) -> str | None:
 def create_field(state: State, ws: Workspace, body: dict[str, Any]) -> ProfileField:
     """Validate a field definition and add it to ``ws`` (shared with the seeding controls)."""
     name, kind = body["field_name"], body["field_type"]
-    if not isinstance(name, str) or not FIELD_NAME_RE.match(name):
-        raise bad_value("field_name", "must match ^[a-z][a-z0-9_]{0,62}$")
+    if not isinstance(name, str) or not FIELD_NAME_RE.fullmatch(name):
+        raise bad_value("field_name", f"must match ^{FIELD_NAME_PATTERN}$")
     if kind not in FIELD_TYPES:
         raise bad_value("field_type", "must be one of " + ", ".join(FIELD_TYPES))
     if ws.field_by_name(name) is not None:

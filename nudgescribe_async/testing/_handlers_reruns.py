@@ -11,6 +11,7 @@ from nudgescribe_async.testing._http import (
     core_of,
     ok,
     opt_int,
+    opt_page_size,
     read_json,
     require,
 )
@@ -41,7 +42,7 @@ async def messages(request: web.Request) -> web.Response:
     (campaign_id,) = require(body, "campaign_id")
     run_number = opt_int(body, "run_number", None)
     page = opt_int(body, "page", 1) or 1
-    page_size = opt_int(body, "page_size", 100, high=1000) or 100
+    page_size = opt_page_size(body)
     campaign = campaign_or_404(core_of(request).state, account, campaign_id)
     return ok(run_messages(campaign, run_number, page, page_size))
 

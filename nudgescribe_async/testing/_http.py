@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from aiohttp import web
 
+from nudgescribe_async._contract import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from nudgescribe_async.testing._core import CURRENT_RECORD, RequestRecord
 from nudgescribe_async.testing._jwt import TokenError, decode_token
 
@@ -28,6 +29,7 @@ __all__ = [
     "ok",
     "opt_bool",
     "opt_int",
+    "opt_page_size",
     "opt_str",
     "read_json",
     "record_form",
@@ -186,6 +188,11 @@ def opt_int(
     if not low <= value <= top:
         raise _bad(name, f"must be between {low} and {top}")
     return value
+
+
+def opt_page_size(body: dict[str, Any]) -> int:
+    """Return the optional ``page_size`` (the contract's default and maximum); 400 if bad."""
+    return opt_int(body, "page_size", DEFAULT_PAGE_SIZE, high=MAX_PAGE_SIZE) or DEFAULT_PAGE_SIZE
 
 
 def opt_str(body: dict[str, Any], name: str) -> str | None:

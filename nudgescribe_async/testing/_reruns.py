@@ -15,6 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from nudgescribe_async._contract import (
+    CAMPAIGN_PUBLISHED,
+    CAMPAIGN_READY_FOR_REVIEW,
+    CAMPAIGN_READY_TO_PUBLISH,
+    RUN_ACTIVE,
+    RUN_ARCHIVED,
+)
 from nudgescribe_async.testing._campaigns import (
     current_messages,
     generate_messages,
@@ -24,9 +31,6 @@ from nudgescribe_async.testing._campaigns import (
 from nudgescribe_async.testing._http import ApiError
 from nudgescribe_async.testing._jobs import Job, JobQueue
 from nudgescribe_async.testing._state import (
-    STATUS_PUBLISHED,
-    STATUS_READY,
-    STATUS_REVIEW,
     Campaign,
     CustomerGroup,
     RunRecord,
@@ -48,7 +52,7 @@ def _check_rerun_allowed(campaign: Campaign, group: CustomerGroup) -> None:
         raise ApiError(
             409, "The previous job of this campaign is still processing", "rerun_in_progress"
         )
-    if not status_is(campaign, STATUS_PUBLISHED):
+    if not status_is(campaign, CAMPAIGN_PUBLISHED):
         raise ApiError(
             400,
             f"Campaign is {campaign.status!r}; only Published campaigns rerun",
@@ -66,7 +70,7 @@ def _check_rerun_allowed(campaign: Campaign, group: CustomerGroup) -> None:
 
 def status_after_rerun(new_segments: int) -> str:
     """The status a rerun leaves: ``Ready for review`` if segments are new, else ready."""
-    return STATUS_REVIEW if new_segments else STATUS_READY
+    return CAMPAIGN_READY_FOR_REVIEW if new_segments else CAMPAIGN_READY_TO_PUBLISH
 
 
 def initiate_rerun(
@@ -163,7 +167,7 @@ def run_history(state: State, campaign: Campaign) -> list[dict[str, Any]]:
     """Return the runs newest first, with the synthesised Run #1 last."""
 
     def status(number: int) -> str:
-        return "Active" if number == campaign.run_number else "Archived"
+        return RUN_ACTIVE if number == campaign.run_number else RUN_ARCHIVED
 
     first_group = state.groups.get(campaign.first_group_id)
     runs = [

@@ -20,6 +20,20 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
+from nudgescribe_async._contract import (
+    CAMPAIGN_DRAFT,
+    CAMPAIGN_PUBLISHED,
+    CAMPAIGN_READY_FOR_REVIEW,
+    CAMPAIGN_READY_TO_PUBLISH,
+    DATE_DD_MON_YYYY,
+    DATE_MON_DD_YYYY,
+    DATE_YYYY_MM_DD_DASH,
+    FIELD_TYPE_CHAR,
+    FIELD_TYPE_CURRENCY,
+    FIELD_TYPE_DATE,
+    FIELD_TYPE_NUMBER,
+)
+
 if TYPE_CHECKING:
     from nudgescribe_async.testing._server import ReferenceServer
 
@@ -34,11 +48,13 @@ def _retail(server: ReferenceServer) -> None:
     server.seed_profile_field(wid, "email", is_required=True, is_unique=True)
     server.seed_profile_field(wid, "first_name", is_required=True)
     server.seed_profile_field(wid, "tier")
-    server.seed_profile_field(wid, "region", "char")
-    server.seed_profile_field(wid, "age", "number")
-    server.seed_profile_field(wid, "signup_date", "Date", field_format="yyyy-MM-dd")
-    server.seed_profile_field(wid, "birthday", "Date", field_format="dd MMM yyyy")
-    server.seed_profile_field(wid, "lifetime_value", "currency", field_format="USD")
+    server.seed_profile_field(wid, "region", FIELD_TYPE_CHAR)
+    server.seed_profile_field(wid, "age", FIELD_TYPE_NUMBER)
+    server.seed_profile_field(
+        wid, "signup_date", FIELD_TYPE_DATE, field_format=DATE_YYYY_MM_DD_DASH
+    )
+    server.seed_profile_field(wid, "birthday", FIELD_TYPE_DATE, field_format=DATE_DD_MON_YYYY)
+    server.seed_profile_field(wid, "lifetime_value", FIELD_TYPE_CURRENCY, field_format="USD")
     everyone = server.seed_group(wid, "All customers", description="Every retail customer")
     newsletter = server.seed_group(wid, "Newsletter", description="Opted in to the newsletter")
     vip = server.seed_group(wid, "VIP")
@@ -53,7 +69,7 @@ def _retail(server: ReferenceServer) -> None:
         wid,
         "Spring Sale",
         customer_group_id=everyone.customer_group_id,
-        status="Published",
+        status=CAMPAIGN_PUBLISHED,
         segment_field="tier",
     )
     _advance(server, 86400 * 14)
@@ -65,18 +81,18 @@ def _retail(server: ReferenceServer) -> None:
         wid,
         "Summer Preview",
         customer_group_id=vip.customer_group_id,
-        status="Ready to publish",
+        status=CAMPAIGN_READY_TO_PUBLISH,
         segment_field="region",
     )
     server.seed_campaign(
         wid,
         "Autumn Teaser",
         customer_group_id=newsletter.customer_group_id,
-        status="Ready for review",
+        status=CAMPAIGN_READY_FOR_REVIEW,
         segment_field="tier",
     )
     server.seed_campaign(
-        wid, "Winter Plans", customer_group_id=vip.customer_group_id, status="Draft"
+        wid, "Winter Plans", customer_group_id=vip.customer_group_id, status=CAMPAIGN_DRAFT
     )
 
 
@@ -106,15 +122,15 @@ def _wholesale(server: ReferenceServer) -> None:
     server.seed_profile_field(wid, "account_code", is_required=True, is_unique=True)
     server.seed_profile_field(wid, "company_name")
     server.seed_profile_field(wid, "segment")
-    server.seed_profile_field(wid, "credit_limit", "currency", field_format="EUR")
-    server.seed_profile_field(wid, "first_order", "Date", field_format="MMM dd, yyyy")
+    server.seed_profile_field(wid, "credit_limit", FIELD_TYPE_CURRENCY, field_format="EUR")
+    server.seed_profile_field(wid, "first_order", FIELD_TYPE_DATE, field_format=DATE_MON_DD_YYYY)
     distributors = server.seed_group(wid, "Distributors")
     server.seed_customers(distributors.customer_group_id, count=2000)
     server.seed_campaign(
         wid,
         "Q3 Restock",
         customer_group_id=distributors.customer_group_id,
-        status="Published",
+        status=CAMPAIGN_PUBLISHED,
         segment_field="segment",
     )
 

@@ -12,15 +12,21 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from nudgescribe_async._contract import (
+    CAMPAIGN_PUBLISHED,
+    CAMPAIGN_READY_FOR_REVIEW,
+    CAMPAIGN_READY_TO_PUBLISH,
+    CAMPAIGN_STATUSES,
+    DATE_YYYY_MM_DD_DASH,
+    FIELD_TYPE_CHAR,
+    FIELD_TYPE_CURRENCY,
+    FIELD_TYPE_DATE,
+    FIELD_TYPE_NUMBER,
+)
 from nudgescribe_async.testing._campaigns import build_export, generate_messages, mark_published
 from nudgescribe_async.testing._handlers_profile import create_field, create_group
 from nudgescribe_async.testing._http import ApiError
 from nudgescribe_async.testing._state import (
-    STATUS_DRAFT,
-    STATUS_GENERATING,
-    STATUS_PUBLISHED,
-    STATUS_READY,
-    STATUS_REVIEW,
     Campaign,
     Customer,
     CustomerGroup,
@@ -39,7 +45,6 @@ __all__ = [
     "synthetic_rows",
 ]
 
-STATUSES = (STATUS_DRAFT, STATUS_GENERATING, STATUS_REVIEW, STATUS_READY, STATUS_PUBLISHED)
 SEGMENT_WORDS = ("gold", "silver", "bronze", "platinum")
 FIRST_NAMES = ("Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Linus")
 
@@ -72,7 +77,9 @@ def seed_group(state: State, ws: Workspace, name: str, description: str | None) 
 
 
 def _date_text(spec: ProfileField, index: int) -> str:
-    return _day_text(DATE_PARSERS[spec.field_format or "yyyy-MM-dd"][1], (index * 37) % 18000)
+    return _day_text(
+        DATE_PARSERS[spec.field_format or DATE_YYYY_MM_DD_DASH][1], (index * 37) % 18000
+    )
 
 
 @functools.lru_cache(maxsize=65536)
@@ -84,13 +91,13 @@ def _day_text(directive: str, day: int) -> str:
 def synthetic_value(spec: ProfileField, index: int) -> str:
     """Return a deterministic valid value of ``spec`` for customer number ``index``."""
     kind, name = spec.field_type, spec.field_name
-    if kind == "number":
+    if kind == FIELD_TYPE_NUMBER:
         return str(18 + index % 60)
-    if kind == "char":
+    if kind == FIELD_TYPE_CHAR:
         return "NSEW"[index % 4]
-    if kind == "currency":
+    if kind == FIELD_TYPE_CURRENCY:
         return f"{(index * 7919) % 1_000_000 / 100:.2f}"
-    if kind == "Date":
+    if kind == FIELD_TYPE_DATE:
         return _date_text(spec, index)
     if spec.is_unique:
         return f"customer{index:07d}@example.test" if "email" in name else f"{name}-{index:07d}"
@@ -156,8 +163,8 @@ def seed_campaign(
     Messages match the status: pending review, approved, or published with its export ready.
     ``Draft`` and ``Generating`` campaigns get no messages.
     """
-    if status not in STATUSES:
-        raise SeedError(f"status must be one of {STATUSES}")
+    if status not in CAMPAIGN_STATUSES:
+        raise SeedError(f"status must be one of {CAMPAIGN_STATUSES}")
     if segment_field is not None and ws.field_by_name(segment_field) is None:
         raise SeedError(f"segment_field {segment_field!r} is not a field of the workspace")
     now = state.stamp()
@@ -177,9 +184,13 @@ def seed_campaign(
     )
     ws.campaigns[campaign.campaign_id] = campaign
     state.campaigns[campaign.campaign_id] = campaign
-    if with_messages and status in (STATUS_REVIEW, STATUS_READY, STATUS_PUBLISHED):
+    if with_messages and status in (
+        CAMPAIGN_READY_FOR_REVIEW,
+        CAMPAIGN_READY_TO_PUBLISH,
+        CAMPAIGN_PUBLISHED,
+    ):
         generate_messages(state, campaign, group, status=status)
-    if status == STATUS_PUBLISHED:
+    if status == CAMPAIGN_PUBLISHED:
         mark_published(state, campaign)
         build_export(campaign, 1)
     return campaign

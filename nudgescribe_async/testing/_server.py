@@ -14,6 +14,12 @@ from typing import Any
 
 from aiohttp import web
 
+from nudgescribe_async._contract import (
+    BACKGROUND_UPLOAD_ROWS,
+    CAMPAIGN_READY_FOR_REVIEW,
+    FIELD_TYPE_STRING,
+    MAX_EXPORT_ROWS_PER_FILE,
+)
 from nudgescribe_async.testing import (
     _handlers_auth,
     _handlers_campaigns,
@@ -45,7 +51,6 @@ from nudgescribe_async.testing._seeding import (
     unique_field_of,
 )
 from nudgescribe_async.testing._state import (
-    STATUS_REVIEW,
     Account,
     Campaign,
     CustomerGroup,
@@ -119,8 +124,8 @@ class ReferenceServer:
         refresh_token_ttl: float = 15 * 86400,
         job_delay: float | None = 0.0,
         quotas: Mapping[str, int] | None = None,
-        export_rows_per_file: int = 1000,
-        background_upload_threshold: int = 1000,
+        export_rows_per_file: int = MAX_EXPORT_ROWS_PER_FILE,
+        background_upload_threshold: int = BACKGROUND_UPLOAD_ROWS,
         file_url_ttl: float = 900.0,
         request_log_limit: int = 10_000,
         compress_min_bytes: int | None = None,
@@ -134,8 +139,10 @@ class ReferenceServer:
                 "throwaway demo credentials with no security and is loopback-only by design "
                 "(use 127.0.0.1, ::1 or localhost)"
             )
-        if not 1 <= export_rows_per_file <= 1000:
-            raise ValueError("export_rows_per_file must be between 1 and 1000")
+        if not 1 <= export_rows_per_file <= MAX_EXPORT_ROWS_PER_FILE:
+            raise ValueError(
+                f"export_rows_per_file must be between 1 and {MAX_EXPORT_ROWS_PER_FILE}"
+            )
         config = ServerConfig(
             access_token_ttl=access_token_ttl,
             refresh_token_ttl=refresh_token_ttl,
@@ -339,7 +346,7 @@ class ReferenceServer:
         self,
         workspace_id: str,
         field_name: str,
-        field_type: str = "string",
+        field_type: str = FIELD_TYPE_STRING,
         *,
         field_format: str | None = None,
         display_name: str | None = None,
@@ -393,7 +400,7 @@ class ReferenceServer:
         name: str,
         *,
         customer_group_id: str,
-        status: str = STATUS_REVIEW,
+        status: str = CAMPAIGN_READY_FOR_REVIEW,
         segment_field: str | None = None,
         with_messages: bool = True,
     ) -> Campaign:

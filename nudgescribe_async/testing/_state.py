@@ -32,12 +32,6 @@ __all__ = [
     "iso",
 ]
 
-STATUS_DRAFT = "Draft"
-STATUS_GENERATING = "Generating"
-STATUS_REVIEW = "Ready for review"
-STATUS_READY = "Ready to publish"
-STATUS_PUBLISHED = "Published"
-
 
 def iso(ts: float) -> str:
     """Return ``ts`` (epoch seconds) as ISO 8601 UTC with a ``Z`` suffix."""

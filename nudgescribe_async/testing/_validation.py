@@ -15,22 +15,20 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from nudgescribe_async import _contract as contract
 from nudgescribe_async.testing._state import ProfileField, Workspace
 
 __all__ = [
-    "DATE_FORMATS",
     "DATE_PARSERS",
-    "FIELD_TYPES",
     "UploadCheck",
     "check_field_format",
     "check_upload",
     "value_error",
 ]
 
-FIELD_TYPES = ("string", "number", "char", "Date", "currency")
-FIELD_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-CURRENCY_CODE_RE = re.compile(r"^[A-Z]{3}$")
-CURRENCY_AMOUNT_RE = re.compile(r"^-?\d+(\.\d{1,2})?$")
+FIELD_NAME_RE = re.compile(contract.FIELD_NAME_PATTERN)
+CURRENCY_CODE_RE = re.compile(contract.CURRENCY_CODE_PATTERN)
+CURRENCY_AMOUNT_RE = re.compile(contract.CURRENCY_AMOUNT_PATTERN)
 
 # Java-style pattern tokens -> (regex, strptime directive); longest tokens first.
 _TOKENS = (
@@ -40,22 +38,6 @@ _TOKENS = (
     ("MMM", r"[A-Za-z]{3}", "%b"),
     ("MM", r"\d{2}", "%m"),
     ("dd", r"\d{2}", "%d"),
-)
-DATE_FORMATS = (
-    "yyyy-MM-dd",
-    "dd/MM/yyyy",
-    "MM/dd/yyyy",
-    "dd-MM-yyyy",
-    "MM-dd-yyyy",
-    "dd.MM.yyyy",
-    "yyyy/MM/dd",
-    "dd MMM yyyy",
-    "MMM dd, yyyy",
-    "MMMM dd, yyyy",
-    "dd MMMM yyyy",
-    "yy/MM/dd",
-    "dd/MM/yy",
-    "MM/dd/yy",
 )
 
 
@@ -75,19 +57,19 @@ def _compile_date_format(pattern: str) -> tuple[re.Pattern[str], str]:
     return re.compile("^" + regex + "$"), directive
 
 
-DATE_PARSERS = {fmt: _compile_date_format(fmt) for fmt in DATE_FORMATS}
+DATE_PARSERS = {fmt: _compile_date_format(fmt) for fmt in contract.DATE_FORMATS}
 
 
 def check_field_format(field_type: str, field_format: Any) -> str | None:
     """Return the stored format for ``field_type`` or an error message (prefixed ``!``)."""
-    if field_type not in ("Date", "currency"):
+    if field_type not in contract.FORMATTED_FIELD_TYPES:
         return None
     if field_format in (None, ""):
         return f"!field_format is required for {field_type} fields"
-    if field_type == "Date" and field_format not in DATE_PARSERS:
+    if field_type == contract.FIELD_TYPE_DATE and field_format not in DATE_PARSERS:
         return "!field_format must be one of the 14 published date formats"
-    if field_type == "currency" and not (
-        isinstance(field_format, str) and CURRENCY_CODE_RE.match(field_format)
+    if field_type == contract.FIELD_TYPE_CURRENCY and not (
+        isinstance(field_format, str) and CURRENCY_CODE_RE.fullmatch(field_format)
     ):
         return "!field_format must be an ISO 4217 alphabetic code such as USD"
     return str(field_format)
@@ -96,20 +78,20 @@ def check_field_format(field_type: str, field_format: Any) -> str | None:
 def value_error(spec: ProfileField, value: str) -> str | None:
     """Return why ``value`` is invalid for ``spec`` (None if valid; empty is checked apart)."""
     kind = spec.field_type
-    if kind == "number":
+    if kind == contract.FIELD_TYPE_NUMBER:
         try:
             return None if Decimal(value).is_finite() else "must be a decimal number"
         except InvalidOperation:
             return "must be a decimal number"
-    if kind == "char":
+    if kind == contract.FIELD_TYPE_CHAR:
         return None if len(value) == 1 else "must be exactly one character"
-    if kind == "currency":
+    if kind == contract.FIELD_TYPE_CURRENCY:
         return (
             None
-            if CURRENCY_AMOUNT_RE.match(value)
+            if CURRENCY_AMOUNT_RE.fullmatch(value)
             else ("must be a decimal amount with at most 2 decimal places")
         )
-    if kind == "Date":
+    if kind == contract.FIELD_TYPE_DATE:
         regex, directive = DATE_PARSERS.get(spec.field_format or "", (None, ""))
         if regex is None or not regex.match(value):
             return f"must be a date in the format {spec.field_format}"

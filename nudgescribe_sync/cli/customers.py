@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from nudgescribe_async import UploadValidationError
+from nudgescribe_async._contract import MAX_PAGE_SIZE
 from nudgescribe_async.models import Customer, HeaderError, RowError
 from nudgescribe_sync.cli.app import State, common_options, pass_state
 from nudgescribe_sync.cli.bulk import export as bulk_export
@@ -111,7 +112,7 @@ def upload(
 
 @group.command("count")
 @click.argument("customer_group_id")
-@click.option("--page-size", type=click.IntRange(1, 1000), default=100, show_default=True)
+@click.option("--page-size", type=click.IntRange(1, MAX_PAGE_SIZE), default=100, show_default=True)
 @common_options
 @pass_state
 def count(state: State, customer_group_id: str, page_size: int) -> None:
@@ -163,7 +164,7 @@ def format_of(target: str, given: str | None) -> str:
     type=click.Choice(["jsonl", "csv"]),
     help="Output format (default: from the file suffix, else jsonl).",
 )
-@click.option("--page-size", type=click.IntRange(1, 1000), default=1000, show_default=True)
+@click.option("--page-size", type=click.IntRange(1, MAX_PAGE_SIZE), default=1000, show_default=True)
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 64),

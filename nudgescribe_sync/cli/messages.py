@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from nudgescribe_async._contract import EXPORT_COLUMNS
 from nudgescribe_async.models import ExportedMessage
 from nudgescribe_sync.cli.app import State, common_options, pass_state
 from nudgescribe_sync.cli.bulk import export as bulk_export
@@ -17,20 +18,10 @@ from nudgescribe_sync.cli.output import table
 
 __all__ = ["download_path", "flatten_message", "group"]
 
-_FIELDS = (
-    "message_id",
-    "customer_id",
-    "segment_id",
-    "subject",
-    "content",
-    "run_number",
-    "published_at",
-)
-
 
 def flatten_message(message: ExportedMessage) -> dict[str, Any]:
     """An exported row as one CSV row (the export's own columns, then unknown keys)."""
-    row = {name: getattr(message, name) for name in _FIELDS}
+    row = {name: getattr(message, name) for name in EXPORT_COLUMNS}
     row.update({k: v for k, v in message.extra.items() if k not in row})
     return row
 

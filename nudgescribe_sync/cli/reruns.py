@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from nudgescribe_async._contract import MAX_PAGE_SIZE
 from nudgescribe_async.models import CampaignStatus, Run
 from nudgescribe_sync.cli.app import State, common_options, pass_state
 from nudgescribe_sync.cli.campaigns import wait_options
@@ -75,7 +76,7 @@ def history(state: State, campaign_id: str) -> None:
 @group.command("messages")
 @click.argument("campaign_id")
 @click.option("--run", "run", type=click.IntRange(min=1), help="A past run (includes archived).")
-@click.option("--page-size", type=click.IntRange(1, 1000), default=100, show_default=True)
+@click.option("--page-size", type=click.IntRange(1, MAX_PAGE_SIZE), default=100, show_default=True)
 @click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after this many messages.")
 @common_options

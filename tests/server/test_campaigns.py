@@ -162,6 +162,8 @@ async def test_export_files_hold_at_most_1000_rows(
         ids |= {m["message_id"] for m in body["messages"]}
     assert sizes == [1000, 1000, 500] and len(ids) == 2500
     row = body["messages"][0]
+    # The spec check of the exported row's keys, spelled out (nudgescribe_async._contract's
+    # EXPORT_COLUMNS is what the server and the SDK read).
     assert set(row) == {
         "message_id",
         "customer_id",

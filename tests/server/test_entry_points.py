@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 
 import nudgescribe_async
+from nudgescribe_async._contract import FIELD_TYPES
 from nudgescribe_async.testing import ReferenceServer
 
 from .server_helpers import Api
@@ -52,7 +53,7 @@ async def test_demo_seed_is_deterministic_and_covers_the_statuses() -> None:
         assert sum(len(g.customers) for g in first.state.groups.values()) >= 8000
         assert any(c.runs for c in first.state.campaigns.values())
         types = {f.field_type for w in first.state.workspaces.values() for f in w.fields.values()}
-        assert types == {"string", "number", "char", "Date", "currency"}
+        assert types == set(FIELD_TYPES)
 
 
 async def test_cli_prints_base_url_and_exports_then_stops_on_ctrl_c() -> None:

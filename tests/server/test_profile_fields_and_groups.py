@@ -4,26 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from nudgescribe_async._contract import DATE_FORMATS
 from nudgescribe_async.testing import ReferenceServer, SeedError
 
 from .server_helpers import Api, World
-
-DATE_FORMATS = [
-    "yyyy-MM-dd",
-    "dd/MM/yyyy",
-    "MM/dd/yyyy",
-    "dd-MM-yyyy",
-    "MM-dd-yyyy",
-    "dd.MM.yyyy",
-    "yyyy/MM/dd",
-    "dd MMM yyyy",
-    "MMM dd, yyyy",
-    "MMMM dd, yyyy",
-    "dd MMMM yyyy",
-    "yy/MM/dd",
-    "dd/MM/yy",
-    "MM/dd/yy",
-]
 
 
 @pytest.fixture
