@@ -1,18 +1,12 @@
-"""Customer storage rules: upsert by unique field, and reading uploads (JSON or CSV form)."""
+"""Customer storage: the one upsert by unique field, used by uploads and by seeding alike."""
 
 from __future__ import annotations
 
-import csv
-import io
-from typing import Any
+from collections.abc import Iterable, Mapping
 
-from aiohttp import web
-from aiohttp.http_exceptions import HttpProcessingError
-
-from nudgescribe_async.testing._http import ApiError, bad_value, record_form
 from nudgescribe_async.testing._state import Customer, CustomerGroup, State
 
-__all__ = ["apply_upload", "count_upsert", "read_csv", "read_form", "union_columns"]
+__all__ = ["count_upsert", "upsert_customers"]
 
 
 def count_upsert(
@@ -24,107 +18,33 @@ def count_upsert(
     return len(rows) - updated, updated
 
 
-def apply_upload(
-    state: State, group: CustomerGroup, unique_field: str, rows: list[dict[str, str]]
+def upsert_customers(
+    state: State, group: CustomerGroup, unique_field: str, rows: Iterable[Mapping[str, str]]
 ) -> tuple[int, int]:
-    """Upsert ``rows`` into ``group`` by ``unique_field``; return (created, updated)."""
+    """Upsert ``rows`` into ``group`` by ``unique_field``; return (created, updated).
+
+    A row whose key is already in the group updates that customer (its values merged in,
+    ``updated_at`` moved); any other row creates one. Every row must hold its key.
+    """
     index = group.index(unique_field)
     now = state.stamp()
+    customers = group.customers
+    new_id = state.new_id
     created = updated = 0
-    for row in rows:
-        key = row[unique_field]
-        existing = index.get(key)
-        if existing is not None:
-            existing.profile.update(row)
-            existing.updated_at = now
-            existing.encrypted = None
-            updated += 1
-            continue
-        customer = Customer(
-            customer_id=state.new_id(),
-            unique_value=key,
-            profile=dict(row),
-            created_at=now,
-            updated_at=now,
-        )
-        group.customers[customer.customer_id] = customer
-        index[key] = customer
-        created += 1
-    group.changed(keep_index=(unique_field, index))
+    try:
+        for row in rows:
+            key = row[unique_field]
+            existing = index.get(key)
+            if existing is not None:
+                existing.profile.update(row)
+                existing.updated_at = now
+                existing.encrypted = None
+                updated += 1
+                continue
+            customer = Customer(new_id(), key, dict(row), now, now)
+            customers[customer.customer_id] = customer
+            index[key] = customer
+            created += 1
+    finally:  # rows stored before a bad one stay stored: the caches must see them
+        group.changed(keep_index=(unique_field, index))
     return created, updated
-
-
-def union_columns(rows: list[Any]) -> list[str]:
-    """Return every key used by the JSON rows, in first-seen order."""
-    seen: dict[str, None] = {}
-    for row in rows:
-        if isinstance(row, dict):
-            seen.update(dict.fromkeys(str(k) for k in row))
-    return list(seen)
-
-
-def read_csv(data: bytes) -> tuple[list[str], list[Any], list[dict[str, Any]]]:
-    """Parse a UTF-8 CSV upload into (header, rows as dicts, shape errors)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise bad_value("file", "must be a UTF-8 encoded CSV file") from exc
-    records = [r for r in csv.reader(io.StringIO(text)) if r]
-    if not records:
-        raise bad_value("file", "the CSV file is empty (no header row)")
-    header = [h.strip() for h in records[0]]
-    rows: list[Any] = []
-    shape_errors: list[dict[str, Any]] = []
-    for number, cells in enumerate(records[1:], start=1):
-        if len(cells) != len(header):
-            shape_errors.append(
-                {
-                    "row": number,
-                    "field": None,
-                    "message": f"expected {len(header)} values, got {len(cells)}",
-                }
-            )
-        rows.append(dict(zip(header, cells, strict=False)))
-    return header, rows, shape_errors
-
-
-def _form_bool(value: str | None) -> bool:
-    if value is None or value == "":
-        return False
-    lowered = value.strip().lower()
-    if lowered in ("true", "1", "yes"):
-        return True
-    if lowered in ("false", "0", "no"):
-        return False
-    raise bad_value("validate_only", "must be true or false")
-
-
-async def read_form(request: web.Request) -> tuple[dict[str, Any], bytes | None]:
-    """Return the scalar form parts (as a JSON-like dict) and the ``file`` part's bytes.
-
-    A body aiohttp cannot read as multipart (no boundary in the Content-Type, no starting
-    boundary, a part without a name or with a malformed header) is the caller's fault: 400.
-    """
-    try:
-        form = await request.post()
-    # aiohttp before 3.12 reports a part without a name with a bare ``assert``.
-    except (ValueError, HttpProcessingError, AssertionError) as exc:
-        raise ApiError(
-            400, f"Malformed multipart/form-data body: {exc}".strip(), "malformed_multipart"
-        ) from exc
-    scalars: dict[str, Any] = {}
-    data: bytes | None = None
-    for name, value in form.items():
-        if isinstance(value, web.FileField):
-            if name != "file":
-                raise bad_value(name, "unexpected file part")
-            data = value.file.read()
-        elif name == "file":
-            data = value.encode() if isinstance(value, str) else bytes(value)
-        else:
-            scalars[name] = value if isinstance(value, str) else bytes(value).decode()
-    record_form(dict(scalars))
-    if "customers" in scalars:
-        raise ApiError(400, "Send either a file or customers, not both", "file_and_data")
-    scalars["validate_only"] = _form_bool(scalars.get("validate_only"))
-    return scalars, data

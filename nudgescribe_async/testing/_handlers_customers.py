@@ -12,13 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from nudgescribe_async._contract import MAX_DELETE_IDS
-from nudgescribe_async.testing._customers import (
-    apply_upload,
-    count_upsert,
-    read_csv,
-    read_form,
-    union_columns,
-)
+from nudgescribe_async.testing._customers import count_upsert, upsert_customers
 from nudgescribe_async.testing._http import (
     ApiError,
     authenticate,
@@ -33,6 +27,7 @@ from nudgescribe_async.testing._http import (
 )
 from nudgescribe_async.testing._jobs import Job
 from nudgescribe_async.testing._state import Account, CustomerGroup, State
+from nudgescribe_async.testing._uploads import read_csv, read_form, union_columns
 from nudgescribe_async.testing._validation import check_upload
 
 __all__ = ["routes"]
@@ -117,7 +112,7 @@ async def upload(request: web.Request) -> web.Response:
         core.jobs.submit(job)
         payload.update(queued=True, job_uid=job.job_uid, created_count=None, updated_count=None)
         return ok(payload, message="Upload queued for background processing")
-    payload["created_count"], payload["updated_count"] = apply_upload(
+    payload["created_count"], payload["updated_count"] = upsert_customers(
         core.state, group, unique_field, check.rows
     )
     return ok(payload)
@@ -126,7 +121,7 @@ async def upload(request: web.Request) -> web.Response:
 def _apply_quietly(
     state: State, group: CustomerGroup, unique_field: str, rows: list[dict[str, str]]
 ) -> None:
-    apply_upload(state, group, unique_field, rows)
+    upsert_customers(state, group, unique_field, rows)
 
 
 @routes.post("/v1/customer/pages")

@@ -24,11 +24,11 @@ from nudgescribe_async._contract import (
     FIELD_TYPE_NUMBER,
 )
 from nudgescribe_async.testing._campaigns import build_export, generate_messages, mark_published
+from nudgescribe_async.testing._customers import upsert_customers
 from nudgescribe_async.testing._handlers_profile import create_field, create_group
 from nudgescribe_async.testing._http import ApiError
 from nudgescribe_async.testing._state import (
     Campaign,
-    Customer,
     CustomerGroup,
     ProfileField,
     State,
@@ -125,27 +125,16 @@ def seed_customers(
     state: State, group: CustomerGroup, rows: Iterable[Mapping[str, Any]], unique_field: str
 ) -> int:
     """Upsert ``rows`` (values stringified) into ``group`` without validation; return count."""
-    index = group.index(unique_field)
-    now = state.stamp()
-    customers = group.customers
-    new_id = state.new_id
-    count = 0
+    created, updated = upsert_customers(state, group, unique_field, _keyed(rows, unique_field))
+    return created + updated
+
+
+def _keyed(rows: Iterable[Mapping[str, Any]], unique_field: str) -> Iterable[dict[str, str]]:
     for row in rows:
         profile = {k: v if isinstance(v, str) else str(v) for k, v in row.items()}
-        key = profile.get(unique_field)
-        if not key:
+        if not profile.get(unique_field):
             raise SeedError(f"every seeded row needs a value for {unique_field!r}")
-        existing = index.get(key)
-        if existing is not None:
-            existing.profile.update(profile)
-            existing.encrypted = None
-        else:
-            customer = Customer(new_id(), key, profile, now, now)
-            customers[customer.customer_id] = customer
-            index[key] = customer
-        count += 1
-    group.changed(keep_index=(unique_field, index))
-    return count
+        yield profile
 
 
 def seed_campaign(
