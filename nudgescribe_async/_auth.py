@@ -36,6 +36,7 @@ from typing import Any, TypeGuard
 import attrs
 import orjson
 
+from ._endpoints import AUTHENTICATE, REFRESH
 from ._errors import (
     APIConnectionError,
     AuthenticationError,
@@ -47,10 +48,10 @@ from ._errors import (
 )
 from ._outgoing import header_value_ok
 from ._secrets import Secret
-from ._types import NOT_GIVEN, NotGiven, RequestSpec, TimeoutLike
+from ._types import NO_OPTIONS, CallOptions, RequestSpec
 from .stores._base import MemoryTokenStore, TokenRecord, TokenStore
 
-__all__ = ["CallOptions", "Token", "TokenManager", "jwt_claims", "make_token"]
+__all__ = ["Token", "TokenManager", "jwt_claims", "make_token"]
 
 log = logging.getLogger("nudgescribe")
 
@@ -112,18 +113,6 @@ def make_token(value: str, expires_in: Any, *, now: float, skew: float) -> Token
 
 def _is_number(value: Any) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-@attrs.frozen
-class CallOptions:
-    """Per-call extras for an explicit authenticate/refresh (credentials always win)."""
-
-    extra_body: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
-    extra_headers: Mapping[str, str | Secret] = attrs.field(factory=dict, repr=False)
-    timeout: TimeoutLike | NotGiven | None = NOT_GIVEN
-
-
-_NO_OPTIONS = CallOptions()
 
 
 class TokenManager:
@@ -268,17 +257,17 @@ class TokenManager:
     async def authenticate(self, options: CallOptions | None = None) -> dict[str, Any]:
         """Authenticate with the API key and secret now; return the raw token response."""
         async with self._lock:
-            return await self._authenticate_locked(options or _NO_OPTIONS)
+            return await self._authenticate_locked(options or NO_OPTIONS)
 
     async def refresh(self, options: CallOptions | None = None) -> dict[str, Any]:
         """Refresh now (re-authenticating if the refresh token is refused or missing)."""
         async with self._lock:
-            return await self._renew_locked(force_refresh=True, options=options or _NO_OPTIONS)
+            return await self._renew_locked(force_refresh=True, options=options or NO_OPTIONS)
 
     async def _renew_locked(
         self, *, force_refresh: bool = False, options: CallOptions | None = None
     ) -> dict[str, Any]:
-        options = options or _NO_OPTIONS
+        options = options or NO_OPTIONS
         refresh = self._refresh
         if refresh is not None and (force_refresh or refresh.usable(self._clock())):
             try:
@@ -291,28 +280,27 @@ class TokenManager:
 
     async def _authenticate_locked(self, options: CallOptions) -> dict[str, Any]:
         log.debug("authenticating")
-        body = {**options.extra_body, "email": self._email, "api_secret": self._api_secret}
+        body = {**(options.extra_body or {}), "email": self._email, "api_secret": self._api_secret}
         headers: dict[str, str | Secret] = {
-            **_without(options.extra_headers, "x-api-key"),
+            **_without(options.extra_headers or {}, "x-api-key"),
             "x-api-key": self._api_key,
         }
         return await self._exchange(
             RequestSpec(
-                "POST", "/v1/auth", json=body, headers=headers, timeout=options.timeout, auth="none"
+                AUTHENTICATE, json=body, headers=headers, timeout=options.timeout, auth="none"
             )
         )
 
     async def _refresh_locked(self, refresh_token: Secret, options: CallOptions) -> dict[str, Any]:
         log.debug("refreshing the access token")
         headers: dict[str, str | Secret] = {
-            **_without(options.extra_headers, "authorization"),
+            **_without(options.extra_headers or {}, "authorization"),
             "Authorization": Secret("Bearer " + refresh_token.reveal()),
         }
         return await self._exchange(
             RequestSpec(
-                "GET",
-                "/v1/auth",
-                json=dict(options.extra_body) or None,
+                REFRESH,
+                json=dict(options.extra_body or {}) or None,
                 headers=headers,
                 timeout=options.timeout,
                 auth="none",

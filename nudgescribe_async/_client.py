@@ -18,6 +18,7 @@ from ._config import (
     validate_deadline,
     validate_max_retries,
 )
+from ._endpoints import endpoint_for
 from ._limits import check_depth
 from ._outgoing import check_headers, check_method
 from ._secrets import Secret
@@ -233,13 +234,10 @@ class AsyncNudgescribe:
         >>> await client.request("POST", "/v1/cg", json={"workspace_id": "ws_1"})  # doctest: +SKIP
         {'success': True, 'customer_groups': [...]}
         """
+        method = check_method(method)
+        headers = check_headers(extra_headers)
         spec = RequestSpec(
-            check_method(method),
-            path,
-            json=json,
-            headers=check_headers(extra_headers),
-            timeout=timeout,
-            idempotent=idempotent,
+            endpoint_for(method, path, idempotent), json=json, headers=headers, timeout=timeout
         )
         data = await self._transport.request(spec)
         # The raw JSON goes straight to the caller: no nesting that would break repr().

@@ -1,8 +1,8 @@
 """Retry decisions and backoff as pure functions: no I/O, no clock reads, no sleeping.
 
-The transport asks three questions and acts on the answers:
+The transport asks two questions and acts on the answers (whether an endpoint may be sent
+twice is part of its definition, :mod:`._endpoints`):
 
-- :func:`is_idempotent` — may this endpoint be sent twice safely?
 - :func:`should_retry` — given what went wrong on attempt ``n``, try again?
 - :func:`backoff_delay` — how long to wait first (``Retry-After`` wins, capped)?
 
@@ -26,16 +26,11 @@ __all__ = [
     "RetryPolicy",
     "backoff_delay",
     "instant_backoff",
-    "is_idempotent",
     "jitter_source",
     "parse_retry_after",
     "should_retry",
 ]
 
-#: Non-idempotent POSTs: they create or trigger something. Every other POST is a read.
-_NON_IDEMPOTENT_POSTS = frozenset(
-    {"/v1/customer/check", "/v1/messages/publish", "/v1/campaign/rerun/initiate"}
-)
 _RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 _instant = False
@@ -67,23 +62,6 @@ class RetryPolicy:
     max_delay: float = 8.0
     max_retry_after: float = 60.0
     jitter: float = 0.25
-
-
-def is_idempotent(method: str, path: str) -> bool:
-    """Return whether sending ``method path`` twice is safe.
-
-    All POST-as-read calls, GET, PATCH and DELETE are; PUT creates, uploads, publish
-    and rerun initiate are not.
-
-    >>> is_idempotent("POST", "/v1/customer/pages"), is_idempotent("PUT", "/v1/cg")
-    (True, False)
-    """
-    method = method.upper()
-    if method == "PUT":
-        return False
-    if method == "POST":
-        return "/" + path.split("?", 1)[0].strip("/") not in _NON_IDEMPOTENT_POSTS
-    return method in {"GET", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 
 
 def should_retry(

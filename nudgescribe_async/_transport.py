@@ -21,6 +21,7 @@ from yarl import URL
 
 from ._adaptive import acquire_permit
 from ._config import ClientConfig, to_client_timeout
+from ._endpoints import normalise_path
 from ._errors import (
     APIConnectError,
     APIConnectionError,
@@ -41,7 +42,6 @@ from ._retry import (
     Failure,
     RetryPolicy,
     backoff_delay,
-    is_idempotent,
     jitter_source,
     should_retry,
 )
@@ -52,7 +52,7 @@ from ._version import __version__
 if TYPE_CHECKING:
     from ._auth import TokenManager
 
-__all__ = ["RETRY_COUNT_HEADER", "Connection", "Transport", "normalise_path"]
+__all__ = ["RETRY_COUNT_HEADER", "Connection", "Transport"]
 
 log = logging.getLogger("nudgescribe")
 install_log_filter(log)  # no secret value in any record of this logger
@@ -140,7 +140,6 @@ class Transport:
         self._policy = RetryPolicy(max_retries=config.max_retries)
         self._urls: dict[str, URL] = {}
         self._url_texts: dict[str, str] = {}
-        self._routes: dict[tuple[str, str], tuple[URL, bool]] = {}
         self._auth_context = orjson.dumps(
             {"api_access": True, "api_code": config.api_code}
         ).decode()
@@ -164,19 +163,6 @@ class Transport:
             text = self._url_texts[path] = str(self.url(path))
         return text
 
-    def _route(self, method: str, raw_path: str) -> tuple[URL, bool]:
-        """URL and idempotency guess of ``method raw_path`` (memoised; paths carry no ids)."""
-        key = (method, raw_path) if type(raw_path) is str else None
-        route = self._routes.get(key) if key is not None else None
-        if route is None:
-            path = normalise_path(raw_path)
-            route = (self.url(path), is_idempotent(method, path))
-            if key is not None:
-                if len(self._routes) >= _URL_CACHE_SIZE:
-                    self._routes.clear()
-                self._routes[key] = route
-        return route
-
     async def request(self, spec: RequestSpec) -> Any:
         """Send ``spec`` with retries; return the decoded JSON body of the 2xx answer.
 
@@ -191,16 +177,15 @@ class Transport:
     async def _request(self, spec: RequestSpec) -> Any:
         # Everything the request carries is checked and encoded once, before any I/O: a bad
         # value never costs a request, not even the authentication.
-        method = check_method(spec.method)
-        url, guessed_idempotent = self._route(method, spec.path)
+        endpoint = spec.endpoint
+        method = check_method(endpoint.method)
+        url = self.url(endpoint.path)
         extra_headers = check_headers(spec.headers)
         body = None if spec.json is None or spec.form is not None else encode_json(spec.json)
         timeout = self.config.timeout
         if not isinstance(spec.timeout, NotGiven) and spec.timeout is not None:
             timeout = _per_call_timeout(spec.timeout)
-        idempotent = spec.idempotent
-        if idempotent is None:
-            idempotent = guessed_idempotent
+        idempotent = endpoint.idempotent
         deadline = Deadline(self.config.deadline)
         attempt = 0
         reauthenticated = False
@@ -442,23 +427,6 @@ def _per_call_timeout(value: Any) -> aiohttp.ClientTimeout:
         return to_client_timeout(value)
     except NudgescribeError as exc:
         raise RequestValidationError("timeout", str(exc)) from None
-
-
-def normalise_path(path: str) -> str:
-    """``v1/cg/`` -> ``/v1/cg``: one leading slash, no trailing slash.
-
-    The API takes no query strings (every parameter travels in the JSON body), so ``?``, ``#``
-    and ``.``/``..`` segments are refused rather than silently dropped or resolved.
-    """
-    if not isinstance(path, str):
-        raise RequestValidationError("path", f"must be a str like '/v1/cg', got {path!r}")
-    stripped = path.strip()
-    segments = stripped.strip("/").split("/")
-    if not stripped or "?" in stripped or "#" in stripped or {".", ".."} & set(segments):
-        raise RequestValidationError(
-            "path", f"must be an API path like '/v1/cg' without query or dot segments: {path!r}"
-        )
-    return "/" + "/".join(segments)
 
 
 def _connect_problem(exc: aiohttp.ClientConnectorError) -> str:

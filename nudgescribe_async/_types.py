@@ -13,11 +13,14 @@ from typing import Any, Final, Literal
 import attrs
 from aiohttp import ClientTimeout
 
+from ._endpoints import Endpoint
 from ._secrets import Secret
 
 __all__ = [
     "NOT_GIVEN",
+    "NO_OPTIONS",
     "AuthMode",
+    "CallOptions",
     "FormPart",
     "NotGiven",
     "RequestSpec",
@@ -48,6 +51,23 @@ AuthMode = Literal["bearer", "none"]
 
 
 @attrs.frozen
+class CallOptions:
+    """The per-call extras every resource method takes, as one bundle passed down to the send.
+
+    Held as the caller gave them; they are checked where the request is built, so a bad value
+    raises :class:`RequestValidationError` before any I/O, as every argument does.
+    """
+
+    extra_body: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
+    extra_headers: Mapping[str, str | Secret] | None = attrs.field(default=None, repr=False)
+    timeout: TimeoutLike | NotGiven | None = NOT_GIVEN
+
+
+#: No extras: the defaults of every call.
+NO_OPTIONS: Final = CallOptions()
+
+
+@attrs.frozen
 class FormPart:
     """One part of a multipart/form-data body."""
 
@@ -61,17 +81,25 @@ class FormPart:
 class RequestSpec:
     """Everything the transport needs to send one API call.
 
-    ``idempotent=None`` lets the retry rules decide from the method and path.
+    The :class:`Endpoint` gives the method, the path and whether a retry is safe.
     Exactly one of ``json`` and ``form`` may be set (or neither, for GET).
     """
 
-    method: str
-    path: str
+    endpoint: Endpoint
     # Bodies and headers carry credentials on the auth calls: never in a repr (tracebacks
     # with locals, error reporters).
     json: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
     form: Sequence[FormPart] | None = attrs.field(default=None, repr=False)
     headers: Mapping[str, str | Secret] = attrs.field(factory=dict, repr=False)
     timeout: TimeoutLike | NotGiven | None = NOT_GIVEN
-    idempotent: bool | None = None
     auth: AuthMode = "bearer"
+
+    @property
+    def method(self) -> str:
+        """The endpoint's HTTP method."""
+        return self.endpoint.method
+
+    @property
+    def path(self) -> str:
+        """The endpoint's path, such as ``/v1/cg``."""
+        return self.endpoint.path

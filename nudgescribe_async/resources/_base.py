@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from nudgescribe_async._convert import structure_response
+from nudgescribe_async._endpoints import Endpoint
 from nudgescribe_async._errors import RequestValidationError, ResponseDecodeError
 from nudgescribe_async._outgoing import check_headers, form_text, require_mapping
 from nudgescribe_async._secrets import scrub_error
-from nudgescribe_async._types import NOT_GIVEN, FormPart, NotGiven, RequestSpec, TimeoutLike
+from nudgescribe_async._types import NO_OPTIONS, CallOptions, FormPart, RequestSpec
 from nudgescribe_async.resources._validate import require_timeout
 
 if TYPE_CHECKING:
@@ -31,35 +32,22 @@ class AsyncResource:
 
     async def _call(
         self,
-        method: str,
-        path: str,
+        endpoint: Endpoint,
         body: Mapping[str, Any] | None,
         model: type[_M],
+        options: CallOptions = NO_OPTIONS,
         *,
         key: str | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
         form: list[FormPart] | None = None,
     ) -> _M:
         """Send one call and structure its answer (or its ``key`` member) into ``model``.
 
-        ``extra_body`` keys are merged over ``body`` so users can send what we don't model.
+        ``options.extra_body`` keys are merged over ``body`` so users can send what we don't
+        model.
         """
         # No local holds the answer: a traceback that captures locals must not show it.
         return self._decode(
-            await self._raw(
-                method,
-                path,
-                body,
-                extra_body=extra_body,
-                extra_headers=extra_headers,
-                timeout=timeout,
-                form=form,
-            ),
-            model,
-            path,
-            key=key,
+            await self._raw(endpoint, body, options, form=form), model, endpoint.path, key=key
         )
 
     def _decode(self, data: Any, model: type[_M], path: str, *, key: str | None = None) -> _M:
@@ -79,19 +67,17 @@ class AsyncResource:
 
     async def _raw(
         self,
-        method: str,
-        path: str,
+        endpoint: Endpoint,
         body: Mapping[str, Any] | None,
+        options: CallOptions = NO_OPTIONS,
         *,
-        extra_body: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutLike | NotGiven | None = NOT_GIVEN,
         form: list[FormPart] | None = None,
     ) -> Any:
+        """Send one call; return the decoded JSON answer, not yet structured."""
         # A bad per-call timeout would otherwise surface only after authenticating.
-        require_timeout(timeout)
-        extra = require_mapping("extra_body", extra_body)
-        headers = check_headers(extra_headers)
+        require_timeout(options.timeout)
+        extra = require_mapping("extra_body", options.extra_body)
+        headers = check_headers(options.extra_headers)
         if form is not None:
             form = form + [
                 FormPart(_form_name(k), form_text(f"extra_body[{k!r}]", v))
@@ -101,7 +87,7 @@ class AsyncResource:
         else:
             json_body = {**(body or {}), **extra}
         spec = RequestSpec(
-            method, path, json=json_body, form=form, headers=headers, timeout=timeout
+            endpoint, json=json_body, form=form, headers=headers, timeout=options.timeout
         )
         return await self._client._transport.request(spec)
 

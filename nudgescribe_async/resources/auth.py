@@ -5,17 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from nudgescribe_async._auth import CallOptions
 from nudgescribe_async._convert import structure_response
+from nudgescribe_async._endpoints import AUTHENTICATE
 from nudgescribe_async._outgoing import check_headers, require_mapping
-from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
+from nudgescribe_async._types import NOT_GIVEN, CallOptions, NotGiven, TimeoutLike
 from nudgescribe_async.models.auth import TokenResponse
 from nudgescribe_async.resources._base import AsyncResource
 from nudgescribe_async.resources._validate import require_timeout
 
 __all__ = ["AsyncAuth"]
-
-_PATH = "/v1/auth"
 
 
 class AsyncAuth(AsyncResource):
@@ -40,7 +38,7 @@ class AsyncAuth(AsyncResource):
         """
         options = _options(extra_body, extra_headers, timeout)
         data = await self._client._tokens.authenticate(options)
-        return structure_response(data, TokenResponse, url=self._url(_PATH))
+        return structure_response(data, TokenResponse, url=self._url(AUTHENTICATE.path))
 
     async def refresh(
         self,
@@ -57,7 +55,7 @@ class AsyncAuth(AsyncResource):
         """
         options = _options(extra_body, extra_headers, timeout)
         data = await self._client._tokens.refresh(options)
-        return structure_response(data, TokenResponse, url=self._url(_PATH))
+        return structure_response(data, TokenResponse, url=self._url(AUTHENTICATE.path))
 
 
 def _options(

@@ -10,8 +10,9 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
+from nudgescribe_async._endpoints import CAMPAIGN_LIST
 from nudgescribe_async._errors import NotFoundError, RequestValidationError
-from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
+from nudgescribe_async._types import NOT_GIVEN, CallOptions, NotGiven, TimeoutLike
 from nudgescribe_async.models import Campaign, CampaignList, CampaignStatus
 from nudgescribe_async.resources._base import AsyncResource
 from nudgescribe_async.resources._validate import require_id, require_seconds, require_timeout
@@ -19,7 +20,6 @@ from nudgescribe_async.resources._wait import poll_until
 
 __all__ = ["AsyncCampaigns"]
 
-_PATH = "/v1/campaign/all"
 _KNOWN_STATUSES = frozenset(status.value.casefold() for status in CampaignStatus)
 
 
@@ -51,13 +51,10 @@ class AsyncCampaigns(AsyncResource):
             raise RequestValidationError("published_from", f"{start} is after published_to {end}")
         body = {k: v for k, v in (("published_from", start), ("published_to", end)) if v}
         return await self._call(
-            "POST",
-            _PATH,
+            CAMPAIGN_LIST,
             body,
             CampaignList,
-            extra_body=extra_body,
-            extra_headers=extra_headers,
-            timeout=timeout,
+            CallOptions(extra_body, extra_headers, timeout),
         )
 
     async def get(
@@ -79,16 +76,17 @@ class AsyncCampaigns(AsyncResource):
         True
         """
         wanted = require_id("campaign_id", campaign_id)
-        listing = await self.list(
-            extra_body=extra_body, extra_headers=extra_headers, timeout=timeout
-        )
+        return await self._get(wanted, CallOptions(extra_body, extra_headers, timeout))
+
+    async def _get(self, wanted: str, options: CallOptions) -> Campaign:
+        listing = await self._call(CAMPAIGN_LIST, {}, CampaignList, options)
         campaign = listing.find(wanted)
         if campaign is None:
             raise NotFoundError(
                 f"campaign {wanted} not found",
                 status_code=404,
-                method="POST",
-                url=self._url(_PATH),
+                method=CAMPAIGN_LIST.method,
+                url=self._url(CAMPAIGN_LIST.path),
             )
         return campaign
 
@@ -124,13 +122,10 @@ class AsyncCampaigns(AsyncResource):
         interval = require_seconds("poll_interval", poll_interval)
         require_timeout(request_timeout, "request_timeout")
 
+        options = CallOptions(extra_body, extra_headers, request_timeout)
+
         async def probe() -> Campaign:
-            return await self.get(
-                wanted_id,
-                extra_body=extra_body,
-                extra_headers=extra_headers,
-                timeout=request_timeout,
-            )
+            return await self._get(wanted_id, options)
 
         def describe(campaign: Campaign) -> str:
             return (

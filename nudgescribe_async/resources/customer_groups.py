@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from nudgescribe_async._endpoints import (
+    CUSTOMER_GROUP_CREATE,
+    CUSTOMER_GROUP_DELETE,
+    CUSTOMER_GROUP_LIST,
+    CUSTOMER_GROUP_UPDATE,
+)
 from nudgescribe_async._errors import RequestValidationError
-from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
+from nudgescribe_async._types import NOT_GIVEN, CallOptions, NotGiven, TimeoutLike
 from nudgescribe_async.models import CustomerGroup, CustomerGroupList, DeleteResult
 from nudgescribe_async.resources._base import AsyncResource
 from nudgescribe_async.resources._validate import given, require_id, require_text
 
 __all__ = ["AsyncCustomerGroups"]
-
-_PATH = "/v1/cg"
 
 
 class AsyncCustomerGroups(AsyncResource):
@@ -42,14 +46,11 @@ class AsyncCustomerGroups(AsyncResource):
             **given(description=_optional_text("description", description)),
         }
         return await self._call(
-            "PUT",
-            _PATH,
+            CUSTOMER_GROUP_CREATE,
             body,
             CustomerGroup,
+            CallOptions(extra_body, extra_headers, timeout),
             key="customer_group",
-            extra_body=extra_body,
-            extra_headers=extra_headers,
-            timeout=timeout,
         )
 
     async def list(
@@ -68,13 +69,10 @@ class AsyncCustomerGroups(AsyncResource):
         """
         body = {"workspace_id": require_id("workspace_id", workspace_id)}
         return await self._call(
-            "POST",
-            _PATH,
+            CUSTOMER_GROUP_LIST,
             body,
             CustomerGroupList,
-            extra_body=extra_body,
-            extra_headers=extra_headers,
-            timeout=timeout,
+            CallOptions(extra_body, extra_headers, timeout),
         )
 
     async def update(
@@ -105,14 +103,11 @@ class AsyncCustomerGroups(AsyncResource):
         if len(body) == 1 and not extra_body:
             raise RequestValidationError("name", "pass name and/or description to update")
         return await self._call(
-            "PATCH",
-            _PATH,
+            CUSTOMER_GROUP_UPDATE,
             body,
             CustomerGroup,
+            CallOptions(extra_body, extra_headers, timeout),
             key="customer_group",
-            extra_body=extra_body,
-            extra_headers=extra_headers,
-            timeout=timeout,
         )
 
     async def delete(
@@ -129,13 +124,10 @@ class AsyncCustomerGroups(AsyncResource):
         """
         body = {"customer_group_id": require_id("customer_group_id", customer_group_id)}
         return await self._call(
-            "DELETE",
-            _PATH,
+            CUSTOMER_GROUP_DELETE,
             body,
             DeleteResult,
-            extra_body=extra_body,
-            extra_headers=extra_headers,
-            timeout=timeout,
+            CallOptions(extra_body, extra_headers, timeout),
         )
 
 

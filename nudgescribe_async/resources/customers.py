@@ -23,9 +23,15 @@ import attrs
 from nudgescribe_async._config import Decrypt
 from nudgescribe_async._contract import MAX_DELETE_IDS
 from nudgescribe_async._convert import structure_response, unstructure_request
+from nudgescribe_async._endpoints import (
+    CUSTOMER_DELETE,
+    CUSTOMER_PAGE,
+    CUSTOMER_PAGE_COUNT,
+    CUSTOMER_UPLOAD,
+)
 from nudgescribe_async._errors import RequestValidationError
 from nudgescribe_async._pagination import DEFAULT_CONCURRENCY, AsyncPager, PageResult
-from nudgescribe_async._types import NOT_GIVEN, FormPart, NotGiven, TimeoutLike
+from nudgescribe_async._types import NOT_GIVEN, CallOptions, FormPart, NotGiven, TimeoutLike
 from nudgescribe_async.models import (
     Customer,
     CustomerPage,
@@ -61,7 +67,6 @@ DELETE_BATCH_SIZE = MAX_DELETE_IDS
 #: Delete batches in flight at once.
 DELETE_CONCURRENCY = 8
 
-_PATH = "/v1/customer"
 _T = TypeVar("_T")
 
 
@@ -109,33 +114,17 @@ class AsyncCustomers(AsyncResource):
         if (customers is None) == (file is None):
             raise RequestValidationError("customers", "pass exactly one of customers= and file=")
         require_timeout(timeout)
+        options = CallOptions(extra_body, extra_headers, timeout)
         if customers is not None:
             body = {**scalars, "customers": _records(customers), "validate_only": validate_only}
-            result = await self._call(
-                "POST",
-                "/v1/customer/check",
-                body,
-                UploadResult,
-                extra_body=extra_body,
-                extra_headers=extra_headers,
-                timeout=timeout,
-            )
+            result = await self._call(CUSTOMER_UPLOAD, body, UploadResult, options)
         else:
             assert file is not None
             content, filename = await _read_csv(file)
             form = [FormPart(k, v) for k, v in scalars.items()]
             form.append(FormPart("validate_only", "true" if validate_only else "false"))
             form.append(FormPart("file", content, filename=filename, content_type="text/csv"))
-            result = await self._call(
-                "POST",
-                "/v1/customer/check",
-                None,
-                UploadResult,
-                form=form,
-                extra_body=extra_body,
-                extra_headers=extra_headers,
-                timeout=timeout,
-            )
+            result = await self._call(CUSTOMER_UPLOAD, None, UploadResult, options, form=form)
         return attrs.evolve(result, validate_only=True) if validate_only else result
 
     async def wait_for_upload(
@@ -214,13 +203,10 @@ class AsyncCustomers(AsyncResource):
             **given(page_size=optional_page_size(page_size)),
         }
         return await self._call(
-            "POST",
-            "/v1/customer/pages",
+            CUSTOMER_PAGE_COUNT,
             body,
             CustomerPageCount,
-            extra_body=extra_body,
-            extra_headers=extra_headers,
-            timeout=timeout,
+            CallOptions(extra_body, extra_headers, timeout),
         )
 
     async def get_page(
@@ -249,13 +235,10 @@ class AsyncCustomers(AsyncResource):
         }
         hook = self._resolve_decrypt(decrypt)
         result = await self._call(
-            "POST",
-            _PATH,
+            CUSTOMER_PAGE,
             body,
             CustomerPage,
-            extra_body=extra_body,
-            extra_headers=extra_headers,
-            timeout=timeout,
+            CallOptions(extra_body, extra_headers, timeout),
         )
         return _decrypt_page(result, hook)
 
@@ -291,22 +274,23 @@ class AsyncCustomers(AsyncResource):
         require_concurrency(concurrency)
         require_timeout(timeout)
         hook = self._resolve_decrypt(decrypt)
-        options: dict[str, Any] = {
-            "extra_body": extra_body,
-            "extra_headers": extra_headers,
-            "timeout": timeout,
-        }
+        options = CallOptions(extra_body, extra_headers, timeout)
 
         async def count() -> int:
-            return (await self.count_pages(group_id, page_size=size, **options)).total_pages
+            body = {"customer_group_id": group_id, "page_size": size}
+            return (
+                await self._call(CUSTOMER_PAGE_COUNT, body, CustomerPageCount, options)
+            ).total_pages
 
         async def fetch(number: int) -> Any:
             # The HTTP exchange only: the pager decodes after giving back the in-flight slot.
             body = {"customer_group_id": group_id, "page": number, "page_size": size}
-            return await self._raw("POST", _PATH, body, **options)
+            return await self._raw(CUSTOMER_PAGE, body, options)
 
         def decode(data: Any) -> PageResult[Customer]:
-            page = _decrypt_page(structure_response(data, CustomerPage, url=self._url(_PATH)), hook)
+            page = _decrypt_page(
+                structure_response(data, CustomerPage, url=self._url(CUSTOMER_PAGE.path)), hook
+            )
             return PageResult(page.customers, page.total_pages, number=page.page)
 
         return AsyncPager(
@@ -343,17 +327,11 @@ class AsyncCustomers(AsyncResource):
         ids = require_ids("customer_ids", customer_ids)
         batches = [ids[i : i + DELETE_BATCH_SIZE] for i in range(0, len(ids), DELETE_BATCH_SIZE)]
 
+        options = CallOptions(extra_body, extra_headers, timeout)
+
         def send(batch: builtins.list[str]) -> Callable[[], Awaitable[DeleteResult]]:
             body = {"customer_group_id": group_id, "customer_ids": batch}
-            return lambda: self._call(
-                "DELETE",
-                _PATH,
-                body,
-                DeleteResult,
-                extra_body=extra_body,
-                extra_headers=extra_headers,
-                timeout=timeout,
-            )
+            return lambda: self._call(CUSTOMER_DELETE, body, DeleteResult, options)
 
         results = await _gather_bounded([send(b) for b in batches], DELETE_CONCURRENCY)
         if len(results) == 1:

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal, overload
 
+import attrs
+
+from nudgescribe_async._endpoints import MESSAGES_FETCH, MESSAGES_PAGE_COUNT, MESSAGES_PUBLISH
 from nudgescribe_async._errors import (
     ExportNotReadyError,
     NotFoundError,
@@ -18,7 +21,7 @@ from nudgescribe_async._errors import (
     RequestValidationError,
 )
 from nudgescribe_async._pagination import DEFAULT_CONCURRENCY, AsyncPager, PageResult
-from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
+from nudgescribe_async._types import NOT_GIVEN, CallOptions, NotGiven, TimeoutLike
 from nudgescribe_async.models import (
     CsvExport,
     ExportedMessage,
@@ -42,8 +45,6 @@ from nudgescribe_async.resources._validate import (
 from nudgescribe_async.resources._wait import poll_until
 
 __all__ = ["AsyncMessages"]
-
-_FETCH_PATH = "/v1/messages/fetch"
 
 
 class AsyncMessages(AsyncResource):
@@ -69,13 +70,10 @@ class AsyncMessages(AsyncResource):
         """
         body = {"campaign_id": require_id("campaign_id", campaign_id)}
         return await self._call(
-            "POST",
-            "/v1/messages/publish",
+            MESSAGES_PUBLISH,
             body,
             PublishResult,
-            extra_body=extra_body,
-            extra_headers=extra_headers,
-            timeout=timeout,
+            CallOptions(extra_body, extra_headers, timeout),
         )
 
     async def count_pages(
@@ -95,16 +93,15 @@ class AsyncMessages(AsyncResource):
         >>> count.total_pages  # doctest: +SKIP
         3
         """
-        body = _body(campaign_id, run_number)
-        return await self._call(
-            "POST",
-            "/v1/messages/pages",
-            body,
-            MessagePageCount,
-            extra_body=extra_body,
-            extra_headers=extra_headers,
-            timeout=timeout,
+        return await self._count_pages(
+            campaign_id, run_number, CallOptions(extra_body, extra_headers, timeout)
         )
+
+    async def _count_pages(
+        self, campaign_id: str, run_number: int | None, options: CallOptions
+    ) -> MessagePageCount:
+        body = _body(campaign_id, run_number)
+        return await self._call(MESSAGES_PAGE_COUNT, body, MessagePageCount, options)
 
     @overload
     async def fetch(
@@ -182,17 +179,10 @@ class AsyncMessages(AsyncResource):
         ... # doctest: +SKIP
         """
         fmt = _export_format(format)
-        data = await self._fetch_raw(
-            campaign_id,
-            page,
-            fmt,
-            run_number,
-            extra_body=extra_body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-        )
+        options = CallOptions(extra_body, extra_headers, timeout)
+        data = await self._fetch_raw(campaign_id, page, fmt, run_number, options)
         model: type[ExportPage] = export_model_for(fmt)
-        return self._decode(data, model, _FETCH_PATH)
+        return self._decode(data, model, MESSAGES_FETCH.path)
 
     async def _fetch_raw(
         self,
@@ -200,10 +190,7 @@ class AsyncMessages(AsyncResource):
         page: int,
         fmt: str,
         run_number: int | None,
-        *,
-        extra_body: Mapping[str, Any] | None,
-        extra_headers: Mapping[str, str] | None,
-        timeout: TimeoutLike | NotGiven | None,
+        options: CallOptions,
     ) -> Any:
         """The HTTP exchange of :meth:`fetch`: the decoded JSON, not yet structured."""
         body = {**_body(campaign_id, run_number), "page": require_page(page), "format": fmt}
@@ -214,17 +201,10 @@ class AsyncMessages(AsyncResource):
                 "run_number or fetch a past run with format='json' or 'csv'",
             )
         try:
-            return await self._raw(
-                "POST",
-                _FETCH_PATH,
-                body,
-                extra_body=extra_body,
-                extra_headers=extra_headers,
-                timeout=timeout,
-            )
+            return await self._raw(MESSAGES_FETCH, body, options)
         except NotFoundError as exc:
             raise await self._explain_missing_file(
-                exc, campaign_id, page, run_number, extra_headers, timeout
+                exc, campaign_id, page, run_number, options
             ) from exc
 
     async def _explain_missing_file(
@@ -233,16 +213,16 @@ class AsyncMessages(AsyncResource):
         campaign_id: str,
         page: int,
         run_number: int | None,
-        extra_headers: Mapping[str, str] | None,
-        timeout: TimeoutLike | NotGiven | None,
+        options: CallOptions,
     ) -> NotFoundError:
         """Say whether a 404 file is not exported yet or beyond the last file, when we can tell.
 
         One ``count_pages`` call decides; if it fails too (unknown campaign), ``exc`` stands.
         """
         try:
-            count = await self.count_pages(
-                campaign_id, run_number=run_number, extra_headers=extra_headers, timeout=timeout
+            # The same headers and timeout, not the extra body (it was meant for the fetch).
+            count = await self._count_pages(
+                campaign_id, run_number, attrs.evolve(options, extra_body=None)
             )
         except NudgescribeError:
             return exc
@@ -299,21 +279,17 @@ class AsyncMessages(AsyncResource):
         run = require_run_number(run_number)
         require_concurrency(concurrency)
         require_timeout(timeout)
-        options: dict[str, Any] = {
-            "extra_body": extra_body,
-            "extra_headers": extra_headers,
-            "timeout": timeout,
-        }
+        options = CallOptions(extra_body, extra_headers, timeout)
 
         async def count() -> int:
-            return (await self.count_pages(campaign, run_number=run, **options)).total_pages
+            return (await self._count_pages(campaign, run, options)).total_pages
 
         async def fetch(number: int) -> Any:
             # The HTTP exchange only: the pager decodes after giving back the in-flight slot.
-            return await self._fetch_raw(campaign, number, ExportFormat.JSON.value, run, **options)
+            return await self._fetch_raw(campaign, number, ExportFormat.JSON.value, run, options)
 
         def decode(data: Any) -> PageResult[ExportedMessage]:
-            return PageResult(self._decode(data, JsonExport, _FETCH_PATH).messages)
+            return PageResult(self._decode(data, JsonExport, MESSAGES_FETCH.path).messages)
 
         return AsyncPager(
             fetch,

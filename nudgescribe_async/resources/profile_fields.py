@@ -6,8 +6,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from nudgescribe_async._convert import unstructure_request
+from nudgescribe_async._endpoints import (
+    PROFILE_FIELD_CREATE,
+    PROFILE_FIELD_DELETE,
+    PROFILE_FIELD_LIST,
+    PROFILE_FIELD_UPDATE,
+)
 from nudgescribe_async._errors import RequestValidationError
-from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
+from nudgescribe_async._types import NOT_GIVEN, CallOptions, NotGiven, TimeoutLike
 from nudgescribe_async.models import (
     DateFormat,
     DeleteResult,
@@ -27,8 +33,6 @@ from nudgescribe_async.resources._validate import (
 )
 
 __all__ = ["AsyncProfileFields"]
-
-_PATH = "/v1/cpf"
 
 
 class AsyncProfileFields(AsyncResource):
@@ -72,14 +76,11 @@ class AsyncProfileFields(AsyncResource):
             ),
         }
         return await self._call(
-            "PUT",
-            _PATH,
+            PROFILE_FIELD_CREATE,
             body,
             ProfileField,
+            CallOptions(extra_body, extra_headers, timeout),
             key="field",
-            extra_body=extra_body,
-            extra_headers=extra_headers,
-            timeout=timeout,
         )
 
     async def list(
@@ -101,13 +102,10 @@ class AsyncProfileFields(AsyncResource):
         """
         body = {"workspace_id": require_id("workspace_id", workspace_id)}
         return await self._call(
-            "POST",
-            _PATH,
+            PROFILE_FIELD_LIST,
             body,
             ProfileFieldList,
-            extra_body=extra_body,
-            extra_headers=extra_headers,
-            timeout=timeout,
+            CallOptions(extra_body, extra_headers, timeout),
         )
 
     async def update(
@@ -135,13 +133,10 @@ class AsyncProfileFields(AsyncResource):
             "fields": _field_updates(fields),
         }
         return await self._call(
-            "PATCH",
-            _PATH,
+            PROFILE_FIELD_UPDATE,
             body,
             ProfileFieldList,
-            extra_body=extra_body,
-            extra_headers=extra_headers,
-            timeout=timeout,
+            CallOptions(extra_body, extra_headers, timeout),
         )
 
     async def delete(
@@ -164,13 +159,10 @@ class AsyncProfileFields(AsyncResource):
             "field_ids": require_ids("field_ids", field_ids),
         }
         return await self._call(
-            "DELETE",
-            _PATH,
+            PROFILE_FIELD_DELETE,
             body,
             DeleteResult,
-            extra_body=extra_body,
-            extra_headers=extra_headers,
-            timeout=timeout,
+            CallOptions(extra_body, extra_headers, timeout),
         )
 
 

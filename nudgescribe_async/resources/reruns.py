@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from nudgescribe_async._endpoints import RERUN_HISTORY, RERUN_INITIATE, RERUN_MESSAGES
 from nudgescribe_async._pagination import DEFAULT_CONCURRENCY, AsyncPager, PageResult
-from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
+from nudgescribe_async._types import NOT_GIVEN, CallOptions, NotGiven, TimeoutLike
 from nudgescribe_async.models import RerunResult, RunHistory, RunMessage, RunMessagePage
 from nudgescribe_async.resources._base import AsyncResource
 from nudgescribe_async.resources._validate import (
@@ -26,8 +27,6 @@ from nudgescribe_async.resources._validate import (
 )
 
 __all__ = ["AsyncReruns"]
-
-_MESSAGES_PATH = "/v1/campaign/rerun/messages"
 
 
 class AsyncReruns(AsyncResource):
@@ -51,13 +50,10 @@ class AsyncReruns(AsyncResource):
         """
         body = {"campaign_id": require_id("campaign_id", campaign_id)}
         return await self._call(
-            "POST",
-            "/v1/campaign/rerun/history",
+            RERUN_HISTORY,
             body,
             RunHistory,
-            extra_body=extra_body,
-            extra_headers=extra_headers,
-            timeout=timeout,
+            CallOptions(extra_body, extra_headers, timeout),
         )
 
     async def get_messages(
@@ -91,13 +87,10 @@ class AsyncReruns(AsyncResource):
         if run is not None:
             body["run_number"] = run
         return await self._call(
-            "POST",
-            _MESSAGES_PATH,
+            RERUN_MESSAGES,
             body,
             RunMessagePage,
-            extra_body=extra_body,
-            extra_headers=extra_headers,
-            timeout=timeout,
+            CallOptions(extra_body, extra_headers, timeout),
         )
 
     def list_messages(
@@ -132,21 +125,16 @@ class AsyncReruns(AsyncResource):
         require_timeout(timeout)
 
         run_part = {} if run is None else {"run_number": run}
+        options = CallOptions(extra_body, extra_headers, timeout)
 
         async def fetch(number: int) -> Any:
             # The HTTP exchange only (the body get_messages sends); the pager decodes after
             # giving back the in-flight slot.
-            return await self._raw(
-                "POST",
-                _MESSAGES_PATH,
-                {"campaign_id": campaign, "page": number, "page_size": size, **run_part},
-                extra_body=extra_body,
-                extra_headers=extra_headers,
-                timeout=timeout,
-            )
+            body = {"campaign_id": campaign, "page": number, "page_size": size, **run_part}
+            return await self._raw(RERUN_MESSAGES, body, options)
 
         def decode(data: Any) -> PageResult[RunMessage]:
-            page = self._decode(data, RunMessagePage, _MESSAGES_PATH)
+            page = self._decode(data, RunMessagePage, RERUN_MESSAGES.path)
             return PageResult(page.messages, page.total_pages, number=page.page)
 
         return AsyncPager(
@@ -182,11 +170,8 @@ class AsyncReruns(AsyncResource):
         group = require_id("new_customer_group_id", new_customer_group_id)
         body = {"campaign_id": campaign, "new_customer_group_id": group}
         return await self._call(
-            "POST",
-            "/v1/campaign/rerun/initiate",
+            RERUN_INITIATE,
             body,
             RerunResult,
-            extra_body=extra_body,
-            extra_headers=extra_headers,
-            timeout=timeout,
+            CallOptions(extra_body, extra_headers, timeout),
         )

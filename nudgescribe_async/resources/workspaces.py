@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
+from nudgescribe_async._endpoints import CAMPAIGN_LIST
+from nudgescribe_async._types import NOT_GIVEN, CallOptions, NotGiven, TimeoutLike
 from nudgescribe_async.models import CampaignList, Workspace, WorkspaceList
 from nudgescribe_async.resources._base import AsyncResource
 
@@ -36,13 +37,10 @@ class AsyncWorkspaces(AsyncResource):
         ...     print(workspace.workspace_id, workspace.name, workspace.campaign_count)
         """
         listing = await self._call(
-            "POST",
-            "/v1/campaign/all",
+            CAMPAIGN_LIST,
             {},
             CampaignList,
-            extra_body=extra_body,
-            extra_headers=extra_headers,
-            timeout=timeout,
+            CallOptions(extra_body, extra_headers, timeout),
         )
         return workspaces_of(listing)
 
