@@ -286,9 +286,7 @@ class TokenManager:
             "x-api-key": self._api_key,
         }
         return await self._exchange(
-            RequestSpec(
-                AUTHENTICATE, json=body, headers=headers, timeout=options.timeout, auth="none"
-            )
+            RequestSpec(AUTHENTICATE, json=body, headers=headers, timeout=options.timeout)
         )
 
     async def _refresh_locked(self, refresh_token: Secret, options: CallOptions) -> dict[str, Any]:
@@ -303,7 +301,6 @@ class TokenManager:
                 json=dict(options.extra_body or {}) or None,
                 headers=headers,
                 timeout=options.timeout,
-                auth="none",
             )
         )
 

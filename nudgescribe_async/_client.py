@@ -126,8 +126,7 @@ class AsyncNudgescribe:
         from ._auth import TokenManager
         from ._transport import Connection, Transport
 
-        connection = Connection(session)
-        transport = Transport(config, connection)
+        transport = Transport(config, Connection(session))
         tokens = TokenManager(
             transport.request,
             api_key=Secret(config.api_key),
@@ -141,14 +140,17 @@ class AsyncNudgescribe:
         )
         # api_code travels in x-auth-context: registered, so no exception text shows it.
         self._api_code = Secret(config.api_code)
-        transport.tokens = tokens
         self._setup(transport, tokens, owner=True, limiter=AdaptiveLimiter())
 
     def _setup(
         self, transport: Transport, tokens: TokenManager, *, owner: bool, limiter: AdaptiveLimiter
     ) -> None:
+        """Wire the layers, one way: transport -> token manager -> sender -> resources."""
+        from ._sender import BearerSender
+
         self._transport = transport
         self._tokens = tokens
+        self._sender = sender = BearerSender(transport, tokens)
         self._owner = owner
         #: The one adaptive limit every ``concurrency="auto"`` pager of this client (and of
         #: its ``with_options`` copies) shares, so that together they stay under the service's.
@@ -166,14 +168,16 @@ class AsyncNudgescribe:
             AsyncWorkspaces,
         )
 
-        self.auth = AsyncAuth(self)
-        self.profile_fields = AsyncProfileFields(self)
-        self.customer_groups = AsyncCustomerGroups(self)
-        self.customers = AsyncCustomers(self)
-        self.campaigns = AsyncCampaigns(self)
-        self.messages = AsyncMessages(self)
-        self.reruns = AsyncReruns(self)
-        self.workspaces = AsyncWorkspaces(self)
+        # Resources get what they send with, never the client.
+        config = transport.config
+        self.auth = AsyncAuth(sender, config, tokens)
+        self.profile_fields = AsyncProfileFields(sender, config)
+        self.customer_groups = AsyncCustomerGroups(sender, config)
+        self.customers = AsyncCustomers(sender, config, limiter)
+        self.campaigns = AsyncCampaigns(sender, config)
+        self.messages = AsyncMessages(sender, config, limiter)
+        self.reruns = AsyncReruns(sender, config, limiter)
+        self.workspaces = AsyncWorkspaces(sender, config)
 
     @property
     def base_url(self) -> str:
@@ -208,9 +212,7 @@ class AsyncNudgescribe:
             changes["deadline"] = validate_deadline(deadline)
         from ._transport import Transport
 
-        transport = Transport(
-            attrs.evolve(config, **changes), self._transport.connection, self._tokens
-        )
+        transport = Transport(attrs.evolve(config, **changes), self._transport.connection)
         copy = object.__new__(type(self))
         copy._setup(transport, self._tokens, owner=False, limiter=self.limiter)
         copy._api_code = self._api_code
@@ -239,7 +241,7 @@ class AsyncNudgescribe:
         spec = RequestSpec(
             endpoint_for(method, path, idempotent), json=json, headers=headers, timeout=timeout
         )
-        data = await self._transport.request(spec)
+        data = await self._sender.send(spec)
         # The raw JSON goes straight to the caller: no nesting that would break repr().
         check_depth(data, url=self._transport.url_text(spec.path))
         return data

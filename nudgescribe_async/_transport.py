@@ -3,6 +3,10 @@
 :class:`Connection` owns (or borrows) the ``aiohttp.ClientSession``; :class:`Transport` turns a
 :class:`RequestSpec` into HTTP with the configured headers, timeout and retry rules, and turns
 the answer into decoded JSON or an exception from :mod:`._errors`.
+
+The transport knows no tokens. A call that authenticates passes a :class:`RequestAuth` (as
+httpx passes an ``Auth``): it adds its headers before every attempt and may ask, after an error
+status, for the same attempt to go again at once (the sender's 403 rule, :mod:`._sender`).
 """
 
 from __future__ import annotations
@@ -11,8 +15,8 @@ import asyncio
 import logging
 import os
 import time
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, MutableMapping
+from typing import Any, Protocol
 
 import aiohttp
 import orjson
@@ -34,7 +38,6 @@ from ._errors import (
 )
 from ._jsonload import loads
 from ._limits import Deadline
-from ._netinfo import outbound_ip
 from ._outgoing import Encoded, check_headers, check_method, encode_json
 from ._redact import redact_headers
 from ._responses import ALREADY_DELETED, Response, error_body, status_error
@@ -49,10 +52,7 @@ from ._secrets import Secret, install_log_filter, reveal, scrub_error
 from ._types import NotGiven, RequestSpec
 from ._version import __version__
 
-if TYPE_CHECKING:
-    from ._auth import TokenManager
-
-__all__ = ["RETRY_COUNT_HEADER", "Connection", "Transport"]
+__all__ = ["RETRY_COUNT_HEADER", "Connection", "RequestAuth", "Transport"]
 
 log = logging.getLogger("nudgescribe")
 install_log_filter(log)  # no secret value in any record of this logger
@@ -128,21 +128,34 @@ class Connection:
             await session.close()
 
 
+class RequestAuth(Protocol):
+    """How one call authenticates; the transport asks it on every attempt (httpx ``Auth``-style).
+
+    One object per call, so it may remember what it sent on the last attempt.
+    """
+
+    async def apply(self, headers: MutableMapping[str, str]) -> None:
+        """Add the headers that authenticate the next attempt."""
+        ...
+
+    def resend(self, status: int) -> bool:
+        """After an error ``status``: whether to send the same attempt again, at once.
+
+        True when the credentials were renewed; the resend is not counted as a retry, waits no
+        backoff and stays within the call's deadline.
+        """
+        ...
+
+
 class Transport:
     """Sends :class:`RequestSpec` objects for one :class:`ClientConfig`."""
 
-    def __init__(
-        self, config: ClientConfig, connection: Connection, tokens: TokenManager | None = None
-    ) -> None:
+    def __init__(self, config: ClientConfig, connection: Connection) -> None:
         self.config = config
         self.connection = connection
-        self.tokens = tokens
         self._policy = RetryPolicy(max_retries=config.max_retries)
         self._urls: dict[str, URL] = {}
         self._url_texts: dict[str, str] = {}
-        self._auth_context = orjson.dumps(
-            {"api_access": True, "api_code": config.api_code}
-        ).decode()
 
     def url(self, path: str) -> URL:
         """The absolute URL of an API path such as ``/v1/cg`` (memoised: paths carry no ids)."""
@@ -163,18 +176,19 @@ class Transport:
             text = self._url_texts[path] = str(self.url(path))
         return text
 
-    async def request(self, spec: RequestSpec) -> Any:
+    async def request(self, spec: RequestSpec, auth: RequestAuth | None = None) -> Any:
         """Send ``spec`` with retries; return the decoded JSON body of the 2xx answer.
 
-        Every SDK error leaving here has the client's secrets scrubbed from its text.
+        ``auth`` (if any) adds its headers to every attempt. Every SDK error leaving here has
+        the client's secrets scrubbed from its text.
         """
         try:
-            return await self._request(spec)
+            return await self._request(spec, auth)
         except NudgescribeError as exc:
             scrub_error(exc)
             raise
 
-    async def _request(self, spec: RequestSpec) -> Any:
+    async def _request(self, spec: RequestSpec, auth: RequestAuth | None) -> Any:
         # Everything the request carries is checked and encoded once, before any I/O: a bad
         # value never costs a request, not even the authentication.
         endpoint = spec.endpoint
@@ -188,11 +202,10 @@ class Transport:
         idempotent = endpoint.idempotent
         deadline = Deadline(self.config.deadline)
         attempt = 0
-        reauthenticated = False
         # Set once an attempt may have reached the server without us seeing the answer.
         maybe_applied = False
         while True:
-            headers, token = await self._headers(spec.auth, extra_headers, attempt)
+            headers = await self._headers(auth, extra_headers, attempt)
             try:
                 response = await self._send_limited(
                     method, url, spec, body, headers, deadline.bound(timeout)
@@ -219,12 +232,8 @@ class Transport:
                 api_error = status_error(
                     method, url, status, response.headers, error_body(response.raw)
                 )
-                if status == 403 and token is not None and not reauthenticated:
-                    # Revoked or expired early: renew the token once and retry once.
-                    reauthenticated = True
-                    assert self.tokens is not None
-                    self.tokens.invalidate(token)
-                    continue
+                if auth is not None and auth.resend(status):
+                    continue  # renewed credentials: the same attempt again (see RequestAuth)
                 error, retry_after = api_error, api_error.retry_after
                 retry = should_retry(
                     attempt,
@@ -261,27 +270,18 @@ class Transport:
             attempt += 1
 
     async def _headers(
-        self, auth: str, extra: Mapping[str, str | Secret], attempt: int
-    ) -> tuple[_Headers, Secret | None]:
+        self, auth: RequestAuth | None, extra: Mapping[str, str | Secret], attempt: int
+    ) -> _Headers:
         headers = _Headers()
         headers["User-Agent"] = USER_AGENT
         headers["Accept"] = "application/json"
-        token: Secret | None = None
-        if auth == "bearer":
-            if self.tokens is None:
-                raise RuntimeError("transport has no token manager")
-            # The token coroutine only when the current token will not do (renewal).
-            token = self.tokens.usable_token()
-            if token is None:
-                token = await self.tokens.access_token()
-            headers["Authorization"] = "Bearer " + token.reveal()
-            headers["x-auth-context"] = self._auth_context
-            headers["x-ip"] = self.config.client_ip or outbound_ip(self.config.base_url.host)
+        if auth is not None:
+            await auth.apply(headers)
         if attempt:
             headers[RETRY_COUNT_HEADER] = str(attempt)
         for name, value in extra.items():
             headers[name] = reveal(value)
-        return headers, token
+        return headers
 
     async def _send_limited(
         self,

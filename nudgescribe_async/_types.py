@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import attrs
 from aiohttp import ClientTimeout
@@ -19,7 +19,6 @@ from ._secrets import Secret
 __all__ = [
     "NOT_GIVEN",
     "NO_OPTIONS",
-    "AuthMode",
     "CallOptions",
     "FormPart",
     "NotGiven",
@@ -44,10 +43,6 @@ NOT_GIVEN: Final = NotGiven.NOT_GIVEN
 
 #: Seconds as a float (total budget of one attempt) or a full ``aiohttp.ClientTimeout``.
 TimeoutLike = float | ClientTimeout
-
-#: How a request authenticates: with the access token and the auth-context headers, or with
-#: nothing added by the transport (the auth calls bring their own headers).
-AuthMode = Literal["bearer", "none"]
 
 
 @attrs.frozen
@@ -92,7 +87,6 @@ class RequestSpec:
     form: Sequence[FormPart] | None = attrs.field(default=None, repr=False)
     headers: Mapping[str, str | Secret] = attrs.field(factory=dict, repr=False)
     timeout: TimeoutLike | NotGiven | None = NOT_GIVEN
-    auth: AuthMode = "bearer"
 
     @property
     def method(self) -> str:

@@ -1,4 +1,8 @@
-"""What every resource class shares: a client reference and one way to call the API."""
+"""What every resource class shares: a sender, the config, and one way to call the API.
+
+A resource is built from what it sends with (a :class:`~nudgescribe_async._sender.Sender` and
+the client's :class:`~nudgescribe_async._config.ClientConfig`), never from the client itself.
+"""
 
 from __future__ import annotations
 
@@ -14,21 +18,24 @@ from nudgescribe_async._types import NO_OPTIONS, CallOptions, FormPart, RequestS
 from nudgescribe_async.resources._validate import require_timeout
 
 if TYPE_CHECKING:
-    from nudgescribe_async._client import AsyncNudgescribe
+    from nudgescribe_async._adaptive import AdaptiveLimiter
+    from nudgescribe_async._config import ClientConfig
+    from nudgescribe_async._sender import Sender
 
-__all__ = ["AsyncResource"]
+__all__ = ["AsyncResource", "PagedResource"]
 
 _M = TypeVar("_M")
 
 
 class AsyncResource:
-    """Base of the resource classes hanging off :class:`AsyncNudgescribe`."""
+    """Base of the resource classes behind the client's attributes."""
 
-    def __init__(self, client: AsyncNudgescribe) -> None:
-        self._client = client
+    def __init__(self, sender: Sender, config: ClientConfig) -> None:
+        self._sender = sender
+        self._config = config
 
     def _url(self, path: str) -> str:
-        return self._client._transport.url_text(path)
+        return self._sender.url_text(path)
 
     async def _call(
         self,
@@ -89,7 +96,15 @@ class AsyncResource:
         spec = RequestSpec(
             endpoint, json=json_body, form=form, headers=headers, timeout=options.timeout
         )
-        return await self._client._transport.request(spec)
+        return await self._sender.send(spec)
+
+
+class PagedResource(AsyncResource):
+    """A resource with pagers: they share the client's adaptive limiter (``concurrency="auto"``)."""
+
+    def __init__(self, sender: Sender, config: ClientConfig, limiter: AdaptiveLimiter) -> None:
+        super().__init__(sender, config)
+        self._limiter = limiter
 
 
 def _form_name(name: object) -> str:

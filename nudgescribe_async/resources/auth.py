@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nudgescribe_async._convert import structure_response
 from nudgescribe_async._endpoints import AUTHENTICATE
@@ -12,6 +12,11 @@ from nudgescribe_async._types import NOT_GIVEN, CallOptions, NotGiven, TimeoutLi
 from nudgescribe_async.models.auth import TokenResponse
 from nudgescribe_async.resources._base import AsyncResource
 from nudgescribe_async.resources._validate import require_timeout
+
+if TYPE_CHECKING:
+    from nudgescribe_async._auth import TokenManager
+    from nudgescribe_async._config import ClientConfig
+    from nudgescribe_async._sender import Sender
 
 __all__ = ["AsyncAuth"]
 
@@ -22,6 +27,10 @@ class AsyncAuth(AsyncResource):
     Both go through the client's token lock, so they never race the automatic renewal. The
     credentials always win over ``extra_body`` / ``extra_headers`` keys of the same name.
     """
+
+    def __init__(self, sender: Sender, config: ClientConfig, tokens: TokenManager) -> None:
+        super().__init__(sender, config)
+        self._tokens = tokens
 
     async def authenticate(
         self,
@@ -37,7 +46,7 @@ class AsyncAuth(AsyncResource):
         1209600
         """
         options = _options(extra_body, extra_headers, timeout)
-        data = await self._client._tokens.authenticate(options)
+        data = await self._tokens.authenticate(options)
         return structure_response(data, TokenResponse, url=self._url(AUTHENTICATE.path))
 
     async def refresh(
@@ -54,7 +63,7 @@ class AsyncAuth(AsyncResource):
         >>> tokens = await client.auth.refresh()  # doctest: +SKIP
         """
         options = _options(extra_body, extra_headers, timeout)
-        data = await self._client._tokens.refresh(options)
+        data = await self._tokens.refresh(options)
         return structure_response(data, TokenResponse, url=self._url(AUTHENTICATE.path))
 
 

@@ -39,7 +39,7 @@ from nudgescribe_async.models import (
     DeleteResult,
     UploadResult,
 )
-from nudgescribe_async.resources._base import AsyncResource
+from nudgescribe_async.resources._base import PagedResource
 from nudgescribe_async.resources._validate import (
     given,
     optional_page_size,
@@ -70,7 +70,7 @@ DELETE_CONCURRENCY = 8
 _T = TypeVar("_T")
 
 
-class AsyncCustomers(AsyncResource):
+class AsyncCustomers(PagedResource):
     """Upload, count, page through, list and delete customers of a group."""
 
     async def upload(
@@ -301,7 +301,7 @@ class AsyncCustomers(AsyncResource):
             start_page=start_page,
             pages=pages,
             shard=shard,
-            limiter=self._client.limiter,
+            limiter=self._limiter,
         )
 
     async def delete(
@@ -343,7 +343,7 @@ class AsyncCustomers(AsyncResource):
         if decrypt is False:
             return None
         if decrypt is None:
-            return self._client._transport.config.decrypt
+            return self._config.decrypt
         if not callable(decrypt):
             raise RequestValidationError(
                 "decrypt", f"must be a callable, None or False, got {decrypt!r}"

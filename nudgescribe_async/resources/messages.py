@@ -33,7 +33,7 @@ from nudgescribe_async.models import (
     UrlExport,
     export_model_for,
 )
-from nudgescribe_async.resources._base import AsyncResource
+from nudgescribe_async.resources._base import PagedResource
 from nudgescribe_async.resources._validate import (
     require_concurrency,
     require_id,
@@ -47,7 +47,7 @@ from nudgescribe_async.resources._wait import poll_until
 __all__ = ["AsyncMessages"]
 
 
-class AsyncMessages(AsyncResource):
+class AsyncMessages(PagedResource):
     """Publish a campaign, count and fetch its exported files, list every exported row."""
 
     async def publish(
@@ -299,7 +299,7 @@ class AsyncMessages(AsyncResource):
             start_page=start_page,
             pages=pages,
             shard=shard,
-            limiter=self._client.limiter,
+            limiter=self._limiter,
         )
 
     async def wait_for_export(

@@ -14,7 +14,7 @@ from nudgescribe_async._endpoints import RERUN_HISTORY, RERUN_INITIATE, RERUN_ME
 from nudgescribe_async._pagination import DEFAULT_CONCURRENCY, AsyncPager, PageResult
 from nudgescribe_async._types import NOT_GIVEN, CallOptions, NotGiven, TimeoutLike
 from nudgescribe_async.models import RerunResult, RunHistory, RunMessage, RunMessagePage
-from nudgescribe_async.resources._base import AsyncResource
+from nudgescribe_async.resources._base import PagedResource
 from nudgescribe_async.resources._validate import (
     given,
     optional_page,
@@ -29,7 +29,7 @@ from nudgescribe_async.resources._validate import (
 __all__ = ["AsyncReruns"]
 
 
-class AsyncReruns(AsyncResource):
+class AsyncReruns(PagedResource):
     """Initiate reruns, read the run history, and page through a run's messages."""
 
     async def history(
@@ -143,7 +143,7 @@ class AsyncReruns(AsyncResource):
             concurrency=concurrency,
             pages=pages,
             shard=shard,
-            limiter=self._client.limiter,
+            limiter=self._limiter,
         )
 
     async def initiate(

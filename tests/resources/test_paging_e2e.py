@@ -44,7 +44,7 @@ async def test_in_flight_requests_never_exceed_concurrency(
     _seed(ref_server, world, pages=40)
     ref_server.faults.add(PAGE_PATH, method="POST", kind="latency", seconds=0.01, times=None)
     in_flight = peak = 0
-    original = ref_client._transport.request
+    original = ref_client._sender.send
 
     async def counting(spec):  # type: ignore[no-untyped-def]
         nonlocal in_flight, peak
@@ -57,7 +57,7 @@ async def test_in_flight_requests_never_exceed_concurrency(
             if spec.path == PAGE_PATH:
                 in_flight -= 1
 
-    ref_client._transport.request = counting  # type: ignore[method-assign]
+    ref_client._sender.send = counting  # type: ignore[method-assign]
     await ref_client.customers.list(world.group_id, page_size=PAGE_SIZE, concurrency=6).collect()
     assert peak == 6
 
@@ -81,7 +81,7 @@ async def test_bare_break_cancels_fetches_in_flight(
     _seed(ref_server, world, pages=10)
     started: list[int] = []
     cancelled: list[int] = []
-    original = ref_client._transport.request
+    original = ref_client._sender.send
 
     async def slow_after_first(spec):  # type: ignore[no-untyped-def]
         page = (spec.json or {}).get("page")
@@ -94,7 +94,7 @@ async def test_bare_break_cancels_fetches_in_flight(
                 raise
         return await original(spec)
 
-    ref_client._transport.request = slow_after_first  # type: ignore[method-assign]
+    ref_client._sender.send = slow_after_first  # type: ignore[method-assign]
     async for _ in ref_client.customers.list(world.group_id, page_size=PAGE_SIZE, concurrency=4):
         break
     for _ in range(50):  # the loop finalises the abandoned generator within a few turns
