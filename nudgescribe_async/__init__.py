@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+# The public home of the types in signatures, loaded with the package so its classes report it.
+from . import types as types
 from ._adaptive import AdaptiveLimiter
 from ._client import AsyncNudgescribe
 from ._errors import (

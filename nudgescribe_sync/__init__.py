@@ -41,6 +41,11 @@ from nudgescribe_async import (
     plan_page_ranges,
 )
 from nudgescribe_async._public import publish
+
+# The public homes of the resource classes and of the types in signatures, loaded with the
+# package so that their classes report them.
+from nudgescribe_sync import resources as resources
+from nudgescribe_sync import types as types
 from nudgescribe_sync._client import Nudgescribe
 from nudgescribe_sync._pagination import Pager
 from nudgescribe_sync._portal import PortalThreadError

@@ -148,6 +148,7 @@ def test_public_names_match_all() -> None:
         "resources",
         "stores",
         "testing",
+        "types",
     }
     assert public == set(nudgescribe_async.__all__) - {"__version__"}
 

@@ -10,8 +10,12 @@ import textwrap
 import pytest
 
 import nudgescribe_async
+import nudgescribe_async.stores
 import nudgescribe_async.testing
+import nudgescribe_async.types
 import nudgescribe_sync
+import nudgescribe_sync.resources
+import nudgescribe_sync.types
 from nudgescribe_async import (
     APIConnectError,
     APIConnectionError,
@@ -39,7 +43,15 @@ def test_connect_errors_sit_under_api_connection_error() -> None:
 
 @pytest.mark.parametrize(
     "package",
-    [nudgescribe_async, nudgescribe_sync, nudgescribe_async.testing],
+    [
+        nudgescribe_async,
+        nudgescribe_async.stores,
+        nudgescribe_async.testing,
+        nudgescribe_async.types,
+        nudgescribe_sync,
+        nudgescribe_sync.resources,
+        nudgescribe_sync.types,
+    ],
     ids=lambda p: p.__name__,
 )
 def test_public_classes_report_their_public_module(package: object) -> None:

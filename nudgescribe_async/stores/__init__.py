@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from nudgescribe_async._public import publish as _publish
 from nudgescribe_async.stores._base import (
     MemoryTokenStore,
     RateLimiter,
@@ -40,6 +41,8 @@ __all__ = [
     "store_key",
 ]
 
+_publish(__name__, globals(), [name for name in __all__ if name in globals()])
+
 _LAZY = {
     "RedisTokenStore": "nudgescribe_async.stores._redis",
     "RedisRateLimiter": "nudgescribe_async.stores._limiter",
@@ -57,5 +60,6 @@ def __getattr__(name: str) -> Any:
             raise ImportError(
                 f"{name} needs the redis extra: pip install 'nudgescribe[redis]'"
             ) from exc
+        _publish(__name__, vars(module), [name])
         return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,9 +9,7 @@ to become ``Pager[T]``.
 
 from __future__ import annotations
 
-import ast
 import inspect
-import sys
 import typing
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,6 +25,7 @@ from nudgescribe_async._pagination import AsyncPager
 from nudgescribe_async.resources._base import AsyncResource
 from nudgescribe_sync import Nudgescribe, Pager
 from nudgescribe_sync._generate import out_of_date, render_modules, write_modules
+from tests.typing_scope import typing_namespace
 
 _DUMMY: dict[str, Any] = {
     "api_key": "k",
@@ -41,22 +40,7 @@ def _annotation(func: Callable[..., Any], text: Any) -> Any:
     """Resolve one annotation in the namespace of the module that wrote it."""
     if not isinstance(text, str):
         return text
-    return eval(text, _typing_namespace(func.__module__))
-
-
-_NAMESPACES: dict[str, dict[str, Any]] = {}
-
-
-def _typing_namespace(name: str) -> dict[str, Any]:
-    """A module's globals plus what it imports under ``if TYPE_CHECKING:`` (as mypy sees it)."""
-    if name not in _NAMESPACES:
-        module = sys.modules[name]
-        namespace = dict(vars(module))
-        for node in ast.parse(inspect.getsource(module)).body:
-            if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
-                exec(compile(ast.Module(node.body, []), name, "exec"), namespace)
-        _NAMESPACES[name] = namespace
-    return _NAMESPACES[name]
+    return eval(text, typing_namespace(func.__module__))
 
 
 def _sync_equivalent(annotation: Any) -> Any:
