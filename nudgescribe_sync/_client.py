@@ -21,9 +21,8 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from nudgescribe_async import AsyncNudgescribe, NudgescribeError
-from nudgescribe_async._config import Decrypt, Environment
-from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
 from nudgescribe_async.stores import RateLimiter, TokenStore
+from nudgescribe_async.types import NOT_GIVEN, Decrypt, Environment, NotGiven, TimeoutLike
 from nudgescribe_sync._portal import Portal, PortalThreadError
 from nudgescribe_sync._resources import ClientMethods
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import importlib
 import importlib.util
 import inspect
 import sys
@@ -18,6 +19,8 @@ __all__ = ["Import", "Imports"]
 
 WIDTH = 100
 _TYPING_ONLY = ("nudgescribe_async.models", "nudgescribe_async.resources")
+#: Where the sync code imports what an async signature takes from a private module.
+_PUBLIC_HOMES = ("nudgescribe_async.types", "nudgescribe_async")
 
 # An import: ("from", module, name) or ("import", module, "").
 Import = tuple[str, str, str]
@@ -46,7 +49,7 @@ class Imports:
             self._tables[module.__name__] = _import_table(module)
         table = self._tables[module.__name__]
         if name in table:
-            return table[name]
+            return _public(table[name])
         if name in vars(module):
             return ("from", module.__name__, name)
         if hasattr(builtins, name):
@@ -80,6 +83,19 @@ class Imports:
         if typing_only:
             out += ["if TYPE_CHECKING:", *[f"    {line}" for line in _indent(typing_only)], ""]
         return out
+
+
+def _public(entry: Import) -> Import:
+    """``entry`` or, for a name from a private async module, the public module exporting it."""
+    kind, module, name = entry
+    if kind != "from" or not module.startswith("nudgescribe_async") or "._" not in module:
+        return entry
+    value = getattr(importlib.import_module(module), name)
+    for home in _PUBLIC_HOMES:
+        public = importlib.import_module(home)
+        if name in public.__all__ and getattr(public, name) is value:
+            return ("from", home, name)
+    raise LookupError(f"{module}.{name} is in a signature but no public module exports it")
 
 
 def _isort_key(name: str) -> tuple[int, str]:

@@ -14,8 +14,7 @@ import contextlib
 from collections.abc import AsyncGenerator, Iterator
 from typing import Generic, TypeVar
 
-from nudgescribe_async._adaptive import AdaptiveLimiter
-from nudgescribe_async._pagination import AsyncPager, Page
+from nudgescribe_async.types import AdaptiveLimiter, AsyncPager, Page
 from nudgescribe_sync._forward import Runner
 
 __all__ = ["Pager"]

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
+from nudgescribe_async.types import NOT_GIVEN, NotGiven, TimeoutLike
 from nudgescribe_sync._forward import SyncResource
 
 if TYPE_CHECKING:

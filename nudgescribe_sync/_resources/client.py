@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from nudgescribe_async import AsyncNudgescribe
-from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
+from nudgescribe_async.types import NOT_GIVEN, NotGiven, TimeoutLike
 from nudgescribe_sync._forward import Forwarder
 from nudgescribe_sync._resources.auth import Auth
 from nudgescribe_sync._resources.campaigns import Campaigns

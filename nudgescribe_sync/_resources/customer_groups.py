@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
+from nudgescribe_async.types import NOT_GIVEN, NotGiven, TimeoutLike
 from nudgescribe_sync._forward import SyncResource
 
 if TYPE_CHECKING:

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-from nudgescribe_async._pagination import DEFAULT_CONCURRENCY
-from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
+from nudgescribe_async.types import DEFAULT_CONCURRENCY, NOT_GIVEN, NotGiven, TimeoutLike
 from nudgescribe_sync._forward import SyncResource
 from nudgescribe_sync._pagination import Pager
 
