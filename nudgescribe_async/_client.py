@@ -124,7 +124,8 @@ class AsyncNudgescribe:
         # Imported here, not at the top: the HTTP and token machinery load with the first
         # client, not with ``import nudgescribe_async`` (import time; see benchmarks).
         from ._auth import TokenManager
-        from ._transport import Connection, Transport
+        from ._connection import Connection
+        from ._transport import Transport
 
         transport = Transport(config, Connection(session))
         tokens = TokenManager(

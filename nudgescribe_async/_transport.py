@@ -1,8 +1,8 @@
 """The one module that touches aiohttp: session, headers, sending, retries, error mapping.
 
-:class:`Connection` owns (or borrows) the ``aiohttp.ClientSession``; :class:`Transport` turns a
-:class:`RequestSpec` into HTTP with the configured headers, timeout and retry rules, and turns
-the answer into decoded JSON or an exception from :mod:`._errors`.
+:class:`Transport` turns a :class:`RequestSpec` into HTTP over the session of a
+:class:`~._connection.Connection`, with the configured headers, timeout and retry rules, and
+turns the answer into decoded JSON or an exception from :mod:`._errors`.
 
 The transport knows no tokens. A call that authenticates passes a :class:`RequestAuth` (as
 httpx passes an ``Auth``): it adds its headers before every attempt and may ask, after an error
@@ -19,19 +19,18 @@ from collections.abc import Mapping, MutableMapping
 from typing import Any, Protocol
 
 import aiohttp
-import orjson
 from multidict import CIMultiDict
 from yarl import URL
 
 from ._adaptive import acquire_permit
 from ._config import ClientConfig, to_client_timeout
+from ._connection import Connection
 from ._endpoints import normalise_path
 from ._errors import (
     APIConnectError,
     APIConnectionError,
     APIConnectTimeoutError,
     APITimeoutError,
-    ClientClosedError,
     NudgescribeError,
     RequestValidationError,
     ResponseDecodeError,
@@ -52,7 +51,7 @@ from ._secrets import Secret, install_log_filter, reveal, scrub_error
 from ._types import NotGiven, RequestSpec
 from ._version import __version__
 
-__all__ = ["RETRY_COUNT_HEADER", "Connection", "RequestAuth", "Transport"]
+__all__ = ["RETRY_COUNT_HEADER", "RequestAuth", "Transport"]
 
 log = logging.getLogger("nudgescribe")
 install_log_filter(log)  # no secret value in any record of this logger
@@ -60,72 +59,6 @@ install_log_filter(log)  # no secret value in any record of this logger
 USER_AGENT = f"nudgescribe-python/{__version__}"
 RETRY_COUNT_HEADER = "x-nudgescribe-retry-count"
 _URL_CACHE_SIZE = 256
-
-
-class Connection:
-    """Owns the aiohttp session: created lazily on the running loop, closed by :meth:`close`.
-
-    A session the user passed in is used as is and never closed here.
-    """
-
-    def __init__(self, session: aiohttp.ClientSession | None = None) -> None:
-        self._session = session
-        self._owned = session is None
-        self._closed = False
-        self._loop: asyncio.AbstractEventLoop | None = None
-
-    @property
-    def closed(self) -> bool:
-        """Whether :meth:`close` has run."""
-        return self._closed
-
-    def session(self) -> aiohttp.ClientSession:
-        """Return the session, creating ours on first use (must run on the event loop).
-
-        Raises :class:`ClientClosedError` after :meth:`close`, when a borrowed session was
-        closed by its owner, and when our session belongs to another event loop (a second
-        ``asyncio.run()``): aiohttp sessions cannot move between loops.
-        """
-        if self._closed:
-            raise ClientClosedError(
-                "this Nudgescribe client is closed; create a new client (or keep this one open "
-                "until the last call, e.g. with `async with AsyncNudgescribe() as client:`)"
-            )
-        session = self._session
-        if session is None:
-            session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300),
-                json_serialize=lambda obj: orjson.dumps(obj).decode(),
-                raise_for_status=False,
-            )
-            # aiohttp silently resends PUT and DELETE once when a kept-alive connection drops
-            # (RFC 9110 calls PUT idempotent; this API creates with PUT). Our retry rules must be
-            # the only ones, so turn that off on sessions we own. The attribute is private
-            # (aio-libs/aiohttp#10790 asks for a public switch); a test pins the behaviour.
-            if hasattr(session, "_retry_connection"):
-                session._retry_connection = False
-            self._session = session
-            self._loop = asyncio.get_running_loop()
-            return session
-        if session.closed:
-            raise ClientClosedError(
-                "the aiohttp.ClientSession passed to this client is closed; pass an open session "
-                "or let the client create its own"
-            )
-        if self._owned and self._loop is not asyncio.get_running_loop():
-            raise ClientClosedError(
-                "this client's HTTP session belongs to another event loop (was the client used "
-                "in an earlier asyncio.run()?); create one client per event loop, inside the "
-                "coroutine that uses it: `async with AsyncNudgescribe() as client: ...`"
-            )
-        return session
-
-    async def close(self) -> None:
-        """Close our session (not a borrowed one); idempotent."""
-        self._closed = True
-        session, self._session = self._session, None
-        if session is not None and self._owned and not session.closed:
-            await session.close()
 
 
 class RequestAuth(Protocol):

@@ -17,6 +17,7 @@ HEAVY = (
     "nudgescribe_async._convert",
     "nudgescribe_async._transport",
     "nudgescribe_async._sender",
+    "nudgescribe_async._connection",
     "nudgescribe_async._auth",
     "nudgescribe_async.testing",
     "nudgescribe_async.dask",

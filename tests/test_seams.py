@@ -16,10 +16,11 @@ from yarl import URL
 import nudgescribe_async as ns
 from nudgescribe_async import resources
 from nudgescribe_async._config import resolve_config
+from nudgescribe_async._connection import Connection
 from nudgescribe_async._endpoints import CUSTOMER_GROUP_DELETE, CUSTOMER_GROUP_LIST
 from nudgescribe_async._secrets import Secret
 from nudgescribe_async._sender import BearerSender
-from nudgescribe_async._transport import RETRY_COUNT_HEADER, Connection, Transport
+from nudgescribe_async._transport import RETRY_COUNT_HEADER, Transport
 from nudgescribe_async._types import RequestSpec
 from nudgescribe_async.models import CustomerGroupList
 from nudgescribe_async.resources import AsyncCustomerGroups

@@ -22,7 +22,7 @@ import attrs
 
 from nudgescribe_async._config import Decrypt
 from nudgescribe_async._contract import MAX_DELETE_IDS
-from nudgescribe_async._convert import structure_response, unstructure_request
+from nudgescribe_async._convert import structure_response
 from nudgescribe_async._endpoints import (
     CUSTOMER_DELETE,
     CUSTOMER_PAGE,
@@ -40,6 +40,7 @@ from nudgescribe_async.models import (
     UploadResult,
 )
 from nudgescribe_async.resources._base import PagedResource
+from nudgescribe_async.resources._upload_input import read_csv, upload_records
 from nudgescribe_async.resources._validate import (
     given,
     optional_page_size,
@@ -116,11 +117,15 @@ class AsyncCustomers(PagedResource):
         require_timeout(timeout)
         options = CallOptions(extra_body, extra_headers, timeout)
         if customers is not None:
-            body = {**scalars, "customers": _records(customers), "validate_only": validate_only}
+            body = {
+                **scalars,
+                "customers": upload_records(customers),
+                "validate_only": validate_only,
+            }
             result = await self._call(CUSTOMER_UPLOAD, body, UploadResult, options)
         else:
             assert file is not None
-            content, filename = await _read_csv(file)
+            content, filename = await read_csv(file)
             form = [FormPart(k, v) for k, v in scalars.items()]
             form.append(FormPart("validate_only", "true" if validate_only else "false"))
             form.append(FormPart("file", content, filename=filename, content_type="text/csv"))
@@ -166,10 +171,11 @@ class AsyncCustomers(PagedResource):
         interval = require_seconds("poll_interval", poll_interval)
         require_timeout(request_timeout, "request_timeout")
 
+        body = {"customer_group_id": group}
+        options = CallOptions(None, extra_headers, request_timeout)
+
         async def probe() -> CustomerPageCount:
-            return await self.count_pages(
-                group, extra_headers=extra_headers, timeout=request_timeout
-            )
+            return await self._call(CUSTOMER_PAGE_COUNT, body, CustomerPageCount, options)
 
         return await poll_until(
             probe,
@@ -349,59 +355,6 @@ class AsyncCustomers(PagedResource):
                 "decrypt", f"must be a callable, None or False, got {decrypt!r}"
             )
         return decrypt
-
-
-def _records(customers: object) -> list[dict[str, Any]]:
-    if isinstance(customers, (str, bytes, Mapping)) or not isinstance(customers, Iterable):
-        raise RequestValidationError("customers", "must be a list of {field_name: value} mappings")
-    records: list[dict[str, Any]] = []
-    for index, record in enumerate(customers):
-        if not isinstance(record, Mapping):
-            raise RequestValidationError(
-                "customers", f"item {index} must be a mapping, got {type(record).__name__}"
-            )
-        try:
-            records.append(unstructure_request(record))
-        except TypeError as exc:
-            raise RequestValidationError("customers", f"item {index}: {exc}") from None
-    if not records:
-        raise RequestValidationError("customers", "must contain at least one record")
-    return records
-
-
-async def _read_csv(file: CsvFile) -> tuple[bytes, str]:
-    """Return the CSV bytes and a filename for the multipart part."""
-    if isinstance(file, (bytes, bytearray, memoryview)):
-        return bytes(file), "customers.csv"
-    if isinstance(file, (str, os.PathLike)):
-        path = os.fspath(file)
-        try:
-            # A thread keeps a large file's read off the event loop.
-            data: bytes | str = await asyncio.to_thread(_read_path, path)
-        except OSError as exc:
-            raise RequestValidationError("file", f"cannot read {path!r}: {exc.strerror}") from None
-        except ValueError as exc:  # e.g. an embedded NUL byte
-            raise RequestValidationError("file", f"cannot read {path!r}: {exc}") from None
-        return _utf8(data), os.path.basename(path) or "customers.csv"
-    read = getattr(file, "read", None)
-    if not callable(read):
-        raise RequestValidationError(
-            "file", f"must be a path, bytes or a file object, got {type(file).__name__}"
-        )
-    data = await asyncio.to_thread(read)
-    if not isinstance(data, (bytes, str)):
-        raise RequestValidationError("file", f"read() returned {type(data).__name__}")
-    name = getattr(file, "name", None)
-    return _utf8(data), os.path.basename(name) if isinstance(name, str) else "customers.csv"
-
-
-def _read_path(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
-
-
-def _utf8(data: bytes | str) -> bytes:
-    return data.encode("utf-8") if isinstance(data, str) else data
 
 
 def _decrypt_page(page: CustomerPage, hook: Decrypt | None) -> CustomerPage:

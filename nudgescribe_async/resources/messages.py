@@ -328,14 +328,10 @@ class AsyncMessages(PagedResource):
         interval = require_seconds("poll_interval", poll_interval)
         require_timeout(request_timeout, "request_timeout")
 
+        options = CallOptions(extra_body, extra_headers, request_timeout)
+
         async def probe() -> MessagePageCount:
-            return await self.count_pages(
-                campaign,
-                run_number=run,
-                extra_body=extra_body,
-                extra_headers=extra_headers,
-                timeout=request_timeout,
-            )
+            return await self._count_pages(campaign, run, options)
 
         run_text = "the current run" if run is None else f"run {run}"
         return await poll_until(
