@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Documents of the team that wrote the SDK, which users do not have.
 _OUTSIDE = re.compile(r"design\.md|api-contract\.md|\bnotes/|\.\./shared")
-_SCANNED = ("nudgescribe_async", "nudgescribe_sync", "benchmarks", "tests", "docs")
+_SCANNED = ("nudgescribe_async", "nudgescribe_sync", "benchmarks", "scripts", "tests", "docs")
 
 
 def _text_files() -> list[Path]:

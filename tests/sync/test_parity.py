@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from generate_sync import COMMAND, out_of_date, render_modules, write_modules
 from typing_extensions import get_overloads
 
 import nudgescribe_async
@@ -24,7 +25,6 @@ from nudgescribe_async import AsyncNudgescribe
 from nudgescribe_async._pagination import AsyncPager
 from nudgescribe_async.resources._base import AsyncResource
 from nudgescribe_sync import Nudgescribe, Pager
-from nudgescribe_sync._generate import out_of_date, render_modules, write_modules
 from tests.typing_scope import typing_namespace
 
 _DUMMY: dict[str, Any] = {
@@ -207,7 +207,7 @@ def test_checker_reports_drift() -> None:
 
 def test_generated_resources_are_current() -> None:
     """Every ``_resources/`` module equals the generator's output, with no stray files."""
-    assert out_of_date() == [], "run: python -m nudgescribe_sync._generate"
+    assert out_of_date() == [], f"run: {COMMAND}"
 
 
 def test_check_reports_stale_missing_and_extra_modules(tmp_path: Path) -> None:

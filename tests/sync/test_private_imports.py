@@ -12,7 +12,6 @@ SYNC_ROOT = Path(nudgescribe_sync.__file__).parent
 ALLOWED = {
     "nudgescribe_async._public": "publish(): the httpx-style __module__ rewrite of public classes",
     "nudgescribe_async._contract": "the CLI checks page sizes and columns against contract values",
-    "nudgescribe_async.resources._base": "the sync generator, until it moves out to scripts/",
 }
 
 

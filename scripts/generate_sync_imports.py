@@ -1,8 +1,9 @@
-"""Import bookkeeping for the sync-resource generator (``_generate.py``).
+"""Which imports a generated sync module needs (``generate_sync.py``'s bookkeeping).
 
-:class:`Imports` records every free name a generated module uses, resolves it the way the
-async module it came from imports it, and renders the import block in the order ruff's isort
-rules expect, so generated modules pass ``ruff check`` untouched.
+:class:`Imports` records every free name a generated module uses and resolves it the way the
+async module it came from imports it, except that a name from a private async module is
+imported from the public module exporting it (``nudgescribe_async.types``). It renders one
+import statement per line, unsorted: ``ruff check --select I --fix`` orders and merges them.
 """
 
 from __future__ import annotations
@@ -12,17 +13,17 @@ import builtins
 import importlib
 import importlib.util
 import inspect
-import sys
 from types import ModuleType
 
 __all__ = ["Import", "Imports"]
 
-WIDTH = 100
 _TYPING_ONLY = ("nudgescribe_async.models", "nudgescribe_async.resources")
 #: Where the sync code imports what an async signature takes from a private module.
 _PUBLIC_HOMES = ("nudgescribe_async.types", "nudgescribe_async")
 
-# An import: ("from", module, name) or ("import", module, "").
+_STRING_ONLY = "  # noqa: F401 (the base class's type argument, a string)"
+
+# An import: ("from", module, name), ("import", module, "") or ("builtin", "", name).
 Import = tuple[str, str, str]
 
 
@@ -57,32 +58,23 @@ class Imports:
         raise LookupError(f"cannot resolve {name!r} used in {module.__name__}")
 
     def render(self) -> list[str]:
-        """Import lines grouped and sorted the way ruff's isort rules expect."""
-        groups: dict[int, list[str]] = {0: [], 1: [], 2: []}
-        straight = sorted({m for kind, m, _ in self.needed if kind == "import"})
-        froms: dict[str, set[str]] = {}
+        """The import statements, one per name, models and resources under TYPE_CHECKING."""
+        runtime = ["from __future__ import annotations"]
         typing_only: list[str] = []
-        needed = set(self.needed)
-        if any(kind == "from" and _typing_only(module) for kind, module, _ in needed):
-            needed.add(("from", "typing", "TYPE_CHECKING"))
-        for kind, module, name in needed:
-            if kind == "from":
-                froms.setdefault(module, set()).add(name)
-        for module in straight:
-            groups[_section(module)].append(f"import {module}")
-        for module in sorted(froms):
-            names = sorted(froms[module], key=_isort_key)
-            if _typing_only(module):
-                typing_only.append(_from_line(module, names, WIDTH - 4, self.string_only))
-            else:
-                groups[_section(module)].append(_from_line(module, names))
-        out = ["from __future__ import annotations", ""]
-        for key in (0, 1, 2):
-            if groups[key]:
-                out += [*groups[key], ""]
+        for kind, module, name in sorted(self.needed):
+            if kind == "import":
+                runtime.append(f"import {module}")
+            elif kind == "from" and name in self.string_only:
+                typing_only.append(
+                    f"    from {module} import (\n        {name},{_STRING_ONLY}\n    )"
+                )
+            elif kind == "from" and _typing_only(module):
+                typing_only.append(f"    from {module} import {name}")
+            elif kind == "from":
+                runtime.append(f"from {module} import {name}")
         if typing_only:
-            out += ["if TYPE_CHECKING:", *[f"    {line}" for line in _indent(typing_only)], ""]
-        return out
+            runtime += ["from typing import TYPE_CHECKING", "", "if TYPE_CHECKING:", *typing_only]
+        return [*runtime, ""]
 
 
 def _public(entry: Import) -> Import:
@@ -98,47 +90,11 @@ def _public(entry: Import) -> Import:
     raise LookupError(f"{module}.{name} is in a signature but no public module exports it")
 
 
-def _isort_key(name: str) -> tuple[int, str]:
-    # ruff isort's order-by-type: CONSTANTS, then Classes, then functions/variables.
-    if name.isupper() and len(name) > 1:
-        return (0, name.lower())
-    return (1, name.lower()) if name[:1].isupper() else (2, name.lower())
-
-
-def _section(module: str) -> int:
-    top = module.split(".")[0]
-    if top in sys.stdlib_module_names:
-        return 0
-    return 2 if top.startswith("nudgescribe") else 1
-
-
 def _typing_only(module: str) -> bool:
     # Models and async resources appear only in annotations of generated modules (strings
     # under ``from __future__ import annotations``): importing them lazily keeps
     # ``import nudgescribe_sync`` from loading every model and the converter.
     return module.startswith(_TYPING_ONLY)
-
-
-def _indent(lines: list[str]) -> list[str]:
-    return [part for line in lines for part in line.split("\n")]
-
-
-def _from_line(
-    module: str,
-    names: list[str],
-    width: int = WIDTH,
-    string_only: set[str] | frozenset[str] = frozenset(),
-) -> str:
-    line = f"from {module} import {', '.join(names)}"
-    if len(line) <= width and not string_only.intersection(names):
-        return line
-    return "\n".join([f"from {module} import (", *[_item(n, string_only) for n in names], ")"])
-
-
-def _item(name: str, string_only: set[str] | frozenset[str]) -> str:
-    if name in string_only:
-        return f"    {name},  # noqa: F401 (the base class's type argument, a string)"
-    return f"    {name},"
 
 
 def _import_table(module: ModuleType) -> dict[str, Import]:
