@@ -13,7 +13,7 @@ from nudgescribe_async._convert import structure_response
 from nudgescribe_async._endpoints import Endpoint
 from nudgescribe_async._errors import RequestValidationError, ResponseDecodeError
 from nudgescribe_async._outgoing import check_headers, form_text, require_mapping
-from nudgescribe_async._secrets import scrub_error
+from nudgescribe_async._secrets import Secret, scrub_error
 from nudgescribe_async._types import NO_OPTIONS, CallOptions, FormPart, RequestSpec
 from nudgescribe_async.resources._validate import require_timeout
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from nudgescribe_async._config import ClientConfig
     from nudgescribe_async._sender import Sender
 
-__all__ = ["AsyncResource", "PagedResource"]
+__all__ = ["AsyncResource", "PagedResource", "checked"]
 
 _M = TypeVar("_M")
 
@@ -81,10 +81,7 @@ class AsyncResource:
         form: list[FormPart] | None = None,
     ) -> Any:
         """Send one call; return the decoded JSON answer, not yet structured."""
-        # A bad per-call timeout would otherwise surface only after authenticating.
-        require_timeout(options.timeout)
-        extra = require_mapping("extra_body", options.extra_body)
-        headers = check_headers(options.extra_headers)
+        extra, headers = checked(options)
         if form is not None:
             form = form + [
                 FormPart(_form_name(k), form_text(f"extra_body[{k!r}]", v))
@@ -97,6 +94,13 @@ class AsyncResource:
             endpoint, json=json_body, form=form, headers=headers, timeout=options.timeout
         )
         return await self._sender.send(spec)
+
+
+def checked(options: CallOptions) -> tuple[Mapping[str, Any], dict[str, str | Secret]]:
+    """The extra body and headers of ``options``, every value checked before any I/O."""
+    # A bad per-call timeout would otherwise surface only after authenticating.
+    require_timeout(options.timeout)
+    return require_mapping("extra_body", options.extra_body), check_headers(options.extra_headers)
 
 
 class PagedResource(AsyncResource):

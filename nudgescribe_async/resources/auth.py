@@ -7,11 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from nudgescribe_async._convert import structure_response
 from nudgescribe_async._endpoints import AUTHENTICATE
-from nudgescribe_async._outgoing import check_headers, require_mapping
 from nudgescribe_async._types import NOT_GIVEN, CallOptions, NotGiven, TimeoutLike
 from nudgescribe_async.models.auth import TokenResponse
-from nudgescribe_async.resources._base import AsyncResource
-from nudgescribe_async.resources._validate import require_timeout
+from nudgescribe_async.resources._base import AsyncResource, checked
 
 if TYPE_CHECKING:
     from nudgescribe_async._auth import TokenManager
@@ -45,8 +43,7 @@ class AsyncAuth(AsyncResource):
         >>> tokens.expires_in  # doctest: +SKIP
         1209600
         """
-        options = _options(extra_body, extra_headers, timeout)
-        data = await self._tokens.authenticate(options)
+        data = await self._tokens.authenticate(_checked(extra_body, extra_headers, timeout))
         return structure_response(data, TokenResponse, url=self._url(AUTHENTICATE.path))
 
     async def refresh(
@@ -62,17 +59,15 @@ class AsyncAuth(AsyncResource):
 
         >>> tokens = await client.auth.refresh()  # doctest: +SKIP
         """
-        options = _options(extra_body, extra_headers, timeout)
-        data = await self._tokens.refresh(options)
+        data = await self._tokens.refresh(_checked(extra_body, extra_headers, timeout))
         return structure_response(data, TokenResponse, url=self._url(AUTHENTICATE.path))
 
 
-def _options(
+def _checked(
     extra_body: Mapping[str, Any] | None,
     extra_headers: Mapping[str, str] | None,
     timeout: TimeoutLike | NotGiven | None,
 ) -> CallOptions:
-    require_timeout(timeout)
-    return CallOptions(
-        dict(require_mapping("extra_body", extra_body)), check_headers(extra_headers), timeout
-    )
+    """The call's options, checked (the token manager sends them as they are)."""
+    body, headers = checked(CallOptions(extra_body, extra_headers, timeout))
+    return CallOptions(dict(body), headers, timeout)
