@@ -1,4 +1,4 @@
-"""Fast seeding primitives used by the ``ReferenceServer`` controls and the demo dataset.
+"""Fast seeding primitives behind the ``ReferenceServer.seed_*`` controls and the demo dataset.
 
 They write straight into the state (no HTTP, no per-row validation), so 200,000 customers seed
 in about a second. Field and group creation still apply the API's rules (name pattern, types,

@@ -194,7 +194,7 @@ class ReferenceServer:
         # would otherwise cut every latency fault short and make `hang` drop at once.
         self.core.closing = asyncio.Event()
         if self.seed == "demo":
-            from nudgescribe_async.testing._seed import seed_demo
+            from nudgescribe_async.testing._demo_dataset import seed_demo
 
             seed_demo(self)
         # The "access log" only counts response bytes (see ByteCounter); nothing is logged.
