@@ -10,8 +10,8 @@ import hmac
 
 from aiohttp import web
 
+from nudgescribe_async.testing._errors import ApiError
 from nudgescribe_async.testing._http import (
-    ApiError,
     account_for_claims,
     bearer_claims,
     core_of,

@@ -26,10 +26,9 @@ from nudgescribe_async.testing._campaigns import (
     mark_published,
     status_is,
 )
+from nudgescribe_async.testing._errors import ApiError, bad_value
 from nudgescribe_async.testing._http import (
-    ApiError,
     authenticate,
-    bad_value,
     core_of,
     ok,
     opt_int,
@@ -38,25 +37,16 @@ from nudgescribe_async.testing._http import (
     require,
 )
 from nudgescribe_async.testing._jobs import Job
+from nudgescribe_async.testing._lookups import campaign_or_404
 from nudgescribe_async.testing._state import (
-    Account,
     Campaign,
     ExportFolder,
-    State,
     iso,
 )
 
-__all__ = ["campaign_or_404", "routes"]
+__all__ = ["routes"]
 
 routes = web.RouteTableDef()
-
-
-def campaign_or_404(state: State, account: Account, campaign_id: Any) -> Campaign:
-    """Return the account's campaign or raise 404."""
-    campaign = state.campaign_of(account, campaign_id)
-    if campaign is None:
-        raise ApiError(404, "Campaign not found", "not_found")
-    return campaign
 
 
 def _parse_day(body: dict[str, Any], name: str) -> date | None:

@@ -13,10 +13,9 @@ from aiohttp import web
 
 from nudgescribe_async._contract import MAX_DELETE_IDS
 from nudgescribe_async.testing._customers import count_upsert, upsert_customers
+from nudgescribe_async.testing._errors import ApiError, bad_value
 from nudgescribe_async.testing._http import (
-    ApiError,
     authenticate,
-    bad_value,
     core_of,
     ok,
     opt_bool,
@@ -26,20 +25,14 @@ from nudgescribe_async.testing._http import (
     require,
 )
 from nudgescribe_async.testing._jobs import Job
-from nudgescribe_async.testing._state import Account, CustomerGroup, State
+from nudgescribe_async.testing._lookups import group_or_404, workspace_or_404
+from nudgescribe_async.testing._state import CustomerGroup, State
 from nudgescribe_async.testing._uploads import read_csv, read_form, union_columns
 from nudgescribe_async.testing._validation import check_upload
 
 __all__ = ["routes"]
 
 routes = web.RouteTableDef()
-
-
-def _group(state: State, account: Account, group_id: Any) -> CustomerGroup:
-    group = state.group_of(account, group_id)
-    if group is None:
-        raise ApiError(404, "Customer group not found", "not_found")
-    return group
 
 
 async def _read_upload(
@@ -70,10 +63,8 @@ async def upload(request: web.Request) -> web.Response:
     core = core_of(request)
     account = authenticate(request)
     fields, columns, rows, shape_errors = await _read_upload(request)
-    ws = core.state.workspace_of(account, fields["workspace_id"])
-    if ws is None:
-        raise ApiError(404, "Workspace not found", "not_found")
-    group = _group(core.state, account, fields["customer_group_id"])
+    ws = workspace_or_404(core.state, account, fields["workspace_id"])
+    group = group_or_404(core.state, account, fields["customer_group_id"])
     if group.workspace_id != ws.workspace_id:
         raise ApiError(404, "Customer group not found in this workspace", "not_found")
     unique_field = str(fields["unique_field"])
@@ -131,7 +122,7 @@ async def count_pages(request: web.Request) -> web.Response:
     body = await read_json(request)
     (group_id,) = require(body, "customer_group_id")
     page_size = opt_page_size(body)
-    group = _group(core_of(request).state, account, group_id)
+    group = group_or_404(core_of(request).state, account, group_id)
     total = len(group.customers)
     return ok(
         {
@@ -151,7 +142,7 @@ async def get_page(request: web.Request) -> web.Response:
     group_id, _ = require(body, "customer_group_id", "page")
     page = opt_int(body, "page", 1) or 1
     page_size = opt_page_size(body)
-    group = _group(core_of(request).state, account, group_id)
+    group = group_or_404(core_of(request).state, account, group_id)
     ordered = group.ordered()
     start = (page - 1) * page_size
     key = account.encryption_key
@@ -171,7 +162,7 @@ async def delete_customers(request: web.Request) -> web.Response:
     account = authenticate(request)
     body = await read_json(request)
     group_id, ids = require(body, "customer_group_id", "customer_ids")
-    group = _group(core_of(request).state, account, group_id)
+    group = group_or_404(core_of(request).state, account, group_id)
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
         raise bad_value("customer_ids", "must be a list of customer id strings")
     if len(ids) > MAX_DELETE_IDS:

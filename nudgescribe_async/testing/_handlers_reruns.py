@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from nudgescribe_async.testing._handlers_campaigns import campaign_or_404
+from nudgescribe_async.testing._errors import ApiError
 from nudgescribe_async.testing._http import (
-    ApiError,
     authenticate,
     core_of,
     ok,
@@ -15,6 +14,7 @@ from nudgescribe_async.testing._http import (
     read_json,
     require,
 )
+from nudgescribe_async.testing._lookups import campaign_or_404
 from nudgescribe_async.testing._reruns import initiate_rerun, run_history, run_messages
 
 __all__ = ["routes"]

@@ -1,6 +1,5 @@
 """Request and response plumbing shared by every handler.
 
-* :class:`ApiError` carries a status and the contract's error body; the middleware renders it.
 * :func:`read_json` parses the body (400 if not a JSON object) and keeps it for the request log.
 * :func:`require` returns the required keys or raises 401 listing every missing one.
 * :func:`authenticate` applies the header rules: bearer access token, ``x-auth-context``
@@ -16,6 +15,7 @@ from aiohttp import web
 
 from nudgescribe_async._contract import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from nudgescribe_async.testing._core import CURRENT_RECORD, RequestRecord
+from nudgescribe_async.testing._errors import ApiError, bad_value
 from nudgescribe_async.testing._jwt import TokenError, decode_token
 
 if TYPE_CHECKING:
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from nudgescribe_async.testing._state import Account
 
 __all__ = [
-    "ApiError",
     "authenticate",
     "core_of",
     "ok",
@@ -40,39 +39,6 @@ CORE_KEY: web.AppKey[ServerCore] = web.AppKey("nudgescribe.core")
 
 #: The largest integer every JSON client can represent exactly (2**53 - 1).
 MAX_JSON_INT = 2**53 - 1
-
-
-class ApiError(Exception):
-    """An error response: ``status`` plus the contract's error body (and optional payload)."""
-
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        error_code: str | None = None,
-        *,
-        errors: list[dict[str, Any]] | None = None,
-        payload: dict[str, Any] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        """Describe the error; ``payload`` keys are merged into the body."""
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.error_code = error_code
-        self.errors = errors
-        self.payload = payload or {}
-        self.headers = headers or {}
-
-    def body(self) -> dict[str, Any]:
-        """Return the JSON error body."""
-        out: dict[str, Any] = {"success": False, "message": self.message}
-        if self.error_code is not None:
-            out["error_code"] = self.error_code
-        if self.errors is not None:
-            out["errors"] = self.errors
-        out.update(self.payload)
-        return out
 
 
 def core_of(request: web.Request) -> ServerCore:
@@ -162,12 +128,6 @@ def require(body: dict[str, Any], *names: str) -> list[Any]:
     return [body[n] for n in names]
 
 
-def _bad(field: str, message: str) -> ApiError:
-    return ApiError(
-        400, f"{field}: {message}", "invalid_value", errors=[{"field": field, "message": message}]
-    )
-
-
 def opt_int(
     body: dict[str, Any], name: str, default: int | None, *, low: int = 1, high: int | None = None
 ) -> int | None:
@@ -183,10 +143,10 @@ def opt_int(
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _bad(name, "must be an integer")
+        raise bad_value(name, "must be an integer")
     top = MAX_JSON_INT if high is None else high
     if not low <= value <= top:
-        raise _bad(name, f"must be between {low} and {top}")
+        raise bad_value(name, f"must be between {low} and {top}")
     return value
 
 
@@ -201,7 +161,7 @@ def opt_str(body: dict[str, Any], name: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise _bad(name, "must be a string")
+        raise bad_value(name, "must be a string")
     return value
 
 
@@ -211,13 +171,8 @@ def opt_bool(body: dict[str, Any], name: str, default: bool) -> bool:
     if value is None:
         return default
     if not isinstance(value, bool):
-        raise _bad(name, "must be a boolean")
+        raise bad_value(name, "must be a boolean")
     return value
-
-
-def bad_value(field: str, message: str) -> ApiError:
-    """Return a 400 error about one malformed field."""
-    return _bad(field, message)
 
 
 def _forbidden(message: str, code: str) -> ApiError:

@@ -17,10 +17,10 @@ from aiohttp.typedefs import Handler
 from aiohttp.web_request import BaseRequest
 
 from nudgescribe_async.testing._core import CURRENT_RECORD, RequestRecord, ServerCore
+from nudgescribe_async.testing._errors import ApiError
 from nudgescribe_async.testing._faults import FaultRule
 from nudgescribe_async.testing._http import (
     CORE_KEY,
-    ApiError,
     error_response,
     parse_body,
 )

@@ -28,7 +28,7 @@ from nudgescribe_async.testing._campaigns import (
     segments_of,
     status_is,
 )
-from nudgescribe_async.testing._http import ApiError
+from nudgescribe_async.testing._errors import ApiError
 from nudgescribe_async.testing._jobs import Job, JobQueue
 from nudgescribe_async.testing._state import (
     Campaign,

@@ -25,8 +25,9 @@ from nudgescribe_async._contract import (
 )
 from nudgescribe_async.testing._campaigns import build_export, generate_messages, mark_published
 from nudgescribe_async.testing._customers import upsert_customers
-from nudgescribe_async.testing._handlers_profile import create_field, create_group
-from nudgescribe_async.testing._http import ApiError
+from nudgescribe_async.testing._errors import ApiError
+from nudgescribe_async.testing._fields import create_field
+from nudgescribe_async.testing._groups import create_group
 from nudgescribe_async.testing._state import (
     Campaign,
     CustomerGroup,

@@ -24,8 +24,9 @@ from nudgescribe_async.testing import (
     _handlers_auth,
     _handlers_campaigns,
     _handlers_customers,
+    _handlers_fields,
+    _handlers_groups,
     _handlers_openapi,
-    _handlers_profile,
     _handlers_reruns,
 )
 from nudgescribe_async.testing._campaigns import approve
@@ -36,8 +37,9 @@ from nudgescribe_async.testing._core import (
     ServerConfig,
     ServerCore,
 )
+from nudgescribe_async.testing._errors import ApiError
 from nudgescribe_async.testing._faults import Faults
-from nudgescribe_async.testing._http import CORE_KEY, ApiError
+from nudgescribe_async.testing._http import CORE_KEY
 from nudgescribe_async.testing._jobs import Job
 from nudgescribe_async.testing._middleware import ByteCounter, core_middleware
 from nudgescribe_async.testing._reruns import initiate_rerun
@@ -177,7 +179,8 @@ class ReferenceServer:
         app[CORE_KEY] = self.core
         for module in (
             _handlers_auth,
-            _handlers_profile,
+            _handlers_fields,
+            _handlers_groups,
             _handlers_customers,
             _handlers_campaigns,
             _handlers_reruns,

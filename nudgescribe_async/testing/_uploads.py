@@ -9,7 +9,8 @@ from typing import Any
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
-from nudgescribe_async.testing._http import ApiError, bad_value, record_form
+from nudgescribe_async.testing._errors import ApiError, bad_value
+from nudgescribe_async.testing._http import record_form
 
 __all__ = ["read_csv", "read_form", "union_columns"]
 

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from nudgescribe_async import _contract as contract
+from nudgescribe_async.testing._errors import bad_value
 from nudgescribe_async.testing._state import ProfileField, Workspace
 
 __all__ = [
@@ -61,17 +62,19 @@ DATE_PARSERS = {fmt: _compile_date_format(fmt) for fmt in contract.DATE_FORMATS}
 
 
 def check_field_format(field_type: str, field_format: Any) -> str | None:
-    """Return the stored format for ``field_type`` or an error message (prefixed ``!``)."""
+    """Return the format to store for ``field_type`` (None if it takes none); 400 if invalid."""
     if field_type not in contract.FORMATTED_FIELD_TYPES:
         return None
     if field_format in (None, ""):
-        return f"!field_format is required for {field_type} fields"
+        raise bad_value("field_format", f"field_format is required for {field_type} fields")
     if field_type == contract.FIELD_TYPE_DATE and field_format not in DATE_PARSERS:
-        return "!field_format must be one of the 14 published date formats"
+        raise bad_value("field_format", "field_format must be one of the 14 published date formats")
     if field_type == contract.FIELD_TYPE_CURRENCY and not (
         isinstance(field_format, str) and CURRENCY_CODE_RE.fullmatch(field_format)
     ):
-        return "!field_format must be an ISO 4217 alphabetic code such as USD"
+        raise bad_value(
+            "field_format", "field_format must be an ISO 4217 alphabetic code such as USD"
+        )
     return str(field_format)
 
 
