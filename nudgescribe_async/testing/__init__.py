@@ -28,8 +28,9 @@ Controls (plain Python, on the server's event loop; nothing goes over HTTP):
 * Accounts: ``server.demo_credentials`` (:class:`Credentials`: ``api_key``, ``email``,
   ``api_secret``, ``api_code``, ``account_id``, ``encryption_key``, ``decrypt()``);
   ``server.create_account(...)``; ``server.client_kwargs(creds)``; ``server.env(creds)``;
-  ``server.revoke_tokens(creds)``; ``server.advance_clock(seconds)``;
-  ``server.set_quota(name, limit, creds)``; ``server.usage(name, creds)``.
+  ``server.revoke_tokens(creds)``; ``server.advance_clock(seconds)`` (one clock: tokens and
+  download URLs expire, and later timestamps move too); ``server.set_quota(name, limit, creds)``;
+  ``server.usage(name, creds)``.
 * Seeding (default account: demo): ``seed_workspace(name)``,
   ``seed_profile_field(workspace_id, field_name, field_type, field_format=, is_required=,
   is_unique=)``, ``seed_group(workspace_id, name)``, ``seed_customers(group_id, rows)`` or

@@ -98,7 +98,8 @@ class ServerCore:
         self.jobs = JobQueue(config.job_delay)
         self.faults = Faults()
         self.token_secret = secrets.token_bytes(32)
-        self.clock_offset = 0.0
+        #: The one clock of the server, shared with the state (timestamps).
+        self.clock = self.state.clock
         self.requests: deque[RequestRecord] = deque(maxlen=config.request_log_limit)
         self.request_counts: Counter[str] = Counter()
         #: Response body bytes written to the wire (after compression), summed.
@@ -110,10 +111,6 @@ class ServerCore:
         self.verified_tokens: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)
         self._id_prefix = secrets.token_hex(4)
-
-    def clock(self) -> float:
-        """Return the server's notion of now (wall clock plus the test offset)."""
-        return time.time() + self.clock_offset
 
     def next_request_id(self) -> str:
         """Return a unique request id for the ``x-request-id`` header."""
@@ -144,7 +141,7 @@ class ServerCore:
 
     def issue_tokens(self, account: Account) -> dict[str, Any]:
         """Return the authentication payload with fresh access and refresh tokens."""
-        now = self.clock()
+        now = self.clock.now()
         cfg = self.config
         base = {
             "user_id": account.user_id,
@@ -190,7 +187,7 @@ class ServerCore:
     def store_file(self, content: bytes) -> tuple[str, float]:
         """Store ``content`` for download; return (url, expires_at epoch seconds)."""
         token = secrets.token_urlsafe(18)
-        expires_at = self.clock() + self.config.file_url_ttl
+        expires_at = self.clock.now() + self.config.file_url_ttl
         self.files[token] = StoredFile(content=content, expires_at=expires_at)
         return f"{self.base_url}/files/{token}", expires_at
 

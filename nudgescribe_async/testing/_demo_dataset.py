@@ -113,7 +113,7 @@ def _publish_now(server: ReferenceServer, campaign_id: str) -> None:
 
 
 def _advance(server: ReferenceServer, seconds: float) -> None:
-    server.state.fixed_now = (server.state.fixed_now or DEMO_EPOCH) + seconds
+    server.state.clock.advance(seconds)
 
 
 def _wholesale(server: ReferenceServer) -> None:
@@ -143,12 +143,8 @@ def _sandbox(server: ReferenceServer) -> None:
 
 def seed_demo(server: ReferenceServer) -> None:
     """Fill the demo account with the dataset described in the module docstring."""
-    state = server.state
-    state.fixed_now = DEMO_EPOCH
-    try:
+    with server.state.clock.pinned(DEMO_EPOCH):
         _retail(server)
         _advance(server, 86400)
         _wholesale(server)
         _sandbox(server)
-    finally:
-        state.fixed_now = None

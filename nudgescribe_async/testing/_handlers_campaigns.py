@@ -212,6 +212,6 @@ async def download(request: web.Request) -> web.Response:
     stored = core.files.get(request.match_info["token"])
     if stored is None:
         raise ApiError(404, "File not found", "not_found")
-    if stored.expires_at <= core.clock():
+    if stored.expires_at <= core.clock.now():
         raise ApiError(403, "The download link has expired", "url_expired")
     return web.Response(body=stored.content, content_type="text/csv", charset="utf-8")

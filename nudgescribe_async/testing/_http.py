@@ -203,12 +203,12 @@ def bearer_claims(request: web.Request, expected_type: str) -> dict[str, Any]:
     # Verified signatures are cached (bounded) because every call re-sends the same token;
     # expiry is still checked on each use.
     claims = core.verified_tokens.get(token)
-    if claims is not None and claims["exp"] <= core.clock():
+    if claims is not None and claims["exp"] <= core.clock.now():
         claims = None
         core.verified_tokens.pop(token, None)
     if claims is None:
         try:
-            claims = decode_token(token, core.token_secret, now=core.clock())
+            claims = decode_token(token, core.token_secret, now=core.clock.now())
         except TokenError as exc:
             code = "token_expired" if "expired" in str(exc) else "invalid_token"
             raise _forbidden(f"Invalid or expired token ({exc})", code) from exc

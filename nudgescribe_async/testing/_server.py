@@ -305,8 +305,13 @@ class ReferenceServer:
         self.account(credentials).token_generation += 1
 
     def advance_clock(self, seconds: float) -> None:
-        """Move the server's clock forward (expires tokens and file URLs without sleeping)."""
-        self.core.clock_offset += seconds
+        """Move the server's one clock forward, without sleeping.
+
+        Tokens and download URLs expire as if ``seconds`` had passed, and the timestamps the
+        server writes from now on (``created_at``, ``updated_at``, ``published_at``) are that
+        much later too: both read the same clock.
+        """
+        self.core.clock.advance(seconds)
 
     def set_quota(self, name: str, limit: int, credentials: Credentials | None = None) -> None:
         """Set quota ``name`` (``publish`` or ``pages``) of an account to ``limit`` uses."""

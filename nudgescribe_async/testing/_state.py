@@ -11,12 +11,12 @@ Profile values are kept in plaintext here and encrypted on the way out (see ``_c
 from __future__ import annotations
 
 import random
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 from nudgescribe_async.testing._cipher import derive_account_key, encrypt_demo_value
+from nudgescribe_async.testing._clock import Clock
 
 __all__ = [
     "Account",
@@ -306,7 +306,8 @@ class State:
         self.workspaces: dict[str, Workspace] = {}
         self.groups: dict[str, CustomerGroup] = {}
         self.campaigns: dict[str, Campaign] = {}
-        self.fixed_now: float | None = None
+        #: The server's one clock (``ServerCore.clock`` is this object).
+        self.clock = Clock()
 
     def new_id(self) -> str:
         """Return a fresh UUID4 string from the state's RNG.
@@ -318,13 +319,9 @@ class State:
         text = f"{bits:032x}"
         return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
-    def now(self) -> float:
-        """Return the clock used for ``created_at`` stamps (fixed while seeding the demo)."""
-        return self.fixed_now if self.fixed_now is not None else time.time()
-
     def stamp(self) -> str:
-        """Return the current ISO timestamp."""
-        return iso(self.now())
+        """Return the clock's current time as an ISO timestamp (``created_at`` and the like)."""
+        return iso(self.clock.now())
 
     def add_account(
         self,
