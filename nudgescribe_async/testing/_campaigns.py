@@ -31,11 +31,11 @@ from nudgescribe_async._contract import (
     EXPORT_COLUMNS,
 )
 from nudgescribe_async.testing._state import (
-    Campaign,
-    Customer,
-    CustomerGroup,
+    CampaignRecord,
+    CustomerGroupRecord,
+    CustomerRecord,
     ExportFolder,
-    Message,
+    MessageRecord,
     State,
 )
 
@@ -59,16 +59,16 @@ STAGES = {
 }
 
 
-def status_is(campaign: Campaign, status: str) -> bool:
+def status_is(campaign: CampaignRecord, status: str) -> bool:
     """Compare statuses case-insensitively (the docs print ``Ready to Publish`` too)."""
     return campaign.status.casefold() == status.casefold()
 
 
 def segments_of(
-    customers: Iterable[Customer], segment_field: str | None
-) -> dict[str, list[Customer]]:
+    customers: Iterable[CustomerRecord], segment_field: str | None
+) -> dict[str, list[CustomerRecord]]:
     """Group ``customers`` by their value of ``segment_field`` (empty values are skipped)."""
-    segments: dict[str, list[Customer]] = {}
+    segments: dict[str, list[CustomerRecord]] = {}
     for customer in customers:
         value = customer.profile.get(segment_field, "") if segment_field else ALL_CUSTOMERS
         if value:
@@ -76,7 +76,7 @@ def segments_of(
     return segments
 
 
-def segment_id(state: State, campaign: Campaign, value: str) -> str:
+def segment_id(state: State, campaign: CampaignRecord, value: str) -> str:
     """Return the campaign's stable id for segment ``value``."""
     found = campaign.segment_ids.get(value)
     if found is None:
@@ -86,13 +86,13 @@ def segment_id(state: State, campaign: Campaign, value: str) -> str:
 
 def generate_messages(
     state: State,
-    campaign: Campaign,
-    group: CustomerGroup,
+    campaign: CampaignRecord,
+    group: CustomerGroupRecord,
     *,
     status: str,
     origins: dict[str, str] | None = None,
     only: set[str] | None = None,
-) -> list[Message]:
+) -> list[MessageRecord]:
     """Create one message per customer of ``group`` for the campaign's current run.
 
     ``origins`` maps a segment value to ``matched``/``new`` (default ``new``); ``only``
@@ -102,7 +102,7 @@ def generate_messages(
     created_at = state.stamp()
     published_at = created_at if stage == "published" else None
     run = campaign.run_number
-    made: list[Message] = []
+    made: list[MessageRecord] = []
     for value, members in segments_of(group.ordered(), campaign.segment_field).items():
         if only is not None and value not in only:
             continue
@@ -110,7 +110,7 @@ def generate_messages(
         origin = (origins or {}).get(value, "new")
         for customer in members:
             made.append(
-                Message(
+                MessageRecord(
                     message_id=state.new_id(),
                     campaign_id=campaign.campaign_id,
                     run_number=run,
@@ -131,13 +131,13 @@ def generate_messages(
     return made
 
 
-def current_messages(campaign: Campaign) -> list[Message]:
+def current_messages(campaign: CampaignRecord) -> list[MessageRecord]:
     """Return the active (not archived) messages of the campaign's current run."""
     run = campaign.run_number
     return [m for m in campaign.messages if m.run_number == run and not m.archived]
 
 
-def approve(state: State, campaign: Campaign) -> None:
+def approve(state: State, campaign: CampaignRecord) -> None:
     """Move a ``Ready for review`` campaign to ``Ready to publish`` (the web app's step)."""
     if status_is(campaign, CAMPAIGN_READY_TO_PUBLISH):
         return
@@ -149,7 +149,7 @@ def approve(state: State, campaign: Campaign) -> None:
     campaign.updated_at = state.stamp()
 
 
-def mark_published(state: State, campaign: Campaign) -> None:
+def mark_published(state: State, campaign: CampaignRecord) -> None:
     """Publish the campaign and its current messages; reset the current export folder."""
     now = state.stamp()
     for message in current_messages(campaign):
@@ -163,7 +163,7 @@ def mark_published(state: State, campaign: Campaign) -> None:
     campaign.exports[campaign.run_number] = ExportFolder(run_number=campaign.run_number)
 
 
-def build_export(campaign: Campaign, run_number: int) -> None:
+def build_export(campaign: CampaignRecord, run_number: int) -> None:
     """Fill the run's export folder with its published, active messages (the export job)."""
     folder = campaign.exports.setdefault(run_number, ExportFolder(run_number=run_number))
     folder.rows = [

@@ -20,7 +20,7 @@ from nudgescribe_async._contract import BACKGROUND_UPLOAD_ROWS, MAX_EXPORT_ROWS_
 from nudgescribe_async.testing._faults import Faults
 from nudgescribe_async.testing._jobs import JobQueue
 from nudgescribe_async.testing._jwt import encode_token
-from nudgescribe_async.testing._state import Account, State
+from nudgescribe_async.testing._state import AccountRecord, State
 
 __all__ = [
     "CURRENT_RECORD",
@@ -139,7 +139,7 @@ class ServerCore:
         for woken in list(self._sleepers):
             _settle(woken, True)
 
-    def issue_tokens(self, account: Account) -> dict[str, Any]:
+    def issue_tokens(self, account: AccountRecord) -> dict[str, Any]:
         """Return the authentication payload with fresh access and refresh tokens."""
         now = self.clock.now()
         cfg = self.config
@@ -176,7 +176,7 @@ class ServerCore:
             "refresh_expires_in": int(cfg.refresh_token_ttl),
         }
 
-    def use_quota(self, account: Account, name: str) -> bool:
+    def use_quota(self, account: AccountRecord, name: str) -> bool:
         """Count one use of quota ``name``; False (and nothing counted) if it is spent."""
         used = account.usage.get(name, 0)
         if used >= account.quotas.get(name, DEFAULT_QUOTAS.get(name, 1_000_000)):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from nudgescribe_async.testing._state import Customer, CustomerGroup, State
+from nudgescribe_async.testing._state import CustomerGroupRecord, CustomerRecord, State
 
 __all__ = ["count_upsert", "upsert_customers"]
 
 
 def count_upsert(
-    group: CustomerGroup, unique_field: str, rows: list[dict[str, str]]
+    group: CustomerGroupRecord, unique_field: str, rows: list[dict[str, str]]
 ) -> tuple[int, int]:
     """Return (created, updated) counts an upload of ``rows`` would produce."""
     index = group.index(unique_field)
@@ -19,7 +19,7 @@ def count_upsert(
 
 
 def upsert_customers(
-    state: State, group: CustomerGroup, unique_field: str, rows: Iterable[Mapping[str, str]]
+    state: State, group: CustomerGroupRecord, unique_field: str, rows: Iterable[Mapping[str, str]]
 ) -> tuple[int, int]:
     """Upsert ``rows`` into ``group`` by ``unique_field``; return (created, updated).
 
@@ -41,7 +41,7 @@ def upsert_customers(
                 existing.encrypted = None
                 updated += 1
                 continue
-            customer = Customer(new_id(), key, dict(row), now, now)
+            customer = CustomerRecord(new_id(), key, dict(row), now, now)
             customers[customer.customer_id] = customer
             index[key] = customer
             created += 1

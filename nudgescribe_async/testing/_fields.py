@@ -12,16 +12,16 @@ from typing import Any
 from nudgescribe_async._contract import FIELD_NAME_PATTERN, FIELD_TYPES
 from nudgescribe_async.testing._errors import ApiError, bad_value, not_found
 from nudgescribe_async.testing._http import opt_bool, opt_str
-from nudgescribe_async.testing._state import ProfileField, State, Workspace
+from nudgescribe_async.testing._state import ProfileFieldRecord, State, WorkspaceRecord
 from nudgescribe_async.testing._validation import FIELD_NAME_RE, check_field_format
 
 __all__ = ["FieldChange", "apply_changes", "create_field", "delete_fields", "planned_change"]
 
 #: A field and the attribute values an update sets on it.
-FieldChange = tuple[ProfileField, dict[str, Any]]
+FieldChange = tuple[ProfileFieldRecord, dict[str, Any]]
 
 
-def create_field(state: State, ws: Workspace, body: dict[str, Any]) -> ProfileField:
+def create_field(state: State, ws: WorkspaceRecord, body: dict[str, Any]) -> ProfileFieldRecord:
     """Validate a field definition (a ``PUT /v1/cpf`` body) and add it to ``ws``."""
     name, kind = body["field_name"], body["field_type"]
     if not isinstance(name, str) or not FIELD_NAME_RE.fullmatch(name):
@@ -31,7 +31,7 @@ def create_field(state: State, ws: Workspace, body: dict[str, Any]) -> ProfileFi
     if ws.field_by_name(name) is not None:
         raise ApiError(409, f"Field {name!r} already exists in this workspace", "duplicate_field")
     now = state.stamp()
-    spec = ProfileField(
+    spec = ProfileFieldRecord(
         field_id=state.new_id(),
         workspace_id=ws.workspace_id,
         field_name=name,
@@ -47,7 +47,7 @@ def create_field(state: State, ws: Workspace, body: dict[str, Any]) -> ProfileFi
     return spec
 
 
-def planned_change(ws: Workspace, index: int, item: Any) -> FieldChange:
+def planned_change(ws: WorkspaceRecord, index: int, item: Any) -> FieldChange:
     """Check item ``index`` of a ``PATCH /v1/cpf`` list; return the field and its new values."""
     where = f"fields[{index}]"
     if not isinstance(item, dict) or not item.get("field_id"):
@@ -79,7 +79,7 @@ def apply_changes(state: State, plans: Iterable[FieldChange]) -> None:
         spec.updated_at = now
 
 
-def delete_fields(ws: Workspace, field_ids: list[Any]) -> int:
+def delete_fields(ws: WorkspaceRecord, field_ids: list[Any]) -> int:
     """Delete fields (404 if any is unknown) and the customer values stored in them."""
     unknown = [f for f in field_ids if not isinstance(f, str) or f not in ws.fields]
     if unknown:

@@ -6,12 +6,12 @@ from typing import Any
 
 from nudgescribe_async.testing._errors import ApiError, bad_value
 from nudgescribe_async.testing._http import opt_str
-from nudgescribe_async.testing._state import CustomerGroup, State, Workspace
+from nudgescribe_async.testing._state import CustomerGroupRecord, State, WorkspaceRecord
 
 __all__ = ["checked_group_name", "create_group"]
 
 
-def checked_group_name(ws: Workspace, name: Any, skip: str | None = None) -> str:
+def checked_group_name(ws: WorkspaceRecord, name: Any, skip: str | None = None) -> str:
     """Return ``name`` if no other group of ``ws`` has it (400 if blank, 409 if taken)."""
     if not isinstance(name, str) or not name.strip():
         raise bad_value("name", "must be a non-empty string")
@@ -21,10 +21,12 @@ def checked_group_name(ws: Workspace, name: Any, skip: str | None = None) -> str
     return name
 
 
-def create_group(state: State, ws: Workspace, name: Any, description: Any) -> CustomerGroup:
+def create_group(
+    state: State, ws: WorkspaceRecord, name: Any, description: Any
+) -> CustomerGroupRecord:
     """Validate and add a customer group to ``ws``."""
     now = state.stamp()
-    group = CustomerGroup(
+    group = CustomerGroupRecord(
         customer_group_id=state.new_id(),
         workspace_id=ws.workspace_id,
         name=checked_group_name(ws, name),

@@ -39,10 +39,11 @@ from nudgescribe_async.testing._http import (
 from nudgescribe_async.testing._jobs import Job
 from nudgescribe_async.testing._lookups import campaign_or_404
 from nudgescribe_async.testing._state import (
-    Campaign,
+    CampaignRecord,
     ExportFolder,
     iso,
 )
+from nudgescribe_async.testing._wire import to_wire
 
 __all__ = ["routes"]
 
@@ -63,7 +64,7 @@ def _parse_day(body: dict[str, Any], name: str) -> date | None:
         raise bad_value(name, "must be an ISO 8601 date such as 2026-01-31") from exc
 
 
-def _in_window(campaign: Campaign, start: date | None, end: date | None) -> bool:
+def _in_window(campaign: CampaignRecord, start: date | None, end: date | None) -> bool:
     if start is None and end is None:
         return True
     if campaign.published_at is None:
@@ -82,7 +83,7 @@ async def list_campaigns(request: web.Request) -> web.Response:
         {
             "workspace_id": ws.workspace_id,
             "workspace_name": ws.name,
-            "campaigns": [c.to_json() for c in ws.campaigns.values() if _in_window(c, start, end)],
+            "campaigns": [to_wire(c) for c in ws.campaigns.values() if _in_window(c, start, end)],
         }
         for ws in account.workspaces.values()
     ]
@@ -135,12 +136,12 @@ async def publish(request: web.Request) -> web.Response:
     )
 
 
-def _finish_export(campaign: Campaign, run_number: int) -> None:
+def _finish_export(campaign: CampaignRecord, run_number: int) -> None:
     build_export(campaign, run_number)
     campaign.pending_job = None
 
 
-def _folder(campaign: Campaign, body: dict[str, Any]) -> tuple[int, ExportFolder | None]:
+def _folder(campaign: CampaignRecord, body: dict[str, Any]) -> tuple[int, ExportFolder | None]:
     run_number = opt_int(body, "run_number", None)
     if run_number is not None and run_number > campaign.run_number:
         raise bad_value("run_number", f"campaign has no run {run_number}")

@@ -26,7 +26,7 @@ from nudgescribe_async.testing._http import (
 )
 from nudgescribe_async.testing._jobs import Job
 from nudgescribe_async.testing._lookups import group_or_404, workspace_or_404
-from nudgescribe_async.testing._state import CustomerGroup, State
+from nudgescribe_async.testing._state import CustomerGroupRecord, State
 from nudgescribe_async.testing._uploads import read_csv, read_form, union_columns
 from nudgescribe_async.testing._validation import check_upload
 
@@ -110,7 +110,7 @@ async def upload(request: web.Request) -> web.Response:
 
 
 def _apply_quietly(
-    state: State, group: CustomerGroup, unique_field: str, rows: list[dict[str, str]]
+    state: State, group: CustomerGroupRecord, unique_field: str, rows: list[dict[str, str]]
 ) -> None:
     upsert_customers(state, group, unique_field, rows)
 

@@ -13,6 +13,7 @@ from nudgescribe_async.testing._fields import (
 )
 from nudgescribe_async.testing._http import authenticate, core_of, ok, read_json, require
 from nudgescribe_async.testing._lookups import workspace_or_404
+from nudgescribe_async.testing._wire import to_wire
 
 __all__ = ["routes"]
 
@@ -27,7 +28,7 @@ async def put_field(request: web.Request) -> web.Response:
     state = core_of(request).state
     require(body, "workspace_id", "field_name", "field_type")
     ws = workspace_or_404(state, account, body["workspace_id"])
-    return ok({"field": create_field(state, ws, body).to_json()})
+    return ok({"field": to_wire(create_field(state, ws, body))})
 
 
 @routes.post("/v1/cpf")
@@ -44,9 +45,7 @@ async def list_fields(request: web.Request) -> web.Response:
             "invalid_workspace",
             errors=[{"field": "workspace_id", "message": "Invalid Workspace"}],
         )
-    return ok(
-        {"workspace_id": ws.workspace_id, "fields": [f.to_json() for f in ws.fields.values()]}
-    )
+    return ok({"workspace_id": ws.workspace_id, "fields": [to_wire(f) for f in ws.fields.values()]})
 
 
 @routes.patch("/v1/cpf")
@@ -61,7 +60,7 @@ async def update_fields(request: web.Request) -> web.Response:
         raise bad_value("fields", "must be a list")
     plans = [planned_change(ws, i, item) for i, item in enumerate(items)]
     apply_changes(state, plans)
-    return ok({"fields": [spec.to_json() for spec, _ in plans]})
+    return ok({"fields": [to_wire(spec) for spec, _ in plans]})
 
 
 @routes.delete("/v1/cpf")

@@ -20,7 +20,7 @@ from nudgescribe_async.testing._jwt import TokenError, decode_token
 
 if TYPE_CHECKING:
     from nudgescribe_async.testing._core import ServerCore
-    from nudgescribe_async.testing._state import Account
+    from nudgescribe_async.testing._state import AccountRecord
 
 __all__ = [
     "authenticate",
@@ -179,7 +179,7 @@ def _forbidden(message: str, code: str) -> ApiError:
     return ApiError(403, message, code)
 
 
-def _check_auth_context(raw: str | None, account: Account) -> None:
+def _check_auth_context(raw: str | None, account: AccountRecord) -> None:
     if not raw:
         raise _forbidden("x-auth-context header is required", "invalid_auth_context")
     try:
@@ -220,7 +220,7 @@ def bearer_claims(request: web.Request, expected_type: str) -> dict[str, Any]:
     return claims
 
 
-def account_for_claims(request: web.Request, claims: dict[str, Any]) -> Account:
+def account_for_claims(request: web.Request, claims: dict[str, Any]) -> AccountRecord:
     """Return the account the token belongs to; 403 if gone or its tokens were revoked."""
     account = core_of(request).state.account_by_id(str(claims.get("account_id")))
     if account is None or claims.get("gen") != account.token_generation:
@@ -228,7 +228,7 @@ def account_for_claims(request: web.Request, claims: dict[str, Any]) -> Account:
     return account
 
 
-def authenticate(request: web.Request) -> Account:
+def authenticate(request: web.Request) -> AccountRecord:
     """Apply every header rule of an authenticated call and return the caller's account."""
     account = account_for_claims(request, bearer_claims(request, "access"))
     _check_auth_context(request.headers.get("x-auth-context"), account)

@@ -5,12 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from nudgescribe_async.testing._errors import not_found
-from nudgescribe_async.testing._state import Account, Campaign, CustomerGroup, State, Workspace
+from nudgescribe_async.testing._state import (
+    AccountRecord,
+    CampaignRecord,
+    CustomerGroupRecord,
+    State,
+    WorkspaceRecord,
+)
 
 __all__ = ["campaign_or_404", "group_or_404", "workspace_or_404"]
 
 
-def workspace_or_404(state: State, account: Account, workspace_id: Any) -> Workspace:
+def workspace_or_404(state: State, account: AccountRecord, workspace_id: Any) -> WorkspaceRecord:
     """Return the account's workspace ``workspace_id``; 404 if unknown or another account's."""
     ws = state.workspace_of(account, workspace_id)
     if ws is None:
@@ -18,7 +24,7 @@ def workspace_or_404(state: State, account: Account, workspace_id: Any) -> Works
     return ws
 
 
-def group_or_404(state: State, account: Account, group_id: Any) -> CustomerGroup:
+def group_or_404(state: State, account: AccountRecord, group_id: Any) -> CustomerGroupRecord:
     """Return the account's customer group ``group_id``; 404 if unknown or foreign."""
     group = state.group_of(account, group_id)
     if group is None:
@@ -26,7 +32,7 @@ def group_or_404(state: State, account: Account, group_id: Any) -> CustomerGroup
     return group
 
 
-def campaign_or_404(state: State, account: Account, campaign_id: Any) -> Campaign:
+def campaign_or_404(state: State, account: AccountRecord, campaign_id: Any) -> CampaignRecord:
     """Return the account's campaign ``campaign_id``; 404 if unknown or foreign."""
     campaign = state.campaign_of(account, campaign_id)
     if campaign is None:

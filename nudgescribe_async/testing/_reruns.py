@@ -31,8 +31,8 @@ from nudgescribe_async.testing._campaigns import (
 from nudgescribe_async.testing._errors import ApiError
 from nudgescribe_async.testing._jobs import Job, JobQueue
 from nudgescribe_async.testing._state import (
-    Campaign,
-    CustomerGroup,
+    CampaignRecord,
+    CustomerGroupRecord,
     RunRecord,
     State,
 )
@@ -40,14 +40,14 @@ from nudgescribe_async.testing._state import (
 __all__ = ["initiate_rerun", "run_history", "run_messages", "status_after_rerun"]
 
 
-def _old_segments(state: State, campaign: Campaign) -> set[str]:
+def _old_segments(state: State, campaign: CampaignRecord) -> set[str]:
     group = state.groups.get(campaign.customer_group_id)
     if group is not None:
         return set(segments_of(group.customers.values(), campaign.segment_field))
     return {m.segment_name for m in campaign.messages if m.run_number == campaign.run_number}
 
 
-def _check_rerun_allowed(campaign: Campaign, group: CustomerGroup) -> None:
+def _check_rerun_allowed(campaign: CampaignRecord, group: CustomerGroupRecord) -> None:
     if campaign.pending_job is not None:
         raise ApiError(
             409, "The previous job of this campaign is still processing", "rerun_in_progress"
@@ -74,7 +74,7 @@ def status_after_rerun(new_segments: int) -> str:
 
 
 def initiate_rerun(
-    state: State, jobs: JobQueue, campaign: Campaign, group: CustomerGroup
+    state: State, jobs: JobQueue, campaign: CampaignRecord, group: CustomerGroupRecord
 ) -> dict[str, Any]:
     """Apply the atomic part of a rerun, queue its job and return the response payload."""
     _check_rerun_allowed(campaign, group)
@@ -127,8 +127,8 @@ def initiate_rerun(
 
 def _finish_rerun(
     state: State,
-    campaign: Campaign,
-    group: CustomerGroup,
+    campaign: CampaignRecord,
+    group: CustomerGroupRecord,
     run: RunRecord,
     matched: set[str],
     orphaned: set[str],
@@ -144,7 +144,7 @@ def _finish_rerun(
     campaign.pending_job = None
 
 
-def _summary(campaign: Campaign, run_number: int, orphaned: int) -> dict[str, int]:
+def _summary(campaign: CampaignRecord, run_number: int, orphaned: int) -> dict[str, int]:
     counts = {
         "total_count": 0,
         "published_count": 0,
@@ -163,7 +163,7 @@ def _summary(campaign: Campaign, run_number: int, orphaned: int) -> dict[str, in
     return counts
 
 
-def run_history(state: State, campaign: Campaign) -> list[dict[str, Any]]:
+def run_history(state: State, campaign: CampaignRecord) -> list[dict[str, Any]]:
     """Return the runs newest first, with the synthesised Run #1 last."""
 
     def status(number: int) -> str:
@@ -202,7 +202,7 @@ def run_history(state: State, campaign: Campaign) -> list[dict[str, Any]]:
 
 
 def run_messages(
-    campaign: Campaign, run_number: int | None, page: int, page_size: int
+    campaign: CampaignRecord, run_number: int | None, page: int, page_size: int
 ) -> dict[str, Any]:
     """Return one page of run messages (archived included only when a run is named)."""
     if run_number is None:

@@ -29,11 +29,11 @@ from nudgescribe_async.testing._errors import ApiError
 from nudgescribe_async.testing._fields import create_field
 from nudgescribe_async.testing._groups import create_group
 from nudgescribe_async.testing._state import (
-    Campaign,
-    CustomerGroup,
-    ProfileField,
+    CampaignRecord,
+    CustomerGroupRecord,
+    ProfileFieldRecord,
     State,
-    Workspace,
+    WorkspaceRecord,
 )
 from nudgescribe_async.testing._validation import DATE_PARSERS
 
@@ -59,8 +59,8 @@ def _unwrap(err: ApiError) -> SeedError:
 
 
 def seed_field(
-    state: State, ws: Workspace, field_name: str, field_type: str, **options: Any
-) -> ProfileField:
+    state: State, ws: WorkspaceRecord, field_name: str, field_type: str, **options: Any
+) -> ProfileFieldRecord:
     """Create a profile field with the API's rules (``options`` as in ``PUT /v1/cpf``)."""
     body = {"field_name": field_name, "field_type": field_type, **options}
     try:
@@ -69,7 +69,9 @@ def seed_field(
         raise _unwrap(err) from None
 
 
-def seed_group(state: State, ws: Workspace, name: str, description: str | None) -> CustomerGroup:
+def seed_group(
+    state: State, ws: WorkspaceRecord, name: str, description: str | None
+) -> CustomerGroupRecord:
     """Create a customer group with the API's rules."""
     try:
         return create_group(state, ws, name, description)
@@ -77,7 +79,7 @@ def seed_group(state: State, ws: Workspace, name: str, description: str | None) 
         raise _unwrap(err) from None
 
 
-def _date_text(spec: ProfileField, index: int) -> str:
+def _date_text(spec: ProfileFieldRecord, index: int) -> str:
     return _day_text(
         DATE_PARSERS[spec.field_format or DATE_YYYY_MM_DD_DASH][1], (index * 37) % 18000
     )
@@ -89,7 +91,7 @@ def _day_text(directive: str, day: int) -> str:
     return (date(1970, 1, 1) + timedelta(days=day)).strftime(directive)
 
 
-def synthetic_value(spec: ProfileField, index: int) -> str:
+def synthetic_value(spec: ProfileFieldRecord, index: int) -> str:
     """Return a deterministic valid value of ``spec`` for customer number ``index``."""
     kind, name = spec.field_type, spec.field_name
     if kind == FIELD_TYPE_NUMBER:
@@ -107,14 +109,14 @@ def synthetic_value(spec: ProfileField, index: int) -> str:
     return SEGMENT_WORDS[index % len(SEGMENT_WORDS)]
 
 
-def synthetic_rows(ws: Workspace, count: int, start: int = 0) -> Iterable[dict[str, str]]:
+def synthetic_rows(ws: WorkspaceRecord, count: int, start: int = 0) -> Iterable[dict[str, str]]:
     """Yield ``count`` valid profile rows for every field of ``ws``."""
     specs = list(ws.fields.values())
     for index in range(start, start + count):
         yield {spec.field_name: synthetic_value(spec, index) for spec in specs}
 
 
-def unique_field_of(ws: Workspace) -> str:
+def unique_field_of(ws: WorkspaceRecord) -> str:
     """Return the workspace's first ``is_unique`` field name."""
     for spec in ws.fields.values():
         if spec.is_unique:
@@ -123,7 +125,7 @@ def unique_field_of(ws: Workspace) -> str:
 
 
 def seed_customers(
-    state: State, group: CustomerGroup, rows: Iterable[Mapping[str, Any]], unique_field: str
+    state: State, group: CustomerGroupRecord, rows: Iterable[Mapping[str, Any]], unique_field: str
 ) -> int:
     """Upsert ``rows`` (values stringified) into ``group`` without validation; return count."""
     created, updated = upsert_customers(state, group, unique_field, _keyed(rows, unique_field))
@@ -140,14 +142,14 @@ def _keyed(rows: Iterable[Mapping[str, Any]], unique_field: str) -> Iterable[dic
 
 def seed_campaign(
     state: State,
-    ws: Workspace,
-    group: CustomerGroup,
+    ws: WorkspaceRecord,
+    group: CustomerGroupRecord,
     name: str,
     *,
     status: str,
     segment_field: str | None,
     with_messages: bool,
-) -> Campaign:
+) -> CampaignRecord:
     """Create a campaign in ``status`` with one message per customer of ``group``.
 
     Messages match the status: pending review, approved, or published with its export ready.
@@ -158,7 +160,7 @@ def seed_campaign(
     if segment_field is not None and ws.field_by_name(segment_field) is None:
         raise SeedError(f"segment_field {segment_field!r} is not a field of the workspace")
     now = state.stamp()
-    campaign = Campaign(
+    campaign = CampaignRecord(
         campaign_id=state.new_id(),
         workspace_id=ws.workspace_id,
         name=name,

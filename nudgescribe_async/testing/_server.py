@@ -53,12 +53,12 @@ from nudgescribe_async.testing._seeding import (
     unique_field_of,
 )
 from nudgescribe_async.testing._state import (
-    Account,
-    Campaign,
-    CustomerGroup,
-    ProfileField,
+    AccountRecord,
+    CampaignRecord,
+    CustomerGroupRecord,
+    ProfileFieldRecord,
     State,
-    Workspace,
+    WorkspaceRecord,
 )
 
 __all__ = ["DEMO_CLIENT_IP", "Credentials", "ReferenceServer", "is_loopback", "serving_loop"]
@@ -267,7 +267,7 @@ class ReferenceServer:
         return self._credentials(account)
 
     @staticmethod
-    def _credentials(account: Account) -> Credentials:
+    def _credentials(account: AccountRecord) -> Credentials:
         return Credentials(
             api_key=account.api_key,
             email=account.email,
@@ -277,7 +277,7 @@ class ReferenceServer:
             encryption_key=account.encryption_key,
         )
 
-    def account(self, credentials: Credentials | None = None) -> Account:
+    def account(self, credentials: Credentials | None = None) -> AccountRecord:
         """Return the state object of ``credentials``' account (default: the demo account)."""
         key = (credentials or self.demo_credentials).api_key
         return self.state.accounts[key]
@@ -326,19 +326,19 @@ class ReferenceServer:
         return decrypt_demo_value(self.account(credentials).encryption_key, ciphertext)
 
     # ----------------------------------------------------------------- seeding
-    def _workspace(self, workspace_id: str) -> Workspace:
+    def _workspace(self, workspace_id: str) -> WorkspaceRecord:
         try:
             return self.state.workspaces[workspace_id]
         except KeyError:
             raise SeedError(f"unknown workspace {workspace_id!r}") from None
 
-    def _group(self, customer_group_id: str) -> CustomerGroup:
+    def _group(self, customer_group_id: str) -> CustomerGroupRecord:
         try:
             return self.state.groups[customer_group_id]
         except KeyError:
             raise SeedError(f"unknown customer group {customer_group_id!r}") from None
 
-    def _campaign(self, campaign_id: str) -> Campaign:
+    def _campaign(self, campaign_id: str) -> CampaignRecord:
         try:
             return self.state.campaigns[campaign_id]
         except KeyError:
@@ -346,7 +346,7 @@ class ReferenceServer:
 
     def seed_workspace(
         self, name: str = "Workspace", *, credentials: Credentials | None = None
-    ) -> Workspace:
+    ) -> WorkspaceRecord:
         """Create a workspace in an account (default: the demo account)."""
         return self.state.add_workspace(self.account(credentials), name)
 
@@ -360,7 +360,7 @@ class ReferenceServer:
         display_name: str | None = None,
         is_required: bool = False,
         is_unique: bool = False,
-    ) -> ProfileField:
+    ) -> ProfileFieldRecord:
         """Define a profile field (same rules as ``PUT /v1/cpf``; :class:`SeedError` if not)."""
         return seed_field(
             self.state,
@@ -375,7 +375,7 @@ class ReferenceServer:
 
     def seed_group(
         self, workspace_id: str, name: str, *, description: str | None = None
-    ) -> CustomerGroup:
+    ) -> CustomerGroupRecord:
         """Create a customer group (409-style duplicates raise :class:`SeedError`)."""
         return seed_group(self.state, self._workspace(workspace_id), name, description)
 
@@ -411,7 +411,7 @@ class ReferenceServer:
         status: str = CAMPAIGN_READY_FOR_REVIEW,
         segment_field: str | None = None,
         with_messages: bool = True,
-    ) -> Campaign:
+    ) -> CampaignRecord:
         """Create a campaign in any status with one message per customer of the group."""
         ws = self._workspace(workspace_id)
         group = self._group(customer_group_id)
@@ -425,7 +425,7 @@ class ReferenceServer:
             with_messages=with_messages,
         )
 
-    def approve_campaign(self, campaign_id: str) -> Campaign:
+    def approve_campaign(self, campaign_id: str) -> CampaignRecord:
         """Move a ``Ready for review`` campaign to ``Ready to publish`` (the web app's step)."""
         campaign = self._campaign(campaign_id)
         approve(self.state, campaign)

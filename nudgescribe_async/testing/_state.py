@@ -5,7 +5,9 @@ owns profile fields, customer groups and campaigns; a group owns its customers (
 upload's unique field); a campaign owns its messages, run records and exported files. Handlers
 and test controls mutate it synchronously on the event loop, so no locks are needed.
 
-Profile values are kept in plaintext here and encrypted on the way out (see ``_cipher``).
+The record classes end in ``Record`` so that they never read as the SDK's models of the same
+names; their wire form comes from one serialiser (``_wire.to_wire``). Profile values are kept in
+plaintext here and encrypted on the way out (see ``_cipher``).
 """
 
 from __future__ import annotations
@@ -15,20 +17,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from nudgescribe_async._contract import EXPORT_COLUMNS
 from nudgescribe_async.testing._cipher import derive_account_key, encrypt_demo_value
 from nudgescribe_async.testing._clock import Clock
+from nudgescribe_async.testing._wire import COMPUTED, INTERNAL, to_wire
 
 __all__ = [
-    "Account",
-    "Campaign",
-    "Customer",
-    "CustomerGroup",
+    "AccountRecord",
+    "CampaignRecord",
+    "CustomerGroupRecord",
+    "CustomerRecord",
     "ExportFolder",
-    "Message",
-    "ProfileField",
+    "MessageRecord",
+    "ProfileFieldRecord",
     "RunRecord",
     "State",
-    "Workspace",
+    "WorkspaceRecord",
     "iso",
 ]
 
@@ -39,7 +43,7 @@ def iso(ts: float) -> str:
 
 
 @dataclass(slots=True)
-class ProfileField:
+class ProfileFieldRecord:
     """One column of a workspace's customer profile."""
 
     field_id: str
@@ -53,24 +57,9 @@ class ProfileField:
     created_at: str
     updated_at: str
 
-    def to_json(self) -> dict[str, Any]:
-        """Return the wire form of the field."""
-        return {
-            "field_id": self.field_id,
-            "workspace_id": self.workspace_id,
-            "field_name": self.field_name,
-            "display_name": self.display_name,
-            "field_type": self.field_type,
-            "field_format": self.field_format,
-            "is_required": self.is_required,
-            "is_unique": self.is_unique,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
-
 
 @dataclass(slots=True)
-class Customer:
+class CustomerRecord:
     """One customer of a group; ``profile`` holds plaintext values keyed by field name."""
 
     customer_id: str
@@ -78,59 +67,47 @@ class Customer:
     profile: dict[str, str]
     created_at: str
     updated_at: str
-    encrypted: dict[str, str] | None = None
+    encrypted: dict[str, str] | None = field(default=None, metadata=INTERNAL)
 
     def to_json(self, key: bytes) -> dict[str, Any]:
         """Return the wire form, encrypting (and caching) the profile values."""
         if self.encrypted is None:
             self.encrypted = {k: encrypt_demo_value(key, v) for k, v in self.profile.items()}
-        return {
-            "customer_id": self.customer_id,
-            "unique_value": self.unique_value,
-            "profile": self.encrypted,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
+        return to_wire(self, profile=self.encrypted)
 
 
 @dataclass(slots=True)
-class CustomerGroup:
+class CustomerGroupRecord:
     """A named set of customers in one workspace."""
 
     customer_group_id: str
     workspace_id: str
     name: str
     description: str | None
+    # A wire key only: to_json() passes the live count; never stored.
+    customer_count: int = field(init=False, repr=False, compare=False, metadata=COMPUTED)
     created_at: str
     updated_at: str
-    customers: dict[str, Customer] = field(default_factory=dict)
-    _ordered: list[Customer] | None = None
-    _indexes: dict[str, dict[str, Customer]] = field(default_factory=dict)
+    customers: dict[str, CustomerRecord] = field(default_factory=dict, metadata=INTERNAL)
+    _ordered: list[CustomerRecord] | None = field(default=None, metadata=INTERNAL)
+    _indexes: dict[str, dict[str, CustomerRecord]] = field(default_factory=dict, metadata=INTERNAL)
 
     def to_json(self) -> dict[str, Any]:
         """Return the wire form; ``customer_count`` is always the live count."""
-        return {
-            "customer_group_id": self.customer_group_id,
-            "workspace_id": self.workspace_id,
-            "name": self.name,
-            "description": self.description,
-            "customer_count": len(self.customers),
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
+        return to_wire(self, customer_count=len(self.customers))
 
-    def changed(self, keep_index: tuple[str, dict[str, Customer]] | None = None) -> None:
+    def changed(self, keep_index: tuple[str, dict[str, CustomerRecord]] | None = None) -> None:
         """Drop the cached ordering and indexes after a mutation (``keep_index`` is current)."""
         self._ordered = None
         self._indexes = dict([keep_index]) if keep_index else {}
 
-    def ordered(self) -> list[Customer]:
+    def ordered(self) -> list[CustomerRecord]:
         """Return the customers in insertion order (cached for paging)."""
         if self._ordered is None:
             self._ordered = list(self.customers.values())
         return self._ordered
 
-    def index(self, field_name: str) -> dict[str, Customer]:
+    def index(self, field_name: str) -> dict[str, CustomerRecord]:
         """Return customers keyed by their value of ``field_name`` (cached)."""
         found = self._indexes.get(field_name)
         if found is None:
@@ -144,7 +121,7 @@ class CustomerGroup:
 
 
 @dataclass(slots=True)
-class Message:
+class MessageRecord:
     """One generated message of a campaign run."""
 
     message_id: str
@@ -177,16 +154,8 @@ class Message:
         }
 
     def to_export_row(self) -> dict[str, Any]:
-        """Return the exported row (CSV header = these keys)."""
-        return {
-            "message_id": self.message_id,
-            "customer_id": self.customer_id,
-            "segment_id": self.segment_id,
-            "subject": self.subject,
-            "content": self.content,
-            "run_number": self.run_number,
-            "published_at": self.published_at,
-        }
+        """Return the exported row (the contract's ``EXPORT_COLUMNS``, CSV header order)."""
+        return {name: getattr(self, name) for name in EXPORT_COLUMNS}
 
 
 @dataclass(slots=True)
@@ -215,7 +184,7 @@ class ExportFolder:
 
 
 @dataclass(slots=True)
-class Campaign:
+class CampaignRecord:
     """A campaign; ``segment_field`` names the profile field that defines its segments."""
 
     campaign_id: str
@@ -223,46 +192,32 @@ class Campaign:
     name: str
     status: str
     customer_group_id: str
-    segment_field: str | None
+    segment_field: str | None = field(metadata=INTERNAL)
     run_number: int
     published_at: str | None
     created_at: str
     updated_at: str
-    first_group_id: str = ""
-    first_group_name: str = ""
-    segment_ids: dict[str, str] = field(default_factory=dict)
-    messages: list[Message] = field(default_factory=list)
-    runs: list[RunRecord] = field(default_factory=list)
-    exports: dict[int, ExportFolder] = field(default_factory=dict)
-    pending_job: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """Return the wire form of the campaign."""
-        return {
-            "campaign_id": self.campaign_id,
-            "workspace_id": self.workspace_id,
-            "name": self.name,
-            "status": self.status,
-            "customer_group_id": self.customer_group_id,
-            "run_number": self.run_number,
-            "published_at": self.published_at,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
+    first_group_id: str = field(default="", metadata=INTERNAL)
+    first_group_name: str = field(default="", metadata=INTERNAL)
+    segment_ids: dict[str, str] = field(default_factory=dict, metadata=INTERNAL)
+    messages: list[MessageRecord] = field(default_factory=list, metadata=INTERNAL)
+    runs: list[RunRecord] = field(default_factory=list, metadata=INTERNAL)
+    exports: dict[int, ExportFolder] = field(default_factory=dict, metadata=INTERNAL)
+    pending_job: str | None = field(default=None, metadata=INTERNAL)
 
 
 @dataclass(slots=True)
-class Workspace:
+class WorkspaceRecord:
     """A workspace of one account."""
 
     workspace_id: str
     account_id: str
     name: str
-    fields: dict[str, ProfileField] = field(default_factory=dict)
-    groups: dict[str, CustomerGroup] = field(default_factory=dict)
-    campaigns: dict[str, Campaign] = field(default_factory=dict)
+    fields: dict[str, ProfileFieldRecord] = field(default_factory=dict)
+    groups: dict[str, CustomerGroupRecord] = field(default_factory=dict)
+    campaigns: dict[str, CampaignRecord] = field(default_factory=dict)
 
-    def field_by_name(self, name: str) -> ProfileField | None:
+    def field_by_name(self, name: str) -> ProfileFieldRecord | None:
         """Return the field whose ``field_name`` is ``name``, if any."""
         for candidate in self.fields.values():
             if candidate.field_name == name:
@@ -271,7 +226,7 @@ class Workspace:
 
 
 @dataclass(slots=True)
-class Account:
+class AccountRecord:
     """An API account: credentials, quotas and workspaces."""
 
     account_id: str
@@ -285,7 +240,7 @@ class Account:
     quotas: dict[str, int]
     usage: dict[str, int] = field(default_factory=dict)
     token_generation: int = 0
-    workspaces: dict[str, Workspace] = field(default_factory=dict)
+    workspaces: dict[str, WorkspaceRecord] = field(default_factory=dict)
 
 
 # RFC 4122 version 4 / variant bits, as uuid.UUID(int=..., version=4) sets them.
@@ -301,11 +256,11 @@ class State:
 
     def __init__(self, *, rng_seed: int | str | None = None) -> None:
         """Create an empty state; ``rng_seed`` makes generated ids deterministic."""
-        self.accounts: dict[str, Account] = {}
+        self.accounts: dict[str, AccountRecord] = {}
         self.rng = random.Random(rng_seed)
-        self.workspaces: dict[str, Workspace] = {}
-        self.groups: dict[str, CustomerGroup] = {}
-        self.campaigns: dict[str, Campaign] = {}
+        self.workspaces: dict[str, WorkspaceRecord] = {}
+        self.groups: dict[str, CustomerGroupRecord] = {}
+        self.campaigns: dict[str, CampaignRecord] = {}
         #: The server's one clock (``ServerCore.clock`` is this object).
         self.clock = Clock()
 
@@ -332,10 +287,10 @@ class State:
         api_code: str,
         quotas: dict[str, int],
         role_code: str = "admin",
-    ) -> Account:
+    ) -> AccountRecord:
         """Create and register an account."""
         account_id = self.new_id()
-        account = Account(
+        account = AccountRecord(
             account_id=account_id,
             user_id=self.new_id(),
             api_key=api_key,
@@ -349,34 +304,34 @@ class State:
         self.accounts[api_key] = account
         return account
 
-    def account_by_id(self, account_id: str) -> Account | None:
+    def account_by_id(self, account_id: str) -> AccountRecord | None:
         """Return the account with ``account_id``, if any."""
         for account in self.accounts.values():
             if account.account_id == account_id:
                 return account
         return None
 
-    def add_workspace(self, account: Account, name: str) -> Workspace:
+    def add_workspace(self, account: AccountRecord, name: str) -> WorkspaceRecord:
         """Create a workspace in ``account``."""
-        ws = Workspace(workspace_id=self.new_id(), account_id=account.account_id, name=name)
+        ws = WorkspaceRecord(workspace_id=self.new_id(), account_id=account.account_id, name=name)
         account.workspaces[ws.workspace_id] = ws
         self.workspaces[ws.workspace_id] = ws
         return ws
 
-    def workspace_of(self, account: Account, workspace_id: Any) -> Workspace | None:
+    def workspace_of(self, account: AccountRecord, workspace_id: Any) -> WorkspaceRecord | None:
         """Return the account's workspace ``workspace_id`` (None if unknown or foreign)."""
         if not isinstance(workspace_id, str):
             return None
         return account.workspaces.get(workspace_id)
 
-    def group_of(self, account: Account, group_id: Any) -> CustomerGroup | None:
+    def group_of(self, account: AccountRecord, group_id: Any) -> CustomerGroupRecord | None:
         """Return the account's group ``group_id`` (None if unknown or foreign)."""
         group = self.groups.get(group_id) if isinstance(group_id, str) else None
         if group is None or group.workspace_id not in account.workspaces:
             return None
         return group
 
-    def campaign_of(self, account: Account, campaign_id: Any) -> Campaign | None:
+    def campaign_of(self, account: AccountRecord, campaign_id: Any) -> CampaignRecord | None:
         """Return the account's campaign ``campaign_id`` (None if unknown or foreign)."""
         found = self.campaigns.get(campaign_id) if isinstance(campaign_id, str) else None
         if found is None or found.workspace_id not in account.workspaces:

@@ -17,7 +17,7 @@ from typing import Any
 
 from nudgescribe_async import _contract as contract
 from nudgescribe_async.testing._errors import bad_value
-from nudgescribe_async.testing._state import ProfileField, Workspace
+from nudgescribe_async.testing._state import ProfileFieldRecord, WorkspaceRecord
 
 __all__ = [
     "DATE_PARSERS",
@@ -78,7 +78,7 @@ def check_field_format(field_type: str, field_format: Any) -> str | None:
     return str(field_format)
 
 
-def value_error(spec: ProfileField, value: str) -> str | None:
+def value_error(spec: ProfileFieldRecord, value: str) -> str | None:
     """Return why ``value`` is invalid for ``spec`` (None if valid; empty is checked apart)."""
     kind = spec.field_type
     if kind == contract.FIELD_TYPE_NUMBER:
@@ -130,9 +130,9 @@ def _as_text(value: Any) -> str | None:
 
 
 def _check_header(
-    ws: Workspace, columns: list[str], unique_field: str, check: UploadCheck
-) -> dict[str, ProfileField]:
-    specs: dict[str, ProfileField] = {}
+    ws: WorkspaceRecord, columns: list[str], unique_field: str, check: UploadCheck
+) -> dict[str, ProfileFieldRecord]:
+    specs: dict[str, ProfileFieldRecord] = {}
     seen: set[str] = set()
     for column in columns:
         spec = ws.field_by_name(column)
@@ -161,7 +161,7 @@ def _check_header(
 def _check_row(
     number: int,
     raw: dict[str, Any],
-    specs: dict[str, ProfileField],
+    specs: dict[str, ProfileFieldRecord],
     unique_field: str,
     seen_unique: dict[str, int],
     check: UploadCheck,
@@ -202,7 +202,7 @@ def _check_row(
 
 
 def check_upload(
-    ws: Workspace, columns: list[str], rows: list[Any], unique_field: str
+    ws: WorkspaceRecord, columns: list[str], rows: list[Any], unique_field: str
 ) -> UploadCheck:
     """Validate an upload's header ``columns`` and ``rows`` against the workspace's fields."""
     check = UploadCheck()
