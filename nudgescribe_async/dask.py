@@ -37,7 +37,7 @@ import pandas as pd
 from dask.delayed import delayed
 
 from nudgescribe_async._client import AsyncNudgescribe
-from nudgescribe_async._contract import EXPORT_COLUMNS
+from nudgescribe_async._contract import EXPORT_COLUMNS, MAX_PAGE_SIZE
 from nudgescribe_async._errors import NudgescribeError
 from nudgescribe_async._sharding import plan_page_ranges
 from nudgescribe_async.stores import RedisTokenStore
@@ -217,7 +217,7 @@ def customers_bag(
     *,
     client_options: Mapping[str, Any] | None = None,
     redis_url: str | None = None,
-    page_size: int = 1000,
+    page_size: int = MAX_PAGE_SIZE,
     pages_per_partition: int = 10,
     concurrency: int = 4,
     total_pages: int | None = None,
@@ -244,7 +244,7 @@ def customers_dataframe(
     profile_fields: Sequence[str] = (),
     client_options: Mapping[str, Any] | None = None,
     redis_url: str | None = None,
-    page_size: int = 1000,
+    page_size: int = MAX_PAGE_SIZE,
     pages_per_partition: int = 10,
     concurrency: int = 4,
     total_pages: int | None = None,

@@ -164,7 +164,9 @@ def format_of(target: str, given: str | None) -> str:
     type=click.Choice(["jsonl", "csv"]),
     help="Output format (default: from the file suffix, else jsonl).",
 )
-@click.option("--page-size", type=click.IntRange(1, MAX_PAGE_SIZE), default=1000, show_default=True)
+@click.option(
+    "--page-size", type=click.IntRange(1, MAX_PAGE_SIZE), default=MAX_PAGE_SIZE, show_default=True
+)
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 64),
