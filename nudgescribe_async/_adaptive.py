@@ -79,9 +79,9 @@ class AdaptiveLimiter:
         """
         if not 1 <= minimum <= initial <= maximum or not 0 < decrease < 1:
             raise ValueError("need 1 <= minimum <= initial <= maximum and 0 < decrease < 1")
-        self.limit = float(initial)
-        self.minimum = float(minimum)
-        self.maximum = float(maximum)
+        self.limit: float = float(initial)
+        self.minimum: float = float(minimum)
+        self.maximum: float = float(maximum)
         self._decrease = decrease
         self._tolerance = latency_tolerance
         self._threshold = float(maximum)  # slow start below this
@@ -97,8 +97,8 @@ class AdaptiveLimiter:
         self._turns: collections.deque[Hashable] = collections.deque()
         self._order = itertools.count()
         #: Counters for callers and benchmarks: answers seen and decreases made.
-        self.throttled = 0
-        self.decreases = 0
+        self.throttled: int = 0
+        self.decreases: int = 0
 
     def __repr__(self) -> str:
         """The current limit and load."""

@@ -165,7 +165,7 @@ class APIStatusError(NudgescribeError):
         self.url = url
         self.body = body
         self.error_code = error_code
-        self.errors = list(errors)
+        self.errors: list[Mapping[str, Any]] = list(errors)
         self.request_id = request_id
         self.retry_after = retry_after
         detail = f"{status_code} {message}"

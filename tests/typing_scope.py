@@ -19,7 +19,8 @@ def typing_namespace(name: str) -> dict[str, Any]:
     namespace = dict(vars(module))
     for node in ast.parse(inspect.getsource(module)).body:
         if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
-            exec(compile(ast.Module(node.body, []), name, "exec"), namespace)
+            code = compile(ast.Module(node.body, []), f"<TYPE_CHECKING of {name}>", "exec")
+            exec(code, namespace)
     return namespace
 
 

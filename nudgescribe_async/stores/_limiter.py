@@ -68,9 +68,9 @@ class RedisRateLimiter:
         if not _positive(rate) or (burst is not None and not (_positive(burst) and burst >= 1)):
             raise ValueError("rate must be positive and burst at least 1")
         self._redis = redis
-        self.rate = float(rate)
-        self.burst = float(burst) if burst is not None else max(1.0, self.rate)
-        self.key = f"{prefix}{name}"
+        self.rate: float = float(rate)
+        self.burst: float = float(burst) if burst is not None else max(1.0, self.rate)
+        self.key: str = f"{prefix}{name}"
         self._owned = owned
         self._script: Any = redis.register_script(_TAKE)
 

@@ -156,12 +156,12 @@ class ReferenceServer:
             request_log_limit=request_log_limit,
             compress_min_bytes=compress_min_bytes,
         )
-        self.core = ServerCore(config, rng_seed=seed)
+        self.core: ServerCore = ServerCore(config, rng_seed=seed)
         self.seed = seed
         self.host = host
-        self.port = port
+        self.port: int = port
         self._runner: web.AppRunner | None = None
-        self.demo_credentials = self.create_account(
+        self.demo_credentials: Credentials = self.create_account(
             api_key=DEMO_LOGIN["api_key"],
             email=DEMO_LOGIN["email"],
             api_secret=DEMO_LOGIN["api_secret"],

@@ -8,7 +8,7 @@ client made on first use from flags, profile and environment (see ``config``), c
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import click
 
@@ -20,6 +20,8 @@ from nudgescribe_sync.cli.output import Output, StdoutClosed, silence_stdout
 __all__ = ["State", "cli", "common_options", "pass_state"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class State:
@@ -53,7 +55,12 @@ class State:
             client.close()
 
 
-pass_state = click.make_pass_decorator(State, ensure=True)
+_pass_state = click.make_pass_decorator(State, ensure=True)
+
+
+def pass_state(command: Callable[Concatenate[State, P], R]) -> Callable[P, R]:
+    """Pass the invocation's :class:`State` (made on first use) as the first argument."""
+    return _pass_state(command)
 
 
 def _set_flag(name: str) -> Callable[[click.Context, click.Parameter, bool], None]:

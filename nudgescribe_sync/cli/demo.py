@@ -53,7 +53,7 @@ class Steps:
         self.output = output
         self.total = total
         self.done: list[dict[str, Any]] = []
-        self.started = time.perf_counter()
+        self.started: float = time.perf_counter()
 
     @contextmanager
     def step(self, title: str) -> Iterator[dict[str, Any]]:

@@ -51,7 +51,7 @@ class CliError(click.ClickException):
 
     def __init__(self, message: str, code: ExitCode = ExitCode.VALIDATION) -> None:
         super().__init__(message)
-        self.exit_code = int(code)  # type: ignore[misc]  # click: a per-class default
+        self.exit_code: int = int(code)  # type: ignore[misc]  # click: a per-class default
 
 
 # Most specific classes first: the first match wins.

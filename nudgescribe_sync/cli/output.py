@@ -115,8 +115,8 @@ class Output:
 
     def __init__(self, *, json_mode: bool) -> None:
         self.json_mode = json_mode
-        self.out = make_console(stderr=False)
-        self.err = make_console(stderr=True)
+        self.out: Console = make_console(stderr=False)
+        self.err: Console = make_console(stderr=True)
 
     def data(self, value: Any, table: Table | None = None) -> None:
         """Write a result: ``value`` as JSON under ``--json``, else ``table`` (if any)."""
