@@ -199,7 +199,8 @@ async def reference_servers() -> None:
         assert_type(server, ReferenceServer)
         async with AsyncNudgescribe(**server.client_kwargs()) as client:
             assert_type(await client.workspaces.list(), WorkspaceList)
-    with SyncReferenceServer(seed="demo") as sync_server, Nudgescribe(
-        **sync_server.client_kwargs()
-    ) as sync:
+    with (
+        SyncReferenceServer(seed="demo") as sync_server,
+        Nudgescribe(**sync_server.client_kwargs()) as sync,
+    ):
         assert_type(sync.workspaces.list(), WorkspaceList)
