@@ -200,8 +200,8 @@ class Permit:
 
     def __init__(self, limiter: AdaptiveLimiter, started: float, load: int) -> None:
         self._limiter = limiter
-        self.started = started
-        self.load = load  # permits held, this one included, when it was handed out
+        self.started: float = started
+        self.load: int = load  # permits held, this one included, when it was handed out
         self._released = False
 
     def release(self, status: int | None) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nudgescribe_async._contract import BACKGROUND_UPLOAD_ROWS, MAX_EXPORT_ROWS_PER_FILE
+from nudgescribe_async.testing._clock import Clock
 from nudgescribe_async.testing._faults import Faults
 from nudgescribe_async.testing._jobs import JobQueue
 from nudgescribe_async.testing._jwt import encode_token
@@ -94,19 +95,19 @@ class ServerCore:
     def __init__(self, config: ServerConfig, *, rng_seed: int | str | None) -> None:
         """Create an empty core with ``config``."""
         self.config = config
-        self.state = State(rng_seed=rng_seed)
-        self.jobs = JobQueue(config.job_delay)
-        self.faults = Faults()
-        self.token_secret = secrets.token_bytes(32)
+        self.state: State = State(rng_seed=rng_seed)
+        self.jobs: JobQueue = JobQueue(config.job_delay)
+        self.faults: Faults = Faults()
+        self.token_secret: bytes = secrets.token_bytes(32)
         #: The one clock of the server, shared with the state (timestamps).
-        self.clock = self.state.clock
+        self.clock: Clock = self.state.clock
         self.requests: deque[RequestRecord] = deque(maxlen=config.request_log_limit)
         self.request_counts: Counter[str] = Counter()
         #: Response body bytes written to the wire (after compression), summed.
         self.bytes_sent = 0
         self.files: dict[str, StoredFile] = {}
         self.base_url = ""
-        self.closing = asyncio.Event()
+        self.closing: asyncio.Event = asyncio.Event()
         self._sleepers: set[asyncio.Future[bool]] = set()
         self.verified_tokens: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)

@@ -257,12 +257,12 @@ class State:
     def __init__(self, *, rng_seed: int | str | None = None) -> None:
         """Create an empty state; ``rng_seed`` makes generated ids deterministic."""
         self.accounts: dict[str, AccountRecord] = {}
-        self.rng = random.Random(rng_seed)
+        self.rng: random.Random = random.Random(rng_seed)
         self.workspaces: dict[str, WorkspaceRecord] = {}
         self.groups: dict[str, CustomerGroupRecord] = {}
         self.campaigns: dict[str, CampaignRecord] = {}
         #: The server's one clock (``ServerCore.clock`` is this object).
-        self.clock = Clock()
+        self.clock: Clock = Clock()
 
     def new_id(self) -> str:
         """Return a fresh UUID4 string from the state's RNG.
