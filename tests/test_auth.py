@@ -14,8 +14,7 @@ from aiohttp.test_utils import TestServer
 
 from nudgescribe_async import AsyncNudgescribe, AuthenticationError, ServerError
 from nudgescribe_async._auth import jwt_claims, make_token
-
-from .helpers import TEST_CREDENTIALS, make_jwt
+from tests._support.credentials import TEST_CREDENTIALS, make_jwt
 
 
 @attrs.define

@@ -10,8 +10,7 @@ import nudgescribe_async
 from nudgescribe_async import AsyncNudgescribe, ConfigurationError
 from nudgescribe_async._config import DEVELOPMENT_URL, PRODUCTION_URL
 from nudgescribe_async._netinfo import outbound_ip
-
-from .helpers import TEST_BASE_URL, TEST_CREDENTIALS
+from tests._support.credentials import TEST_BASE_URL, TEST_CREDENTIALS
 
 ENV = {
     "NUDGESCRIBE_API_KEY": "env-key",

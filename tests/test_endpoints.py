@@ -17,9 +17,7 @@ import nudgescribe_async
 import nudgescribe_async as ns
 from nudgescribe_async import AsyncNudgescribe, _endpoints
 from nudgescribe_async._endpoints import ENDPOINTS, Endpoint, endpoint_for, is_idempotent
-
-from .conftest import auth_payload
-from .helpers import TEST_BASE_URL
+from tests._support.credentials import TEST_BASE_URL, auth_payload
 
 PACKAGE = Path(nudgescribe_async.__file__).parent
 OPENAPI = json.loads((PACKAGE / "openapi.json").read_text(encoding="utf-8"))

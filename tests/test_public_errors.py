@@ -23,8 +23,7 @@ from nudgescribe_async import (
     APITimeoutError,
     AsyncNudgescribe,
 )
-
-from .helpers import TEST_CREDENTIALS
+from tests._support.credentials import TEST_CREDENTIALS
 
 
 def _closed_port() -> int:

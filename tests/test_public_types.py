@@ -22,8 +22,8 @@ from nudgescribe_async._types import RequestSpec
 from nudgescribe_async.resources._base import AsyncResource
 from nudgescribe_async.types import Permit, TimeoutLike
 from nudgescribe_sync._forward import SyncResource
-from tests.helpers import TEST_BASE_URL, TEST_CREDENTIALS
-from tests.typing_scope import name_sources, typing_namespace
+from tests._support.credentials import TEST_BASE_URL, TEST_CREDENTIALS
+from tests._support.typing_scope import name_sources, typing_namespace
 
 # Where untyped JSON is the point: user-supplied extra keys, the raw escape hatch, and the
 # unknown keys a model keeps.

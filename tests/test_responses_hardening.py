@@ -18,8 +18,7 @@ from nudgescribe_async._auth import TokenManager
 from nudgescribe_async._types import RequestSpec
 from nudgescribe_async.testing import ReferenceServer
 from nudgescribe_sync.testing import SyncReferenceServer
-
-from .helpers import TEST_BASE_URL, TEST_CREDENTIALS, make_jwt
+from tests._support.credentials import TEST_BASE_URL, TEST_CREDENTIALS, make_jwt
 
 CG = "/v1/cg"
 

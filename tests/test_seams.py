@@ -25,8 +25,7 @@ from nudgescribe_async._types import RequestSpec
 from nudgescribe_async.models import CustomerGroupList
 from nudgescribe_async.resources import AsyncCustomerGroups
 from nudgescribe_async.resources._base import AsyncResource
-
-from .helpers import TEST_BASE_URL, TEST_CREDENTIALS
+from tests._support.credentials import TEST_BASE_URL, TEST_CREDENTIALS
 
 CG_URL = f"{TEST_BASE_URL}/v1/cg"
 CONFIG = resolve_config(**TEST_CREDENTIALS, base_url=TEST_BASE_URL)

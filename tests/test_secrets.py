@@ -12,8 +12,7 @@ from aioresponses import aioresponses
 import nudgescribe_async as ns
 from nudgescribe_async import AsyncNudgescribe
 from nudgescribe_async.testing import ReferenceServer
-
-from .helpers import SECRETS, TEST_BASE_URL, TEST_CREDENTIALS
+from tests._support.credentials import SECRETS, TEST_BASE_URL, TEST_CREDENTIALS
 
 CG = "/v1/cg"
 

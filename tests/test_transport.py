@@ -19,9 +19,7 @@ import nudgescribe_async as ns
 from nudgescribe_async import AsyncNudgescribe
 from nudgescribe_async._transport import RETRY_COUNT_HEADER, USER_AGENT
 from nudgescribe_async.models import HeaderError, RowError
-
-from .conftest import auth_payload
-from .helpers import SECRETS, TEST_BASE_URL, TEST_CREDENTIALS
+from tests._support.credentials import SECRETS, TEST_BASE_URL, TEST_CREDENTIALS, auth_payload
 
 AUTH_URL = f"{TEST_BASE_URL}/v1/auth"
 CG_URL = f"{TEST_BASE_URL}/v1/cg"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from nudgescribe_async import __version__
 from nudgescribe_async.testing import ReferenceServer
-from tests.sync.conftest import ThreadedServer
-
-from .conftest import COMMAND, Seeded, run_cli, serving
+from tests._support.cli import COMMAND, run_cli, serving
+from tests._support.threaded import ThreadedServer
+from tests._support.worlds import CliSeed
 
 BAD_CSV = "email,tier,joined\na@example.test,gold,2026-01-02\nb@example.test,silver,02/01/2026\n"
 
@@ -77,7 +77,7 @@ def test_version_and_help(env: dict[str, str]) -> None:
         assert name in help_text
 
 
-def test_json_output_of_several_commands(env: dict[str, str], seeded: Seeded) -> None:
+def test_json_output_of_several_commands(env: dict[str, str], seeded: CliSeed) -> None:
     """--json (before or after the command) prints parseable JSON; auth check shows no token."""
     auth = run_cli("--json", "auth", "check", env=env)
     assert json.loads(auth.stdout)["authenticated"] is True
@@ -96,7 +96,7 @@ def test_json_output_of_several_commands(env: dict[str, str], seeded: Seeded) ->
     assert [r["run_number"] for r in runs] == [1]
 
 
-def test_group_and_field_lifecycle(env: dict[str, str], seeded: Seeded) -> None:
+def test_group_and_field_lifecycle(env: dict[str, str], seeded: CliSeed) -> None:
     """groups and fields create/update/delete round-trip through the API."""
     made = json.loads(
         run_cli(
@@ -150,7 +150,7 @@ def test_group_and_field_lifecycle(env: dict[str, str], seeded: Seeded) -> None:
 
 
 def test_upload_with_bad_rows_shows_a_table_and_exits_5(
-    env: dict[str, str], seeded: Seeded, tmp_path: Path
+    env: dict[str, str], seeded: CliSeed, tmp_path: Path
 ) -> None:
     """A refused upload prints its row errors as a table, one error line, and exits 5."""
     bad = tmp_path / "people.csv"
@@ -283,7 +283,7 @@ def test_mock_serve_refuses_a_public_host_and_a_busy_port(
 
 
 def test_publish_wait_then_rerun_wait(
-    env: dict[str, str], server: ThreadedServer, seeded: Seeded, tmp_path: Path
+    env: dict[str, str], server: ThreadedServer, seeded: CliSeed, tmp_path: Path
 ) -> None:
     """publish --wait reports the export files; reruns initiate --wait ends ready; wait works."""
 

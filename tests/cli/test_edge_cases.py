@@ -12,9 +12,9 @@ from pathlib import Path
 from nudgescribe_async.testing import ReferenceServer
 from nudgescribe_sync import Nudgescribe
 from nudgescribe_sync.cli.codecs import CsvCodec
-from tests.sync.conftest import ThreadedServer
-
-from .conftest import COMMAND, Seeded, interrupt_when_saved, run_cli
+from tests._support.cli import COMMAND, interrupt_when_saved, run_cli
+from tests._support.threaded import ThreadedServer
+from tests._support.worlds import CliSeed
 
 
 def _one_line(stderr: str) -> str:
@@ -24,7 +24,9 @@ def _one_line(stderr: str) -> str:
     return lines[0]
 
 
-def test_wait_timeout_hint_names_the_wait_timeout_flag(env: dict[str, str], seeded: Seeded) -> None:
+def test_wait_timeout_hint_names_the_wait_timeout_flag(
+    env: dict[str, str], seeded: CliSeed
+) -> None:
     """A wait that times out exits 7 and its hint names --wait-timeout (the wait commands' flag)."""
     result = run_cli(
         "campaigns",
@@ -55,7 +57,7 @@ def test_invalid_config_value_is_a_usage_error_not_authentication(env: dict[str,
 
 
 def test_piped_tables_keep_whole_cells_whatever_columns(
-    env: dict[str, str], seeded: Seeded
+    env: dict[str, str], seeded: CliSeed
 ) -> None:
     """Off a terminal a table never wraps or shortens cells: every id appears whole."""
     listed = run_cli("campaigns", "list", "--json", env=env)
@@ -72,7 +74,7 @@ def test_piped_tables_keep_whole_cells_whatever_columns(
 
 
 def test_csv_download_keeps_a_carriage_return_inside_its_field(
-    env: dict[str, str], server: ThreadedServer, seeded: Seeded, tmp_path: Path
+    env: dict[str, str], server: ThreadedServer, seeded: CliSeed, tmp_path: Path
 ) -> None:
     """A bare CR inside a value is quoted: a CSV reader gets the value back, the row whole."""
 
@@ -106,7 +108,7 @@ def test_csv_codec_writes_nested_values_as_json() -> None:
 
 
 def test_export_to_a_reader_that_leaves_early_exits_0_quietly(
-    env: dict[str, str], seeded: Seeded
+    env: dict[str, str], seeded: CliSeed
 ) -> None:
     """`export -o - | head -1`: when the reader goes away the command exits 0, stderr empty."""
     proc = subprocess.Popen(
@@ -135,7 +137,7 @@ def test_a_failed_export_leaves_no_empty_part_file(env: dict[str, str], tmp_path
 
 
 def test_a_second_export_to_the_same_file_is_refused_while_the_first_runs(
-    env: dict[str, str], server: ThreadedServer, seeded: Seeded, tmp_path: Path
+    env: dict[str, str], server: ThreadedServer, seeded: CliSeed, tmp_path: Path
 ) -> None:
     """Two exports to one FILE: the second exits 6 with one line; the first finishes intact."""
     target = tmp_path / "big.jsonl"
@@ -176,7 +178,7 @@ def _interrupt_after_first_checkpoint(args: list[str], env: dict[str, str], side
 
 
 def test_resume_after_the_listing_grew_starts_over(
-    env: dict[str, str], server: ThreadedServer, seeded: Seeded, tmp_path: Path
+    env: dict[str, str], server: ThreadedServer, seeded: CliSeed, tmp_path: Path
 ) -> None:
     """Customers added between interruption and resume: the rerun starts over, no stitching."""
     group_id = server.do(
@@ -205,7 +207,7 @@ def test_resume_after_the_listing_grew_starts_over(
 
 
 def test_an_interrupted_download_records_the_run_it_was_reading(
-    env: dict[str, str], server: ThreadedServer, seeded: Seeded, tmp_path: Path
+    env: dict[str, str], server: ThreadedServer, seeded: CliSeed, tmp_path: Path
 ) -> None:
     """Without --run the current run number and file count are pinned in the resume state."""
     args = ["messages", "download", seeded.campaign_id, "-o", str(tmp_path), "--concurrency", "1"]

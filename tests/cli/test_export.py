@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 
 from nudgescribe_sync import Nudgescribe
-from tests.sync.conftest import ThreadedServer
-
-from .conftest import BIG, COMMAND, Seeded, interrupt_when_saved, run_cli
+from tests._support.cli import BIG, COMMAND, interrupt_when_saved, run_cli
+from tests._support.threaded import ThreadedServer
+from tests._support.worlds import CliSeed
 
 
 @pytest.fixture(scope="module")
-def big_ids(server: ThreadedServer, seeded: Seeded) -> list[str]:
+def big_ids(server: ThreadedServer, seeded: CliSeed) -> list[str]:
     """Every customer id of the big group in the SDK's page order."""
     with Nudgescribe(**server.client_kwargs()) as client:
         return [c.customer_id for c in client.customers.list(seeded.big_group, page_size=1000)]
@@ -36,7 +36,7 @@ def _page_numbers(server: ThreadedServer) -> list[int]:
 
 
 def test_export_20000_customers_exactly_once_in_order(
-    env: dict[str, str], seeded: Seeded, big_ids: list[str], tmp_path: Path
+    env: dict[str, str], seeded: CliSeed, big_ids: list[str], tmp_path: Path
 ) -> None:
     """`customers export` writes all 20,000 customers once each, in page order, atomically."""
     target = tmp_path / "big.jsonl"
@@ -50,7 +50,7 @@ def test_export_20000_customers_exactly_once_in_order(
 
 
 def test_interrupted_export_resumes_with_only_the_missing_pages(
-    env: dict[str, str], server: ThreadedServer, seeded: Seeded, big_ids: list[str], tmp_path: Path
+    env: dict[str, str], server: ThreadedServer, seeded: CliSeed, big_ids: list[str], tmp_path: Path
 ) -> None:
     """SIGINT part way exits 130 leaving .part + sidecar; the rerun fetches only later pages."""
     target = tmp_path / "big.jsonl"
@@ -89,7 +89,7 @@ def test_interrupted_export_resumes_with_only_the_missing_pages(
 
 
 def test_a_torn_page_after_the_checkpoint_is_dropped_on_resume(
-    env: dict[str, str], seeded: Seeded, tmp_path: Path
+    env: dict[str, str], seeded: CliSeed, tmp_path: Path
 ) -> None:
     """Bytes written after the last checkpoint (a crash mid-page) are cut before resuming."""
     target = tmp_path / "small.jsonl"
@@ -165,7 +165,7 @@ def _export_with_stderr_on_a_pty(env: dict[str, str], group: str, *extra: str) -
 COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-9]|9[0-7])[0-9;]*m")
 
 
-def test_progress_bar_on_a_terminal_only(env: dict[str, str], seeded: Seeded) -> None:
+def test_progress_bar_on_a_terminal_only(env: dict[str, str], seeded: CliSeed) -> None:
     """With stderr on a pty the bar shows pages and rows; stdout (a pipe) holds JSON only."""
     text, out = _export_with_stderr_on_a_pty(env, seeded.big_group, "--page-size", "500")
     assert "40/40" in text and "pages" in text and "20,000 rows" in text and "rows/s" in text
@@ -179,7 +179,7 @@ def test_progress_bar_on_a_terminal_only(env: dict[str, str], seeded: Seeded) ->
     assert len(piped.stdout.splitlines()) == 250
 
 
-def test_no_color_keeps_the_bar_plain(env: dict[str, str], seeded: Seeded) -> None:
+def test_no_color_keeps_the_bar_plain(env: dict[str, str], seeded: CliSeed) -> None:
     """NO_COLOR: the progress bar still shows on a terminal, without colour codes."""
     text, _ = _export_with_stderr_on_a_pty(
         {**env, "NO_COLOR": "1"}, seeded.small_group, "--page-size", "50"
@@ -188,7 +188,7 @@ def test_no_color_keeps_the_bar_plain(env: dict[str, str], seeded: Seeded) -> No
     assert not COLOUR.search(text)
 
 
-def test_csv_export_by_suffix(env: dict[str, str], seeded: Seeded, tmp_path: Path) -> None:
+def test_csv_export_by_suffix(env: dict[str, str], seeded: CliSeed, tmp_path: Path) -> None:
     """A .csv target gets a header of customer and profile columns and one row per customer."""
     target = tmp_path / "small.csv"
     result = run_cli(
@@ -203,7 +203,7 @@ def test_csv_export_by_suffix(env: dict[str, str], seeded: Seeded, tmp_path: Pat
 
 
 def test_messages_download_json_and_csv(
-    env: dict[str, str], server: ThreadedServer, seeded: Seeded, tmp_path: Path
+    env: dict[str, str], server: ThreadedServer, seeded: CliSeed, tmp_path: Path
 ) -> None:
     """`messages download` writes every exported row of every file, in order, as JSONL or CSV."""
     with Nudgescribe(**server.client_kwargs()) as client:

@@ -22,8 +22,7 @@ from nudgescribe_async._errors import (
 from nudgescribe_async.models import UploadResult
 from nudgescribe_async.openapi import openapi_bytes, openapi_document, openapi_resource
 from nudgescribe_async.testing import ReferenceServer
-
-from .doc import (
+from tests._support.openapi_doc import (
     DOC,
     PUBLISHED_KEY,
     Operation,

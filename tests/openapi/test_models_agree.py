@@ -18,8 +18,7 @@ import attrs
 import pytest
 
 from nudgescribe_async import models
-
-from .doc import DOC, resolve
+from tests._support.openapi_doc import DOC, resolve
 
 SCHEMAS: dict[str, Any] = DOC["components"]["schemas"]
 #: Built by the SDK from other payloads (``workspaces.list`` reads the campaign listing); no

@@ -17,8 +17,7 @@ import orjson
 import pytest
 
 from nudgescribe_async.testing import ReferenceServer
-
-from .doc import OPS_BY_SDK_METHOD, response_validator
+from tests._support.openapi_doc import OPS_BY_SDK_METHOD, response_validator
 
 OP = OPS_BY_SDK_METHOD["reruns.initiate"]
 _CONTENT = OP.spec["responses"]["200"]["content"]["application/json"]

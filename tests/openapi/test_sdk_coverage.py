@@ -23,9 +23,8 @@ from nudgescribe_async import AsyncNudgescribe, NudgescribeError
 from nudgescribe_async.models import FieldUpdate
 from nudgescribe_async.resources._base import AsyncResource
 from nudgescribe_async.testing import ReferenceServer
-
-from .doc import OPS, Operation, response_validator
-from .doc import OPS_BY_SDK_METHOD as BY_SDK_METHOD
+from tests._support.openapi_doc import OPS, Operation, response_validator
+from tests._support.openapi_doc import OPS_BY_SDK_METHOD as BY_SDK_METHOD
 
 #: SDK methods built on other operations (no endpoint of their own), with what they call.
 DERIVED = {

@@ -16,8 +16,7 @@ import orjson
 import pytest
 
 from nudgescribe_async.testing import ReferenceServer
-
-from .doc import OPS, Operation, response_validator
+from tests._support.openapi_doc import OPS, Operation, response_validator
 
 AUTHENTICATED = [op for op in OPS.values() if op.path != "/v1/auth"]
 DROPPED = {"Authorization": "bearer token", "x-auth-context": "x-auth-context", "x-ip": "x-ip"}

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from nudgescribe_async import AsyncNudgescribe
 from nudgescribe_async.testing import ReferenceServer
+from tests._support.worlds import ReliabilitySeed
 
 settings.register_profile(
     "ci",
@@ -34,16 +34,6 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-@dataclass(frozen=True)
-class Seeded:
-    """Ids of what the reliability server holds."""
-
-    workspace_id: str
-    group_id: str
-    empty_group_id: str
-    campaign_id: str
-
-
 @pytest.fixture
 async def server() -> AsyncIterator[ReferenceServer]:
     """A reference server (jobs finish on the next loop turn)."""
@@ -52,7 +42,7 @@ async def server() -> AsyncIterator[ReferenceServer]:
 
 
 @pytest.fixture
-def seeded(server: ReferenceServer) -> Seeded:
+def seeded(server: ReferenceServer) -> ReliabilitySeed:
     """A workspace with an email field, a group of 25 customers, an empty group, a campaign."""
     ws = server.seed_workspace("Reliability")
     server.seed_profile_field(ws.workspace_id, "email", is_required=True, is_unique=True)
@@ -62,7 +52,7 @@ def seeded(server: ReferenceServer) -> Seeded:
     campaign = server.seed_campaign(
         ws.workspace_id, "Spring", customer_group_id=group.customer_group_id
     )
-    return Seeded(
+    return ReliabilitySeed(
         ws.workspace_id, group.customer_group_id, empty.customer_group_id, campaign.campaign_id
     )
 

@@ -12,8 +12,7 @@ import pytest
 
 from nudgescribe_async import AsyncNudgescribe
 from nudgescribe_async.testing import ReferenceServer
-
-from .conftest import Seeded
+from tests._support.worlds import ReliabilitySeed
 
 CG = "/v1/cg"
 
@@ -52,7 +51,9 @@ async def _cancel_soon(task: asyncio.Future[object], after: float) -> None:
         await task
 
 
-async def test_cancel_mid_request_then_reuse(server: ReferenceServer, seeded: Seeded) -> None:
+async def test_cancel_mid_request_then_reuse(
+    server: ReferenceServer, seeded: ReliabilitySeed
+) -> None:
     """A call cancelled while the server is slow leaves the client working, no socket kept."""
     async with AsyncNudgescribe(**server.client_kwargs()) as client:
         await client.customer_groups.list(seeded.workspace_id)
@@ -65,7 +66,9 @@ async def test_cancel_mid_request_then_reuse(server: ReferenceServer, seeded: Se
     assert await _eventually(lambda: _sockets_to(server) == 0)
 
 
-async def test_cancel_mid_refresh_then_reuse(server: ReferenceServer, seeded: Seeded) -> None:
+async def test_cancel_mid_refresh_then_reuse(
+    server: ReferenceServer, seeded: ReliabilitySeed
+) -> None:
     """A renewal cancelled half-way releases the token lock: the next call logs in and works."""
     async with AsyncNudgescribe(**server.client_kwargs()) as client:
         server.faults.add("/v1/auth", method="POST", kind="latency", seconds=5)

@@ -16,9 +16,8 @@ from nudgescribe_async import AsyncNudgescribe, AsyncPager
 from nudgescribe_async._convert import structure_response
 from nudgescribe_async.models import Model
 from nudgescribe_async.testing import ReferenceServer
-
-from .conftest import Seeded
-from .strategies import JSON, argument
+from tests._support.strategies import JSON, argument
+from tests._support.worlds import ReliabilitySeed
 
 RESOURCES = (
     "auth",
@@ -48,7 +47,7 @@ def _methods() -> list[str]:
 METHODS = _methods()
 
 
-def _pool(seeded: Seeded) -> dict[str, list[str]]:
+def _pool(seeded: ReliabilitySeed) -> dict[str, list[str]]:
     return {
         "workspace_id": [seeded.workspace_id, "ws_unknown"],
         "customer_group_id": [seeded.group_id, seeded.empty_group_id, "cg_unknown"],
@@ -90,7 +89,7 @@ async def _run(call: Any) -> Any:
 @given(data=st.data())
 async def test_any_arguments_give_success_a_typed_error_or_nothing_sent(
     server: ReferenceServer,
-    seeded: Seeded,
+    seeded: ReliabilitySeed,
     client: AsyncNudgescribe,
     name: str,
     data: st.DataObject,

@@ -13,8 +13,7 @@ import pytest
 import nudgescribe_async as ns
 from nudgescribe_async import AsyncNudgescribe
 from nudgescribe_async.testing import ReferenceServer
-
-from .conftest import Seeded
+from tests._support.worlds import ReliabilitySeed
 
 CG = "/v1/cg"
 Setup = Callable[[ReferenceServer, str], None]
@@ -71,7 +70,7 @@ def _report(exc: BaseException) -> str:
 
 @pytest.mark.parametrize("failure", FAILURES)
 async def test_no_secret_on_any_failure_path(
-    server: ReferenceServer, seeded: Seeded, failure: str, caplog: pytest.LogCaptureFixture
+    server: ReferenceServer, seeded: ReliabilitySeed, failure: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """str, repr, attributes, DEBUG logs and captured-locals tracebacks hold no secret."""
     caplog.set_level(logging.DEBUG, logger="nudgescribe")

@@ -11,8 +11,7 @@ import pytest
 
 from nudgescribe_async import AsyncNudgescribe
 from nudgescribe_async.testing import ReferenceServer
-
-from .conftest import Seeded
+from tests._support.worlds import ReliabilitySeed
 
 TOTAL = 20_000
 WORKERS = 16
@@ -22,7 +21,7 @@ CG = "/v1/cg"
 @pytest.mark.slow
 @pytest.mark.timeout(300)
 async def test_twenty_thousand_requests_keep_sockets_and_memory_flat(
-    server: ReferenceServer, seeded: Seeded
+    server: ReferenceServer, seeded: ReliabilitySeed
 ) -> None:
     """RSS and open sockets after 20,000 calls (with faults mixed in) match those after 4,000."""
     me = psutil.Process(os.getpid())

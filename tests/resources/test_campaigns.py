@@ -16,8 +16,8 @@ from nudgescribe_async import (
 )
 from nudgescribe_async.models import CampaignStatus
 from nudgescribe_async.testing import ReferenceServer
-
-from .conftest import World, assert_refused_before_io, calls, ok, sent_headers, sent_json, url
+from tests._support.mocked import assert_refused_before_io, calls, ok, sent_headers, sent_json, url
+from tests._support.worlds import ShopWorld
 
 
 def campaign(campaign_id: str = "cmp1", status: str = "Published", **more: Any) -> dict[str, Any]:
@@ -146,7 +146,7 @@ async def test_campaign_calls_validate_before_io(
 
 
 async def test_campaigns_end_to_end(
-    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: World
+    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: ShopWorld
 ) -> None:
     """list groups campaigns by workspace, get finds one, wait_for_status sees the approval."""
     review = ref_server.seed_campaign(

@@ -6,8 +6,8 @@ import pytest
 from aioresponses import aioresponses
 
 from nudgescribe_async import AsyncNudgescribe, ConflictError, RequestValidationError
-
-from .conftest import World, calls, ok, sent_headers, sent_json, url
+from tests._support.mocked import calls, ok, sent_headers, sent_json, url
+from tests._support.worlds import ShopWorld
 
 GROUP = {
     "customer_group_id": "cg1",
@@ -78,7 +78,7 @@ async def test_update_with_nothing_to_change_is_refused(
     assert api.requests == {}
 
 
-async def test_customer_groups_end_to_end(ref_client: AsyncNudgescribe, world: World) -> None:
+async def test_customer_groups_end_to_end(ref_client: AsyncNudgescribe, world: ShopWorld) -> None:
     """Create, list, update (clear description) and delete a group on the reference server."""
     groups = ref_client.customer_groups
     vip = await groups.create(world.workspace_id, "VIP", description="Best customers")

@@ -19,9 +19,8 @@ from nudgescribe_async import (
     UploadValidationError,
 )
 from nudgescribe_async.models import RowError
-from tests.helpers import TEST_BASE_URL, TEST_CREDENTIALS
-
-from .conftest import assert_refused_before_io, calls, ok, sent_headers, sent_json, url
+from tests._support.credentials import TEST_BASE_URL, TEST_CREDENTIALS
+from tests._support.mocked import assert_refused_before_io, calls, ok, sent_headers, sent_json, url
 
 UPLOADED = {
     "valid": True,

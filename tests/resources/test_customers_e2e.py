@@ -8,8 +8,7 @@ import pytest
 
 from nudgescribe_async import AsyncNudgescribe, UploadValidationError
 from nudgescribe_async.testing import ReferenceServer
-
-from .conftest import World
+from tests._support.worlds import ShopWorld
 
 
 def rows(count: int, start: int = 0) -> list[dict[str, str]]:
@@ -25,7 +24,7 @@ def rows(count: int, start: int = 0) -> list[dict[str, str]]:
 
 
 async def test_upload_json_then_update_by_unique_field(
-    ref_client: AsyncNudgescribe, world: World
+    ref_client: AsyncNudgescribe, world: ShopWorld
 ) -> None:
     """A JSON upload creates customers; re-uploading the same unique values updates them."""
     upload = ref_client.customers.upload
@@ -46,7 +45,7 @@ async def test_upload_json_then_update_by_unique_field(
 
 
 async def test_upload_csv_file_valid_invalid_and_validate_only(
-    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: World, tmp_path: Path
+    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: ShopWorld, tmp_path: Path
 ) -> None:
     """CSV uploads: valid stores rows, invalid raises with row errors, validate_only stores none."""
     good = tmp_path / "good.csv"
@@ -78,7 +77,7 @@ async def test_upload_csv_file_valid_invalid_and_validate_only(
 
 
 async def test_list_pages_decrypts_and_keeps_order(
-    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: World
+    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: ShopWorld
 ) -> None:
     """list over a 3-page group yields every customer exactly once, in page order, decrypted."""
     ref_server.seed_customers(world.group_id, rows(250))
@@ -97,7 +96,7 @@ async def test_list_pages_decrypts_and_keeps_order(
 
 
 async def test_delete_in_batches_end_to_end(
-    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: World
+    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: ShopWorld
 ) -> None:
     """Deleting 1200 customers sends two DELETE calls and leaves the rest of the group."""
     ref_server.seed_customers(world.group_id, rows(1205))

@@ -15,8 +15,8 @@ from nudgescribe_async import (
 )
 from nudgescribe_async.models import CampaignStatus, CsvExport, JsonExport, UrlExport
 from nudgescribe_async.testing import ReferenceServer
-
-from .conftest import World, assert_refused_before_io, calls, ok, sent_headers, sent_json, url
+from tests._support.mocked import assert_refused_before_io, calls, ok, sent_headers, sent_json, url
+from tests._support.worlds import ShopWorld
 
 
 def row(n: int, run: int = 1) -> dict[str, Any]:
@@ -151,7 +151,7 @@ def test_list_validates_when_called(client: AsyncNudgescribe) -> None:
 
 
 async def test_publish_export_fetch_list_end_to_end(
-    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: World
+    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: ShopWorld
 ) -> None:
     """publish -> wait_for_export -> fetch as json, csv and url -> list every exported row."""
     ref_server.seed_customers(world.group_id, [{"email": f"u{n}@x.com"} for n in range(30)])

@@ -9,8 +9,7 @@ import pytest
 from aioresponses import aioresponses
 
 from nudgescribe_async import AsyncNudgescribe, ResponseDecodeError
-
-from .conftest import ok, url
+from tests._support.mocked import ok, url
 
 MARKER = "echoed-body-marker-7f3a"
 

@@ -9,15 +9,14 @@ import pytest
 from nudgescribe_async import AsyncNudgescribe, ServerError
 from nudgescribe_async._retry import instant_backoff
 from nudgescribe_async.testing import ReferenceServer
-
-from .conftest import World
+from tests._support.worlds import ShopWorld
 
 PAGES = 200
 PAGE_SIZE = 5
 PAGE_PATH = "/v1/customer"
 
 
-def _seed(server: ReferenceServer, world: World, pages: int = PAGES) -> list[str]:
+def _seed(server: ReferenceServer, world: ShopWorld, pages: int = PAGES) -> list[str]:
     """Seed ``pages`` full pages and return the customers' emails in server order."""
     rows = [{"email": f"c{i:05d}@example.com", "tier": "gold"} for i in range(pages * PAGE_SIZE)]
     server.seed_customers(world.group_id, rows)
@@ -26,7 +25,7 @@ def _seed(server: ReferenceServer, world: World, pages: int = PAGES) -> list[str
 
 @pytest.mark.parametrize("concurrency", [1, 4, 16])
 async def test_every_item_once_in_order_at_each_concurrency(
-    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, world: World, concurrency: int
+    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, world: ShopWorld, concurrency: int
 ) -> None:
     """Every customer of a 200-page group comes back exactly once, in order."""
     expected = _seed(ref_server, world)
@@ -38,7 +37,7 @@ async def test_every_item_once_in_order_at_each_concurrency(
 
 
 async def test_in_flight_requests_never_exceed_concurrency(
-    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, world: World
+    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, world: ShopWorld
 ) -> None:
     """The server never sees more than `concurrency` page requests at once."""
     _seed(ref_server, world, pages=40)
@@ -63,7 +62,7 @@ async def test_in_flight_requests_never_exceed_concurrency(
 
 
 async def test_early_break_sends_at_most_the_window_of_requests(
-    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, world: World
+    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, world: ShopWorld
 ) -> None:
     """Breaking after page 1 leaves the server with at most its window, 2 x `concurrency`."""
     _seed(ref_server, world)
@@ -75,7 +74,7 @@ async def test_early_break_sends_at_most_the_window_of_requests(
 
 
 async def test_bare_break_cancels_fetches_in_flight(
-    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, world: World
+    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, world: ShopWorld
 ) -> None:
     """A bare break cancels the slow fetches still in flight; none of them reaches the server."""
     _seed(ref_server, world, pages=10)
@@ -107,7 +106,7 @@ async def test_bare_break_cancels_fetches_in_flight(
 
 
 async def test_failing_page_raises_after_earlier_items(
-    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, world: World
+    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, world: ShopWorld
 ) -> None:
     """A page that keeps failing raises after every item of the pages before it."""
     expected = _seed(ref_server, world, pages=10)
@@ -125,7 +124,7 @@ async def test_failing_page_raises_after_earlier_items(
 
 
 async def test_customers_deleted_during_iteration_stop_early_without_duplicates(
-    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, world: World
+    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, world: ShopWorld
 ) -> None:
     """When the group shrinks mid-iteration the pager stops at the new end, no duplicates."""
     _seed(ref_server, world, pages=20)

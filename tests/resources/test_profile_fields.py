@@ -14,8 +14,8 @@ from nudgescribe_async import (
     RequestValidationError,
 )
 from nudgescribe_async.models import DateFormat, FieldType, FieldUpdate, ProfileField
-
-from .conftest import World, ok, sent_headers, sent_json, url
+from tests._support.mocked import ok, sent_headers, sent_json, url
+from tests._support.worlds import ShopWorld
 
 FIELD = {
     "field_id": "f1",
@@ -112,7 +112,7 @@ async def test_create_rejects_bad_arguments_before_io(
     assert api.requests == {}
 
 
-async def test_profile_fields_end_to_end(ref_client: AsyncNudgescribe, world: World) -> None:
+async def test_profile_fields_end_to_end(ref_client: AsyncNudgescribe, world: ShopWorld) -> None:
     """Create, list, update and delete fields against the reference server."""
     fields = ref_client.profile_fields
     created = await fields.create(

@@ -11,8 +11,8 @@ from aioresponses import CallbackResult, aioresponses
 from nudgescribe_async import AsyncNudgescribe
 from nudgescribe_async.models import CampaignStatus, Comparison, RerunResult, RunStatus
 from nudgescribe_async.testing import ReferenceServer
-
-from .conftest import World, assert_refused_before_io, calls, ok, sent_headers, sent_json, url
+from tests._support.mocked import assert_refused_before_io, calls, ok, sent_headers, sent_json, url
+from tests._support.worlds import ShopWorld
 
 #: The one fully published response of the API (contract §7).
 PUBLISHED_RERUN = {
@@ -143,7 +143,7 @@ async def test_rerun_calls_validate_before_io(
 
 
 async def test_rerun_flow_end_to_end(
-    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: World
+    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: ShopWorld
 ) -> None:
     """initiate -> wait_for_status -> history -> list_messages of the new and the old run."""
     ref_server.seed_customers(

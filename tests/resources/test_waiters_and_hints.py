@@ -13,11 +13,10 @@ from nudgescribe_async import (
 )
 from nudgescribe_async.models import CampaignStatus
 from nudgescribe_async.testing import DecryptError, ReferenceServer, decrypt_demo_value
+from tests._support.worlds import ShopWorld
 
-from .conftest import World
 
-
-def _campaign(server: ReferenceServer, world: World, status: str) -> str:
+def _campaign(server: ReferenceServer, world: ShopWorld, status: str) -> str:
     server.seed_customers(world.group_id, count=3)
     return server.seed_campaign(
         world.workspace_id, "Launch", customer_group_id=world.group_id, status=status
@@ -39,7 +38,7 @@ async def test_wait_for_status_refuses_an_unknown_status_before_io(
 
 
 async def test_wait_for_status_waits_for_a_custom_status_when_allowed(
-    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: World
+    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: ShopWorld
 ) -> None:
     """allow_unknown=True waits for a status the SDK does not know, in any case."""
     cid = _campaign(ref_server, world, "Draft")
@@ -51,7 +50,7 @@ async def test_wait_for_status_waits_for_a_custom_status_when_allowed(
 
 
 async def test_fetch_404_says_export_not_ready_or_no_such_file(
-    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: World
+    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: ShopWorld
 ) -> None:
     """messages.fetch tells 'no export yet' from 'past the last file'; unknown ids stay 404."""
     cid = _campaign(ref_server, world, "Ready to publish")
@@ -71,7 +70,7 @@ async def test_fetch_404_says_export_not_ready_or_no_such_file(
 
 
 async def test_validate_only_result_says_it_is_a_dry_run(
-    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: World
+    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: ShopWorld
 ) -> None:
     """validate_only results carry validate_only=True and would-be counts; nothing is stored."""
     rows = [{"email": "a@x.test"}, {"email": "b@x.test"}]
@@ -113,7 +112,7 @@ async def test_wait_for_upload_polls_the_group_count_until_a_queued_upload_lands
 
 
 async def test_decrypting_another_accounts_value_raises_decrypt_error(
-    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: World
+    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: ShopWorld
 ) -> None:
     """server.decrypt of a value of another account (or garbage) raises DecryptError."""
     ref_server.seed_customers(world.group_id, [{"email": "zoë.ünïcode@example.test"}])

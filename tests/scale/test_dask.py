@@ -14,7 +14,7 @@ from nudgescribe_async.dask import (
     messages_dataframe,
 )
 from nudgescribe_async.testing import ReferenceServer
-from tests.sync.conftest import ThreadedServer
+from tests._support.threaded import ThreadedServer
 
 CUSTOMERS = 2345
 

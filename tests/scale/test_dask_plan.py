@@ -8,7 +8,7 @@ import pytest
 
 from nudgescribe_async.dask import ListingChangedError, customers_bag, messages_bag
 from nudgescribe_async.testing import ReferenceServer
-from tests.sync.conftest import ThreadedServer
+from tests._support.threaded import ThreadedServer
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from nudgescribe_async.stores import (
 )
 from nudgescribe_async.testing import ReferenceServer
 from nudgescribe_sync import Nudgescribe
-from tests.sync.conftest import ThreadedServer
+from tests._support.threaded import ThreadedServer
 
 
 @pytest.fixture

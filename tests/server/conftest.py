@@ -1,5 +1,5 @@
 """Fixtures for the reference-server contract tests: a server, a plain aiohttp session, a logged-in
-``Api`` (raw requests, never the SDK) and a seeded ``World``."""
+``Api`` (raw requests, never the SDK) and a seeded ``ContractWorld``."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import aiohttp
 import pytest
 
 from nudgescribe_async.testing import ReferenceServer
-
-from .server_helpers import Api, World
+from tests._support.raw_api import Api
+from tests._support.worlds import ContractWorld
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ async def api(server: ReferenceServer, session: aiohttp.ClientSession) -> Api:
 
 
 @pytest.fixture
-def world(server: ReferenceServer) -> World:
+def world(server: ReferenceServer) -> ContractWorld:
     """Workspace with email (unique, required), name, tier, initial (char), age (number),
     joined (Date dd/MM/yyyy), balance (currency USD); group "People" holds 10 customers."""
     ws = server.seed_workspace("Main")
@@ -51,4 +51,4 @@ def world(server: ReferenceServer) -> World:
     empty = server.seed_group(wid, "Empty")
     people = server.seed_group(wid, "People")
     server.seed_customers(people.customer_group_id, count=10)
-    return World(wid, empty.customer_group_id, people.customer_group_id)
+    return ContractWorld(wid, empty.customer_group_id, people.customer_group_id)

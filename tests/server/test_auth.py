@@ -9,8 +9,8 @@ import orjson
 import pytest
 
 from nudgescribe_async.testing import ReferenceServer
-
-from .server_helpers import Api, World
+from tests._support.raw_api import Api
+from tests._support.worlds import ContractWorld
 
 
 def _claims(token: str) -> dict[str, object]:
@@ -58,7 +58,7 @@ async def test_authenticate_failures(
     assert reply.body["success"] is False and reply.body["message"]
 
 
-async def test_reauthenticate_with_refresh_token(api: Api, world: World) -> None:
+async def test_reauthenticate_with_refresh_token(api: Api, world: ContractWorld) -> None:
     """GET /v1/auth with the refresh token as bearer issues new working tokens."""
     reply = await api.reauth(api.refresh_token)
     assert reply.status == 200
@@ -108,7 +108,9 @@ async def test_short_token_lifetimes_expire_access_token(session: aiohttp.Client
         {"x-api-key": "not-the-key"},
     ],
 )
-async def test_header_checks_give_403(api: Api, world: World, override: dict[str, str]) -> None:
+async def test_header_checks_give_403(
+    api: Api, world: ContractWorld, override: dict[str, str]
+) -> None:
     """Bad bearer, empty x-ip, bad x-auth-context or a foreign x-api-key -> 403."""
     reply = await api.call("POST", "/v1/campaign/all", {}, **override)
     assert reply.status == 403, reply.body
@@ -148,7 +150,7 @@ async def test_revoked_tokens_give_403(api: Api, server: ReferenceServer) -> Non
 
 
 async def test_accounts_are_isolated(
-    api: Api, server: ReferenceServer, session: aiohttp.ClientSession, world: World
+    api: Api, server: ReferenceServer, session: aiohttp.ClientSession, world: ContractWorld
 ) -> None:
     """Another account sees none of the demo account's workspaces, groups or campaigns."""
     other = Api(server, session, server.create_account())

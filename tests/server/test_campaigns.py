@@ -9,11 +9,11 @@ import aiohttp
 import pytest
 
 from nudgescribe_async.testing import ReferenceServer
+from tests._support.raw_api import Api
+from tests._support.worlds import ContractWorld
 
-from .server_helpers import Api, World
 
-
-def campaign(server: ReferenceServer, world: World, status: str, name: str = "C") -> str:
+def campaign(server: ReferenceServer, world: ContractWorld, status: str, name: str = "C") -> str:
     """Seed a campaign on the world's populated group, segmented by tier."""
     return server.seed_campaign(
         world.workspace_id,
@@ -25,7 +25,7 @@ def campaign(server: ReferenceServer, world: World, status: str, name: str = "C"
 
 
 async def test_list_groups_campaigns_by_workspace(
-    api: Api, world: World, server: ReferenceServer
+    api: Api, world: ContractWorld, server: ReferenceServer
 ) -> None:
     """POST /v1/campaign/all returns every workspace with its campaigns."""
     cid = campaign(server, world, "Ready for review")
@@ -43,7 +43,7 @@ async def test_list_groups_campaigns_by_workspace(
 
 
 async def test_published_window_filter_is_inclusive(
-    api: Api, world: World, server: ReferenceServer
+    api: Api, world: ContractWorld, server: ReferenceServer
 ) -> None:
     """published_from/published_to keep campaigns published on those days; bad dates -> 400."""
     cid = campaign(server, world, "Published")
@@ -64,7 +64,7 @@ async def test_published_window_filter_is_inclusive(
 
 @pytest.mark.parametrize("status", ["Draft", "Generating", "Ready for review"])
 async def test_publish_refuses_other_statuses(
-    api: Api, world: World, server: ReferenceServer, status: str
+    api: Api, world: ContractWorld, server: ReferenceServer, status: str
 ) -> None:
     """Publishing a campaign that is not Ready to publish / Published -> 400."""
     reply = await api.call(
@@ -80,7 +80,7 @@ async def test_publish_request_rules(api: Api) -> None:
 
 
 async def test_publish_moves_to_published_and_exports_after_the_job(
-    api: Api, world: World, server: ReferenceServer
+    api: Api, world: ContractWorld, server: ReferenceServer
 ) -> None:
     """Ready to publish -> Published at once; export pages are 0 until the job completes."""
     server.set_job_delay(None)
@@ -102,7 +102,7 @@ async def test_publish_moves_to_published_and_exports_after_the_job(
 
 
 async def test_publish_job_completes_after_the_configured_delay(
-    api: Api, world: World, server: ReferenceServer
+    api: Api, world: ContractWorld, server: ReferenceServer
 ) -> None:
     """With job_delay=0 the export is ready on the next loop turn, without finish_jobs()."""
     cid = campaign(server, world, "Ready to publish")
@@ -111,7 +111,7 @@ async def test_publish_job_completes_after_the_configured_delay(
     assert pages["total_pages"] == 1 and server.pending_jobs == []
 
 
-async def test_publish_quota(api: Api, world: World, server: ReferenceServer) -> None:
+async def test_publish_quota(api: Api, world: ContractWorld, server: ReferenceServer) -> None:
     """A spent publish quota -> 429 quota_exceeded without Retry-After; nothing changes."""
     server.set_quota("publish", 1)
     first = campaign(server, world, "Ready to publish", "One")
@@ -146,7 +146,7 @@ async def test_quota_from_constructor_applies_to_pages(session: aiohttp.ClientSe
 
 
 async def test_export_files_hold_at_most_1000_rows(
-    api: Api, world: World, server: ReferenceServer
+    api: Api, world: ContractWorld, server: ReferenceServer
 ) -> None:
     """2,500 published messages export as 3 files of 1000/1000/500 rows in csv and json."""
     server.seed_customers(world.group_id, count=2490, start=10)
@@ -184,7 +184,7 @@ async def test_export_files_hold_at_most_1000_rows(
     assert past.status == 404
 
 
-async def test_fetch_request_rules(api: Api, world: World, server: ReferenceServer) -> None:
+async def test_fetch_request_rules(api: Api, world: ContractWorld, server: ReferenceServer) -> None:
     """Missing page/format -> 401; bad format or page -> 400; unknown run -> 400."""
     cid = campaign(server, world, "Published")
     for body in ({"campaign_id": cid, "page": 1}, {"campaign_id": cid, "format": "csv"}):
@@ -205,7 +205,7 @@ async def test_fetch_request_rules(api: Api, world: World, server: ReferenceServ
 
 
 async def test_url_download_serves_the_file_until_it_expires(
-    api: Api, world: World, server: ReferenceServer
+    api: Api, world: ContractWorld, server: ReferenceServer
 ) -> None:
     """format=url returns a server URL with expires_at; GET works without auth until expiry."""
     cid = campaign(server, world, "Published")

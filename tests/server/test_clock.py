@@ -8,8 +8,7 @@ from datetime import datetime, timezone
 import orjson
 
 from nudgescribe_async.testing import ReferenceServer
-
-from .server_helpers import Api
+from tests._support.raw_api import Api
 
 
 def _at(stamp: str) -> float:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from .server_helpers import Api, World
+from tests._support.raw_api import Api
+from tests._support.worlds import ContractWorld
 
 UPLOAD = "/v1/customer/check"
 
@@ -31,7 +32,7 @@ async def test_malformed_multipart_upload_is_400(api: Api, content_type: str, bo
     assert reply.body["error_code"] == "malformed_multipart"
 
 
-async def test_integer_beyond_json_range_is_400(api: Api, world: World) -> None:
+async def test_integer_beyond_json_range_is_400(api: Api, world: ContractWorld) -> None:
     """A page number too large to echo answers 400 naming the field, not 500."""
     reply = await api.call(
         "POST", "/v1/customer", {"customer_group_id": world.group_id, "page": 10**30}
@@ -43,7 +44,7 @@ async def test_integer_beyond_json_range_is_400(api: Api, world: World) -> None:
     assert edge.status == 200 and edge.body["customers"] == []
 
 
-async def test_integral_float_counts_as_an_integer(api: Api, world: World) -> None:
+async def test_integral_float_counts_as_an_integer(api: Api, world: ContractWorld) -> None:
     """``2.0`` is an integer in JSON Schema, so the server accepts it (and ``2.5`` is 400)."""
     body = await api.ok(
         "POST", "/v1/customer/pages", {"customer_group_id": world.group_id, "page_size": 4.0}

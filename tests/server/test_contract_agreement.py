@@ -7,8 +7,7 @@ import pytest
 from nudgescribe_async import _contract as contract
 from nudgescribe_async.models import is_valid_field_format, is_valid_field_name
 from nudgescribe_async.testing import ReferenceServer
-
-from .server_helpers import Api
+from tests._support.raw_api import Api
 
 FIELD_NAMES = ["first_name", "a", "a" * 63, "a" * 64, "First", "1a", "a-b", "abc\n", "é"]
 CURRENCY_CODES = ["USD", "EUR", "usd", "US", "USDX", "USD\n", "U5D"]

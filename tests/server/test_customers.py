@@ -9,13 +9,13 @@ import aiohttp
 import pytest
 
 from nudgescribe_async.testing import ReferenceServer, decrypt_demo_value
-
-from .server_helpers import Api, World
+from tests._support.raw_api import Api
+from tests._support.worlds import ContractWorld
 
 CHECK = "/v1/customer/check"
 
 
-def upload_body(world: World, rows: list[Any], **extra: Any) -> dict[str, Any]:
+def upload_body(world: ContractWorld, rows: list[Any], **extra: Any) -> dict[str, Any]:
     """A JSON upload body for the world's populated group."""
     return {
         "workspace_id": world.workspace_id,
@@ -27,7 +27,7 @@ def upload_body(world: World, rows: list[Any], **extra: Any) -> dict[str, Any]:
 
 
 async def test_json_upload_creates_and_upserts_by_unique_field(
-    api: Api, world: World, server: ReferenceServer
+    api: Api, world: ContractWorld, server: ReferenceServer
 ) -> None:
     """New unique values create customers; existing ones update them in place."""
     rows = [
@@ -62,7 +62,7 @@ async def test_json_upload_creates_and_upserts_by_unique_field(
     ],
 )
 async def test_row_errors_per_field_type(
-    api: Api, world: World, row: dict[str, Any], field: str | None
+    api: Api, world: ContractWorld, row: dict[str, Any], field: str | None
 ) -> None:
     """number/char/Date/currency/required rules produce a row error (or pass when valid)."""
     base = {"email": "x@example.test", **row}
@@ -87,14 +87,16 @@ async def test_row_errors_per_field_type(
         {"first_name": None},
     ],
 )
-async def test_valid_values_per_field_type(api: Api, world: World, row: dict[str, Any]) -> None:
+async def test_valid_values_per_field_type(
+    api: Api, world: ContractWorld, row: dict[str, Any]
+) -> None:
     """Decimal numbers, one-char, well-formed dates and 2-place amounts are accepted."""
     reply = await api.call("POST", CHECK, upload_body(world, [{"email": "v@example.test", **row}]))
     assert reply.status == 200, reply.body
 
 
 async def test_header_errors_and_atomic_failure(
-    api: Api, world: World, server: ReferenceServer
+    api: Api, world: ContractWorld, server: ReferenceServer
 ) -> None:
     """Unknown columns and a missing required column are header errors; nothing is stored."""
     rows = [{"email": "n1@example.test", "favourite": "x"}, {"email": "n2@example.test"}]
@@ -109,7 +111,7 @@ async def test_header_errors_and_atomic_failure(
     assert {e["column"] for e in no_email.body["header_errors"]} == {"email"}
 
 
-async def test_unique_field_rules(api: Api, world: World) -> None:
+async def test_unique_field_rules(api: Api, world: ContractWorld) -> None:
     """unique_field must be an is_unique field and its values unique within the upload."""
     not_unique = await api.call(
         "POST",
@@ -133,7 +135,7 @@ async def test_unique_field_rules(api: Api, world: World) -> None:
 
 
 async def test_validate_only_reports_without_storing(
-    api: Api, world: World, server: ReferenceServer
+    api: Api, world: ContractWorld, server: ReferenceServer
 ) -> None:
     """validate_only -> 200 with valid and errors (or would-be counts), nothing stored."""
     good = await api.ok(
@@ -163,7 +165,7 @@ async def test_validate_only_reports_without_storing(
     ],
 )
 async def test_upload_request_rules(
-    api: Api, world: World, body: dict[str, Any], status: int
+    api: Api, world: ContractWorld, body: dict[str, Any], status: int
 ) -> None:
     """Neither/both data forms -> 400; missing fields -> 401; unknown ids -> 404."""
     full = upload_body(world, [{"email": "r@example.test"}])
@@ -173,7 +175,7 @@ async def test_upload_request_rules(
 
 
 async def test_group_from_other_workspace_is_404(
-    api: Api, world: World, server: ReferenceServer
+    api: Api, world: ContractWorld, server: ReferenceServer
 ) -> None:
     """The group must belong to the upload's workspace."""
     other = server.seed_workspace("Other")
@@ -181,7 +183,7 @@ async def test_group_from_other_workspace_is_404(
     assert reply.status == 404
 
 
-def _form(world: World, csv_text: str | bytes, **extra: str) -> aiohttp.FormData:
+def _form(world: ContractWorld, csv_text: str | bytes, **extra: str) -> aiohttp.FormData:
     form = aiohttp.FormData()
     form.add_field("workspace_id", world.workspace_id)
     form.add_field("customer_group_id", world.group_id)
@@ -198,7 +200,7 @@ def _form(world: World, csv_text: str | bytes, **extra: str) -> aiohttp.FormData
 
 
 async def test_csv_upload_validates_header_and_rows(
-    api: Api, world: World, server: ReferenceServer
+    api: Api, world: ContractWorld, server: ReferenceServer
 ) -> None:
     """A multipart CSV upload applies the same rules; row numbers exclude the header."""
     good = "\ufeffemail,first_name,joined\nc1@example.test,Cy,01/02/2020\nc2@example.test,Di,\n"
@@ -224,7 +226,7 @@ async def test_csv_upload_validates_header_and_rows(
     assert only.status == 200 and only.body["valid"] is True
 
 
-async def test_csv_upload_request_rules(api: Api, world: World) -> None:
+async def test_csv_upload_request_rules(api: Api, world: ContractWorld) -> None:
     """File plus customers -> 400; non-UTF-8 -> 400; empty file -> 400; no file -> 400."""
     both = _form(world, "email\na@example.test\n", customers="[]")
     assert (await api.raw("POST", CHECK, headers=api.headers(), data=both)).status == 400
@@ -242,7 +244,7 @@ async def test_csv_upload_request_rules(api: Api, world: World) -> None:
 
 
 async def test_large_upload_is_queued_and_applied_by_a_job(
-    api: Api, world: World, server: ReferenceServer
+    api: Api, world: ContractWorld, server: ReferenceServer
 ) -> None:
     """More than 1000 rows -> queued, job_uid, null counts; customers appear when the job ends."""
     server.set_job_delay(None)
@@ -258,7 +260,7 @@ async def test_large_upload_is_queued_and_applied_by_a_job(
     assert small["queued"] is False and small["updated_count"] == 1000
 
 
-async def test_page_count_edges(api: Api, world: World, server: ReferenceServer) -> None:
+async def test_page_count_edges(api: Api, world: ContractWorld, server: ReferenceServer) -> None:
     """total_pages is ceil(count / page_size): 0 for empty, exact fits, one extra page."""
     empty = await api.ok("POST", "/v1/customer/pages", {"customer_group_id": world.empty_group_id})
     assert (empty["total_pages"], empty["total_customers"], empty["page_size"]) == (0, 0, 100)
@@ -278,7 +280,7 @@ async def test_page_count_edges(api: Api, world: World, server: ReferenceServer)
 
 
 async def test_pages_cover_every_customer_once_with_encrypted_profiles(
-    api: Api, world: World, server: ReferenceServer
+    api: Api, world: ContractWorld, server: ReferenceServer
 ) -> None:
     """Pages partition the group in order; profile values decrypt to what was stored."""
     seen = []
@@ -303,7 +305,7 @@ async def test_pages_cover_every_customer_once_with_encrypted_profiles(
     assert past["customers"] == [] and past["total_pages"] == 4
 
 
-async def test_page_request_rules(api: Api, world: World) -> None:
+async def test_page_request_rules(api: Api, world: ContractWorld) -> None:
     """page is required (401) and must be >= 1 (400); page_size max 1000."""
     gid = world.group_id
     assert (await api.call("POST", "/v1/customer", {"customer_group_id": gid})).status == 401
@@ -320,7 +322,9 @@ async def test_page_request_rules(api: Api, world: World) -> None:
     ).status == 404
 
 
-async def test_delete_customers_rules(api: Api, world: World, server: ReferenceServer) -> None:
+async def test_delete_customers_rules(
+    api: Api, world: ContractWorld, server: ReferenceServer
+) -> None:
     """DELETE /v1/customer: unknown id -> 404 and nothing deleted; > 1000 ids -> 400."""
     ids = list(server.state.groups[world.group_id].customers)
     gid = world.group_id

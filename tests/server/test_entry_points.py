@@ -14,8 +14,7 @@ import pytest
 import nudgescribe_async
 from nudgescribe_async._contract import FIELD_TYPES
 from nudgescribe_async.testing import ReferenceServer
-
-from .server_helpers import Api
+from tests._support.raw_api import Api
 
 
 async def test_context_manager_binds_an_ephemeral_loopback_port() -> None:

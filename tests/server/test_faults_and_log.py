@@ -9,8 +9,7 @@ import aiohttp
 import pytest
 
 from nudgescribe_async.testing import ReferenceServer
-
-from .server_helpers import Api
+from tests._support.raw_api import Api
 
 ALL = "/v1/campaign/all"
 

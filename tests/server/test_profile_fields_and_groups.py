@@ -6,8 +6,8 @@ import pytest
 
 from nudgescribe_async._contract import DATE_FORMATS
 from nudgescribe_async.testing import ReferenceServer, SeedError
-
-from .server_helpers import Api, World
+from tests._support.raw_api import Api
+from tests._support.worlds import ContractWorld
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ async def test_duplicate_field_name_conflicts_and_unknown_workspace(api: Api, wi
     assert unknown.status == 404
 
 
-async def test_list_fields_and_invalid_workspace_is_401(api: Api, world: World) -> None:
+async def test_list_fields_and_invalid_workspace_is_401(api: Api, world: ContractWorld) -> None:
     """POST /v1/cpf lists a workspace's fields; an unknown workspace is 401 "Invalid Workspace"."""
     body = await api.ok("POST", "/v1/cpf", {"workspace_id": world.workspace_id})
     assert body["workspace_id"] == world.workspace_id
@@ -101,7 +101,7 @@ async def test_list_fields_and_invalid_workspace_is_401(api: Api, world: World) 
 
 
 async def test_update_several_fields_keeps_customer_data(
-    api: Api, world: World, server: ReferenceServer
+    api: Api, world: ContractWorld, server: ReferenceServer
 ) -> None:
     """PATCH /v1/cpf updates several fields at once; stored customer values are kept."""
     fields = (await api.ok("POST", "/v1/cpf", {"workspace_id": world.workspace_id}))["fields"]
@@ -128,7 +128,7 @@ async def test_update_several_fields_keeps_customer_data(
     assert customer.profile["tier"] and customer.profile["joined"]
 
 
-async def test_update_fields_is_atomic(api: Api, world: World) -> None:
+async def test_update_fields_is_atomic(api: Api, world: ContractWorld) -> None:
     """An unknown field id -> 404 and no field changes; a bad format -> 400; no id -> 401."""
     fields = (await api.ok("POST", "/v1/cpf", {"workspace_id": world.workspace_id}))["fields"]
     tier = next(f for f in fields if f["field_name"] == "tier")
@@ -163,7 +163,7 @@ async def test_update_fields_is_atomic(api: Api, world: World) -> None:
 
 
 async def test_delete_fields_removes_their_data(
-    api: Api, world: World, server: ReferenceServer
+    api: Api, world: ContractWorld, server: ReferenceServer
 ) -> None:
     """DELETE /v1/cpf deletes fields and the customer data stored in them; unknown -> 404."""
     fields = (await api.ok("POST", "/v1/cpf", {"workspace_id": world.workspace_id}))["fields"]
@@ -224,7 +224,7 @@ async def test_group_rules(api: Api, wid: str) -> None:
     assert (await api.call("PUT", "/v1/cg", {"workspace_id": wid, "name": 5})).status == 400
 
 
-async def test_customer_count_follows_uploads_and_deletes(api: Api, world: World) -> None:
+async def test_customer_count_follows_uploads_and_deletes(api: Api, world: ContractWorld) -> None:
     """customer_count reflects uploads (created only, not updates) and deletes."""
 
     async def count() -> int:

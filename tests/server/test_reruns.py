@@ -7,13 +7,13 @@ import asyncio
 import pytest
 
 from nudgescribe_async.testing import ReferenceServer, SeedError
-
-from .server_helpers import Api, World
+from tests._support.raw_api import Api
+from tests._support.worlds import ContractWorld
 
 INITIATE = "/v1/campaign/rerun/initiate"
 
 
-def published(server: ReferenceServer, world: World) -> str:
+def published(server: ReferenceServer, world: ContractWorld) -> str:
     """A Published campaign on the world's group (tiers gold/silver/bronze/platinum)."""
     return server.seed_campaign(
         world.workspace_id,
@@ -24,7 +24,9 @@ def published(server: ReferenceServer, world: World) -> str:
     ).campaign_id
 
 
-def group_with_tiers(server: ReferenceServer, world: World, name: str, tiers: list[str]) -> str:
+def group_with_tiers(
+    server: ReferenceServer, world: ContractWorld, name: str, tiers: list[str]
+) -> str:
     """A new group of the world's workspace with one customer per listed tier value."""
     gid = server.seed_group(world.workspace_id, name).customer_group_id
     server.seed_customers(
@@ -34,7 +36,7 @@ def group_with_tiers(server: ReferenceServer, world: World, name: str, tiers: li
 
 
 async def test_history_of_a_never_rerun_campaign_is_a_synthesised_run_1(
-    api: Api, world: World, server: ReferenceServer
+    api: Api, world: ContractWorld, server: ReferenceServer
 ) -> None:
     """A campaign never rerun returns one synthesised, active Run #1 with a null rerun_id."""
     cid = published(server, world)
@@ -57,7 +59,7 @@ async def test_history_of_a_never_rerun_campaign_is_a_synthesised_run_1(
 
 
 async def test_initiate_compares_segments_archives_and_queues(
-    api: Api, world: World, server: ReferenceServer
+    api: Api, world: ContractWorld, server: ReferenceServer
 ) -> None:
     """Matched/new/orphaned segment counts, archived_count and the queued job are reported."""
     server.set_job_delay(None)
@@ -91,7 +93,7 @@ async def test_initiate_compares_segments_archives_and_queues(
 
 
 async def test_rerun_with_every_segment_matched_is_ready_to_publish(
-    api: Api, world: World, server: ReferenceServer
+    api: Api, world: ContractWorld, server: ReferenceServer
 ) -> None:
     """When no segment is new the job sets Ready to publish (and the campaign can publish)."""
     cid = published(server, world)
@@ -129,7 +131,7 @@ async def test_rerun_with_every_segment_matched_is_ready_to_publish(
 
 @pytest.mark.parametrize("status", ["Ready for review", "Ready to publish", "Draft"])
 async def test_initiate_requires_a_published_campaign(
-    api: Api, world: World, server: ReferenceServer, status: str
+    api: Api, world: ContractWorld, server: ReferenceServer, status: str
 ) -> None:
     """A campaign that is not Published -> 400."""
     cid = server.seed_campaign(
@@ -145,7 +147,9 @@ async def test_initiate_requires_a_published_campaign(
     assert reply.status == 400 and reply.body["error_code"] == "campaign_not_published"
 
 
-async def test_initiate_prerequisites(api: Api, world: World, server: ReferenceServer) -> None:
+async def test_initiate_prerequisites(
+    api: Api, world: ContractWorld, server: ReferenceServer
+) -> None:
     """Unpublished messages or the current group -> 400; missing -> 401; unknown -> 404."""
     cid = published(server, world)
     same = await api.call(
@@ -173,7 +177,7 @@ async def test_initiate_prerequisites(api: Api, world: World, server: ReferenceS
 
 
 async def test_run_messages_filter_rule_and_paging(
-    api: Api, world: World, server: ReferenceServer
+    api: Api, world: ContractWorld, server: ReferenceServer
 ) -> None:
     """Without run_number only active current-run messages; with it, archived ones too."""
     cid = published(server, world)
@@ -219,7 +223,7 @@ async def test_run_messages_filter_rule_and_paging(
 
 
 async def test_job_delay_completes_rerun_without_finish_jobs(
-    api: Api, world: World, server: ReferenceServer
+    api: Api, world: ContractWorld, server: ReferenceServer
 ) -> None:
     """With a short job_delay the rerun job completes by itself; the status is set at once."""
     server.set_job_delay(0.05)
@@ -236,7 +240,7 @@ async def test_job_delay_completes_rerun_without_finish_jobs(
     assert [m.run_number for m in campaign.messages].count(2) == 1
 
 
-def test_approve_control_and_rerun_control(server: ReferenceServer, world: World) -> None:
+def test_approve_control_and_rerun_control(server: ReferenceServer, world: ContractWorld) -> None:
     """approve_campaign moves Ready for review on; other statuses and bad reruns raise."""
     cid = server.seed_campaign(
         world.workspace_id,

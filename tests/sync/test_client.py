@@ -25,10 +25,9 @@ from nudgescribe_sync import (
     PortalThreadError,
     RequestValidationError,
 )
-from tests.helpers import SECRETS, TEST_CREDENTIALS
-from tests.resources.conftest import World
-
-from .conftest import ThreadedServer
+from tests._support.credentials import SECRETS, TEST_CREDENTIALS
+from tests._support.threaded import ThreadedServer
+from tests._support.worlds import ShopWorld
 
 
 @pytest.fixture
@@ -55,7 +54,7 @@ def baseline() -> Iterator[Callable[[], None]]:
 
 
 def test_close_leaves_no_thread_fd_socket_or_session(
-    server: ThreadedServer, world: World, baseline: Callable[[], None]
+    server: ThreadedServer, world: ShopWorld, baseline: Callable[[], None]
 ) -> None:
     """After close() the portal thread is joined and every fd and socket is released."""
     with warnings.catch_warnings(record=True) as caught:
@@ -71,7 +70,7 @@ def test_close_leaves_no_thread_fd_socket_or_session(
     baseline()
 
 
-def test_calls_after_close_raise(client: Nudgescribe, world: World) -> None:
+def test_calls_after_close_raise(client: Nudgescribe, world: ShopWorld) -> None:
     """A closed client refuses calls with a clear RuntimeError instead of hanging."""
     client.close()
     assert client.closed
@@ -80,7 +79,7 @@ def test_calls_after_close_raise(client: Nudgescribe, world: World) -> None:
 
 
 def test_forgotten_client_is_closed_with_a_resource_warning(
-    server: ThreadedServer, world: World, baseline: Callable[[], None]
+    server: ThreadedServer, world: ShopWorld, baseline: Callable[[], None]
 ) -> None:
     """A client dropped without close() is closed by its finalizer, with a ResourceWarning."""
     client = Nudgescribe(**server.client_kwargs())
@@ -129,7 +128,7 @@ def test_repr_hides_secrets() -> None:
 
 
 def test_with_options_shares_portal_session_and_tokens(
-    server: ThreadedServer, client: Nudgescribe, world: World
+    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
 ) -> None:
     """A with_options copy uses the same session and token; closing it closes nothing."""
     patient = client.with_options(timeout=30, max_retries=0)
@@ -147,7 +146,9 @@ def test_with_options_shares_portal_session_and_tokens(
     assert patient.closed
 
 
-def test_request_escape_hatch(server: ThreadedServer, client: Nudgescribe, world: World) -> None:
+def test_request_escape_hatch(
+    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
+) -> None:
     """request() sends any call with the client's auth and returns the decoded JSON."""
     data = client.request("POST", "/v1/cg", json={"workspace_id": world.workspace_id})
     assert data["success"] is True
@@ -166,7 +167,7 @@ def test_errors_reach_the_caller_thread(server: ThreadedServer, client: Nudgescr
 
 
 def test_sixteen_threads_share_one_client(
-    server: ThreadedServer, client: Nudgescribe, world: World
+    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
 ) -> None:
     """16 threads calling one client at once all succeed, with one session and one token."""
     session = client._target()._transport.connection.session
@@ -190,7 +191,7 @@ def test_sixteen_threads_share_one_client(
     assert client._target()._transport.connection.session == session
 
 
-def test_works_inside_a_running_event_loop(client: Nudgescribe, world: World) -> None:
+def test_works_inside_a_running_event_loop(client: Nudgescribe, world: ShopWorld) -> None:
     """Inside asyncio.run the sync client blocks that loop's thread and returns results."""
 
     async def main() -> tuple[str, int]:
@@ -201,7 +202,7 @@ def test_works_inside_a_running_event_loop(client: Nudgescribe, world: World) ->
     assert asyncio.run(main()) == ("Everyone", 0)
 
 
-def test_call_from_the_portal_thread_raises(server: ThreadedServer, world: World) -> None:
+def test_call_from_the_portal_thread_raises(server: ThreadedServer, world: ShopWorld) -> None:
     """A blocking call made on the client's own loop (a decrypt hook) raises, not deadlocks."""
     server.do(lambda s: s.seed_customers(world.group_id, count=1))
     holder: list[Nudgescribe] = []
@@ -265,7 +266,7 @@ sys.exit(os.waitstatus_to_exitcode(status))
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-def test_forked_child_gets_a_fresh_portal(server: ThreadedServer, world: World) -> None:
+def test_forked_child_gets_a_fresh_portal(server: ThreadedServer, world: ShopWorld) -> None:
     """After fork the child builds its own portal and client; the parent's keeps working."""
     result = subprocess.run(
         [

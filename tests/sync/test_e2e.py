@@ -19,8 +19,8 @@ import pytest
 from nudgescribe_async._retry import instant_backoff
 from nudgescribe_async.testing import ReferenceServer
 from nudgescribe_sync import Nudgescribe, ServerError
-from tests.resources.conftest import World
-from tests.sync.conftest import ThreadedServer
+from tests._support.threaded import ThreadedServer
+from tests._support.worlds import ShopWorld
 
 PAGES = 200
 PAGE_SIZE = 5
@@ -32,7 +32,7 @@ PROMPT = 1.0
 
 
 def seed_pages(
-    server: ThreadedServer, world: World, pages: int = PAGES, page_size: int = PAGE_SIZE
+    server: ThreadedServer, world: ShopWorld, pages: int = PAGES, page_size: int = PAGE_SIZE
 ) -> list[str]:
     """Seed ``pages`` full pages of customers and return their emails in server order."""
     rows = [{"email": f"c{i:05d}@example.com", "tier": "gold"} for i in range(pages * page_size)]
@@ -89,7 +89,7 @@ def slow_client(server: ThreadedServer) -> Iterator[Nudgescribe]:
 
 @pytest.mark.parametrize("concurrency", [1, 4, 16])
 def test_every_item_once_in_order_at_each_concurrency(
-    server: ThreadedServer, client: Nudgescribe, world: World, concurrency: int
+    server: ThreadedServer, client: Nudgescribe, world: ShopWorld, concurrency: int
 ) -> None:
     """Every customer of a 200-page group comes back exactly once, in order, from a for loop."""
     expected = seed_pages(server, world)
@@ -101,7 +101,7 @@ def test_every_item_once_in_order_at_each_concurrency(
 
 
 def test_break_sends_at_most_concurrency_requests_and_keeps_client_usable(
-    server: ThreadedServer, client: Nudgescribe, world: World
+    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
 ) -> None:
     """A bare break after the first item leaves at most the window (2 x 4) of page requests."""
     expected = seed_pages(server, world)
@@ -118,7 +118,7 @@ def test_break_sends_at_most_concurrency_requests_and_keeps_client_usable(
 
 @pytest.mark.parametrize("how", ["break", "with"])
 def test_leaving_the_loop_cancels_a_hanging_fetch(
-    server: ThreadedServer, slow_client: Nudgescribe, world: World, how: str
+    server: ThreadedServer, slow_client: Nudgescribe, world: ShopWorld, how: str
 ) -> None:
     """Leaving the loop while page 2 hangs on the server returns at once, not after a timeout."""
     expected = seed_pages(server, world, pages=10)
@@ -150,7 +150,7 @@ def test_leaving_the_loop_cancels_a_hanging_fetch(
 
 
 def test_failing_page_raises_after_earlier_items(
-    server: ThreadedServer, client: Nudgescribe, world: World
+    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
 ) -> None:
     """A page that keeps failing raises ServerError after every item of the pages before it."""
     expected = seed_pages(server, world, pages=10)
@@ -173,7 +173,7 @@ def test_failing_page_raises_after_earlier_items(
 
 
 def test_threads_share_one_client_and_one_login(
-    server: ThreadedServer, client: Nudgescribe, world: World
+    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
 ) -> None:
     """16 threads paging and calling through one fresh client get full results and one login."""
     expected = seed_pages(server, world, pages=5, page_size=10)
@@ -216,7 +216,7 @@ def test_expired_access_token_is_refreshed_once_across_threads() -> None:
 
 
 def test_revoked_tokens_are_renewed_once_across_threads(
-    server: ThreadedServer, client: Nudgescribe, world: World
+    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
 ) -> None:
     """After a server-side revocation 16 threads renew the token once and every call succeeds."""
     client.auth.authenticate()

@@ -12,7 +12,7 @@ import pytest
 from nudgescribe_async._pagination import AsyncPager, Page
 from nudgescribe_sync import Pager
 from nudgescribe_sync._portal import Portal
-from tests.test_pagination import SLOW, FakePages, PageBoom, random_latency
+from tests._support.fake_pages import SLOW, FakePages, PageBoom, random_latency
 
 T = TypeVar("T")
 

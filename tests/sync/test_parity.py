@@ -25,7 +25,7 @@ from nudgescribe_async import AsyncNudgescribe
 from nudgescribe_async._pagination import AsyncPager
 from nudgescribe_async.resources._base import AsyncResource
 from nudgescribe_sync import Nudgescribe, Pager
-from tests.typing_scope import typing_namespace
+from tests._support.typing_scope import typing_namespace
 
 _DUMMY: dict[str, Any] = {
     "api_key": "k",

@@ -32,9 +32,8 @@ from nudgescribe_sync import (
     UploadValidationError,
     WaitTimeoutError,
 )
-from tests.resources.conftest import World
-
-from .conftest import ThreadedServer
+from tests._support.threaded import ThreadedServer
+from tests._support.worlds import ShopWorld
 
 MISSING = "00000000-0000-0000-0000-000000000000"
 
@@ -70,7 +69,7 @@ def assert_refused_before_io(
 
 
 def test_profile_fields_create_sends_given_keys_extra_body_and_headers(
-    server: ThreadedServer, client: Nudgescribe, world: World
+    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
 ) -> None:
     """create PUTs only given keys, merges extra_body, sends extra_headers, decodes the field."""
     field = client.profile_fields.create(
@@ -117,7 +116,7 @@ def test_profile_fields_create_rejects_bad_arguments_before_io(
     assert api_requests(server) == []
 
 
-def test_profile_fields_end_to_end(client: Nudgescribe, world: World) -> None:
+def test_profile_fields_end_to_end(client: Nudgescribe, world: ShopWorld) -> None:
     """Create, list, update and delete fields against the reference server."""
     fields = client.profile_fields
     created = fields.create(world.workspace_id, "spend", "currency", field_format="USD")
@@ -138,7 +137,7 @@ def test_profile_fields_end_to_end(client: Nudgescribe, world: World) -> None:
 
 
 def test_customer_groups_create_and_list_wire(
-    server: ThreadedServer, client: Nudgescribe, world: World
+    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
 ) -> None:
     """create PUTs name/description (+extra_body, headers); list POSTs the workspace."""
     group = client.customer_groups.create(
@@ -163,7 +162,7 @@ def test_customer_groups_create_and_list_wire(
 
 
 def test_customer_groups_update_clears_and_omits(
-    server: ThreadedServer, client: Nudgescribe, world: World
+    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
 ) -> None:
     """update(description=None) sends null; a name-only update sends no description key."""
     client.customer_groups.update(world.group_id, description=None)
@@ -177,7 +176,7 @@ def test_customer_groups_update_clears_and_omits(
         client.customer_groups.update(world.group_id)
 
 
-def test_customer_groups_end_to_end(client: Nudgescribe, world: World) -> None:
+def test_customer_groups_end_to_end(client: Nudgescribe, world: ShopWorld) -> None:
     """Create, list, update (clear description) and delete a group on the reference server."""
     groups = client.customer_groups
     vip = groups.create(world.workspace_id, "VIP", description="Best customers")
@@ -194,7 +193,7 @@ def test_customer_groups_end_to_end(client: Nudgescribe, world: World) -> None:
 
 
 def test_customers_upload_json_then_update_by_unique_field(
-    server: ThreadedServer, client: Nudgescribe, world: World
+    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
 ) -> None:
     """A JSON upload (extra_body merged) creates customers; re-uploading updates them."""
     first = client.customers.upload(
@@ -223,7 +222,7 @@ def test_customers_upload_json_then_update_by_unique_field(
 
 @pytest.mark.parametrize("kind", ["bytes", "path", "binary_file", "text_file"])
 def test_customers_upload_csv_is_multipart(
-    server: ThreadedServer, client: Nudgescribe, world: World, tmp_path: Path, kind: str
+    server: ThreadedServer, client: Nudgescribe, world: ShopWorld, tmp_path: Path, kind: str
 ) -> None:
     """A CSV (bytes, path, binary or text file) goes as a file part plus string form fields."""
     csv = "email,tier,joined\na@x.com,gold,2025-01-02\n"
@@ -249,7 +248,7 @@ def test_customers_upload_csv_is_multipart(
 
 
 def test_customers_upload_csv_valid_invalid_and_validate_only(
-    client: Nudgescribe, world: World
+    client: Nudgescribe, world: ShopWorld
 ) -> None:
     """Invalid CSV raises UploadValidationError with row errors; validate_only stores none."""
     bad = b"email,tier,joined\nc@x.com,gold,02/01/2025\n,gold,2025-01-02\n"
@@ -284,7 +283,7 @@ def test_customer_calls_validate_before_io(
 
 
 def test_customers_list_pages_decrypts_and_keeps_order(
-    server: ThreadedServer, client: Nudgescribe, world: World
+    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
 ) -> None:
     """list over a 3-page group yields every customer once, in page order, decrypted."""
     server.do(lambda s: s.seed_customers(world.group_id, rows(250)))
@@ -305,7 +304,7 @@ def test_customers_list_pages_decrypts_and_keeps_order(
 
 
 def test_customers_delete_in_batches(
-    server: ThreadedServer, client: Nudgescribe, world: World
+    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
 ) -> None:
     """Deleting 1200 customers sends two DELETE calls; an unknown id raises NotFoundError."""
     server.do(lambda s: s.seed_customers(world.group_id, rows(1205)))
@@ -321,7 +320,7 @@ def test_customers_delete_in_batches(
 
 
 def test_campaigns_list_get_and_wait(
-    server: ThreadedServer, client: Nudgescribe, world: World
+    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
 ) -> None:
     """list sends the date window; get finds one or raises 404; wait_for_status sees approval."""
     review = server.do(
@@ -343,7 +342,7 @@ def test_campaigns_list_get_and_wait(
 
 
 def test_campaigns_wait_for_status_times_out(
-    server: ThreadedServer, client: Nudgescribe, world: World
+    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
 ) -> None:
     """A status that never arrives raises WaitTimeoutError (a TimeoutError) in the caller."""
     review = server.do(
@@ -376,7 +375,7 @@ def test_campaign_calls_validate_before_io(
 
 
 def test_messages_publish_export_fetch_list(
-    server: ThreadedServer, client: Nudgescribe, world: World
+    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
 ) -> None:
     """publish -> wait_for_export -> fetch as json, csv and url (overloads) -> list all rows."""
     server.do(
@@ -407,7 +406,7 @@ def test_messages_publish_export_fetch_list(
 
 
 def test_messages_wait_for_export_times_out(
-    server: ThreadedServer, client: Nudgescribe, world: World
+    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
 ) -> None:
     """An export that never appears raises WaitTimeoutError after the overall timeout."""
 
@@ -448,7 +447,9 @@ def test_message_calls_validate_before_io(
 # ------------------------------------------------------------------ reruns
 
 
-def test_rerun_flow_end_to_end(server: ThreadedServer, client: Nudgescribe, world: World) -> None:
+def test_rerun_flow_end_to_end(
+    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
+) -> None:
     """initiate -> wait_for_status -> history -> list_messages of the new and the old run."""
 
     def seed(s: Any) -> tuple[str, str]:

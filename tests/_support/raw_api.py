@@ -1,5 +1,5 @@
-"""Helpers for the reference-server contract tests: an ``Api`` that sends raw aiohttp requests
-with the contract's headers (these tests never use the SDK), and the seeded ``World``."""
+"""For the reference-server contract tests: an ``Api`` that sends raw aiohttp requests with the
+contract's headers (these tests never use the SDK)."""
 
 from __future__ import annotations
 
@@ -90,12 +90,3 @@ class Api:
         assert reply.status == 200, (reply.status, reply.body)
         assert reply.body["success"] is True
         return reply.body
-
-
-@dataclass
-class World:
-    """A seeded workspace: fields of every type, an empty group and a populated group."""
-
-    workspace_id: str
-    empty_group_id: str
-    group_id: str

@@ -1,10 +1,11 @@
-"""Test helpers that are not fixtures."""
+"""The mocked API's fake base URL and credentials, the secrets tests scan for, and fake JWTs."""
 
 from __future__ import annotations
 
 import base64
 import itertools
 import time
+from typing import Any
 
 import orjson
 
@@ -38,3 +39,15 @@ def make_jwt(ttl: float, *, kind: str = "access", now: float | None = None) -> s
         "n": next(_serial),
     }
     return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(claims)}.c2lnbmF0dXJl"
+
+
+def auth_payload(access_ttl: float = 3600, refresh_ttl: float = 7200) -> dict[str, Any]:
+    """A token response whose JWTs expire after the given seconds."""
+    return {
+        "success": True,
+        "access_token": make_jwt(access_ttl),
+        "refresh_token": make_jwt(refresh_ttl, kind="refresh"),
+        "token_type": "Bearer",
+        "expires_in": int(access_ttl),
+        "refresh_expires_in": int(refresh_ttl),
+    }
