@@ -113,3 +113,33 @@ def test_first_client_loads_what_it_needs() -> None:
         """
     )
     assert out == "Customers True"
+
+
+def test_pytest_plugin_import_loads_no_server_module() -> None:
+    """The pytest11 plugin module (loaded in every pytest session) leaves the server unloaded."""
+    out = _run(
+        """
+        import sys
+        import nudgescribe_async.testing.pytest_plugin
+        loaded = [m for m in sys.modules if m.startswith("nudgescribe_async.testing._")]
+        print(sorted(loaded), "aiohttp.web" in sys.modules)
+        """
+    )
+    assert out == "[] False"
+
+
+def test_testing_names_load_on_first_use_with_public_module() -> None:
+    """`nudgescribe_async.testing` names resolve, are listed and report the public module."""
+    out = _run(
+        """
+        import pickle
+        import nudgescribe_async.testing as testing
+        listed = all(n in dir(testing) for n in testing.__all__)
+        from nudgescribe_async.testing import ReferenceServer, SeedError
+        from nudgescribe_async.testing import *  # noqa: F403
+        values = [getattr(testing, n) for n in testing.__all__]
+        same = pickle.loads(pickle.dumps(SeedError)) is SeedError
+        print(listed, ReferenceServer.__module__, same)
+        """
+    )
+    assert out == "True nudgescribe_async.testing True"

@@ -64,16 +64,18 @@ segments) or ``Ready to publish`` (all matched) at once, while its job generates
 
 from __future__ import annotations
 
-from nudgescribe_async._public import publish
-from nudgescribe_async.testing._cipher import (
-    DecryptError,
-    decrypt_demo_value,
-    encrypt_demo_value,
-)
-from nudgescribe_async.testing._core import RequestRecord
-from nudgescribe_async.testing._faults import FaultRule, Faults
-from nudgescribe_async.testing._seeding import SeedError
-from nudgescribe_async.testing._server import Credentials, ReferenceServer
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nudgescribe_async.testing._cipher import (
+        DecryptError,
+        decrypt_demo_value,
+        encrypt_demo_value,
+    )
+    from nudgescribe_async.testing._core import RequestRecord
+    from nudgescribe_async.testing._faults import FaultRule, Faults
+    from nudgescribe_async.testing._seeding import SeedError
+    from nudgescribe_async.testing._server import Credentials, ReferenceServer
 
 __all__ = [
     "Credentials",
@@ -87,5 +89,36 @@ __all__ = [
     "encrypt_demo_value",
 ]
 
-publish(__name__, globals(), __all__)
-del publish
+
+def __getattr__(name: str) -> object:
+    """Load the server on first use of any public name (not on ``import``).
+
+    The ``pytest11`` entry point imports ``nudgescribe_async.testing.pytest_plugin`` in every
+    pytest session of every project that has the SDK installed; this package's ``__init__``
+    runs first, so it must not bring ``aiohttp.web`` and the whole server with it.
+    """
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from nudgescribe_async._public import publish
+    from nudgescribe_async.testing import _cipher, _core, _faults, _seeding, _server
+
+    namespace = {
+        **{
+            n: getattr(_cipher, n)
+            for n in ("DecryptError", "decrypt_demo_value", "encrypt_demo_value")
+        },
+        "RequestRecord": _core.RequestRecord,
+        "FaultRule": _faults.FaultRule,
+        "Faults": _faults.Faults,
+        "SeedError": _seeding.SeedError,
+        "Credentials": _server.Credentials,
+        "ReferenceServer": _server.ReferenceServer,
+    }
+    publish(__name__, namespace, __all__)
+    globals().update(namespace)
+    return namespace[name]
+
+
+def __dir__() -> list[str]:
+    """The public names too, before they are loaded."""
+    return sorted({*globals(), *__all__})
