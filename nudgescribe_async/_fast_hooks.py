@@ -8,7 +8,8 @@ compiled once) that decodes a JSON object whose shape is as expected:
 * the instance is built with ``object.__new__`` and the slots' own setters, skipping the
   frozen ``__init__`` (which goes through ``object.__setattr__`` once per attribute); the
   models have no validators, converters or ``__attrs_post_init__`` to skip (checked here);
-* unknown keys are found with one ``issuperset`` test and copied into a read-only ``extra``.
+* unknown keys are found with one ``issuperset`` test and copied into a read-only ``extra``
+  (depth-checked only when one of them holds an object or array).
 
 Anything unexpected - a missing required key, a wrong JSON type, a value the inline checks do
 not cover (a digit string for an integer, a ``str`` subclass), any exception - makes the hook
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, get_type_hints
 
 import attrs
@@ -61,6 +63,7 @@ def make_fast_hook(
         "_known": known_keys,
         "_empty_extra": empty_extra,
         "_proxy": bounded_extra,
+        "_readonly": MappingProxyType,
         "_parse_iso": parse_iso,
         "_set_extra": _slot_setter(cls, "extra"),
         "_Fallback": _Fallback,
@@ -86,10 +89,14 @@ def make_fast_hook(
         "        else:",
         # A plain loop: a comprehension here costs a function call per model (3.11).
         "            extra = {}",
+        "            nested = False",
         "            for k, v in data.items():",
         "                if k not in _known:",
         "                    extra[k] = v",
-        "            _set_extra(obj, _proxy(extra))",
+        "                    if type(v) is dict or type(v) is list:",
+        "                        nested = True",
+        # Only nested values can be too deep: scalars skip the depth check's call.
+        "            _set_extra(obj, _proxy(extra) if nested else _readonly(extra))",
         "        return obj",
         "    except Exception:",
         # A half-built instance must not stay in this frame: its repr would fail in a

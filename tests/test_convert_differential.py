@@ -174,6 +174,20 @@ def test_extra_mapping_is_read_only_and_shared_when_empty() -> None:
     assert isinstance(page.customers[0].extra, types.MappingProxyType)
 
 
+@pytest.mark.parametrize("depth", [1, 63, 70])
+def test_unknown_key_nesting_decodes_or_fails_alike(depth: int) -> None:
+    """An unknown key holding nested arrays decodes alike, and too deep fails alike, both paths."""
+    from nudgescribe_async.models import Customer
+
+    value: Any = 0
+    for _ in range(depth):
+        value = [value]
+    payload = {"customer_id": "c", "tier": value, "note": "x"}
+    outcome = _outcome(converter, payload, Customer)
+    assert outcome == _outcome(REFERENCE, payload, Customer)
+    assert (outcome[0] == "ok") == (depth < 64), outcome
+
+
 class _Text(str):
     """A ``str`` subclass (the fast path leaves it to the detailed one)."""
 
