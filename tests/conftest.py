@@ -31,7 +31,7 @@ def no_backoff() -> Iterator[None]:
 
 
 @pytest.fixture
-async def client() -> AsyncIterator[AsyncNudgescribe]:
+async def mock_client() -> AsyncIterator[AsyncNudgescribe]:
     """A client for the fake base URL that aioresponses intercepts."""
     async with AsyncNudgescribe(**TEST_CREDENTIALS, base_url=TEST_BASE_URL) as c:
         yield c

@@ -21,28 +21,28 @@ ENV = {
 
 
 @pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     for name in [*ENV, "NUDGESCRIBE_BASE_URL", "NUDGESCRIBE_CLIENT_IP"]:
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
 
 @pytest.mark.parametrize("missing", sorted(ENV))
-def test_missing_credential_names_env_var(env: pytest.MonkeyPatch, missing: str) -> None:
+def test_missing_credential_names_env_var(clean_env: pytest.MonkeyPatch, missing: str) -> None:
     """A missing credential raises ConfigurationError naming its env var, before any I/O."""
     for name, value in ENV.items():
         if name != missing:
-            env.setenv(name, value)
+            clean_env.setenv(name, value)
     with pytest.raises(ConfigurationError, match=missing):
         AsyncNudgescribe()
 
 
-async def test_env_vars_are_the_fallback(env: pytest.MonkeyPatch) -> None:
+async def test_env_vars_are_the_fallback(clean_env: pytest.MonkeyPatch) -> None:
     """Arguments not passed come from NUDGESCRIBE_* env vars; passed ones win."""
     for name, value in ENV.items():
-        env.setenv(name, value)
-    env.setenv("NUDGESCRIBE_BASE_URL", "http://127.0.0.1:8080/")
-    env.setenv("NUDGESCRIBE_CLIENT_IP", "10.1.2.3")
+        clean_env.setenv(name, value)
+    clean_env.setenv("NUDGESCRIBE_BASE_URL", "http://127.0.0.1:8080/")
+    clean_env.setenv("NUDGESCRIBE_CLIENT_IP", "10.1.2.3")
     client = AsyncNudgescribe(email="arg@example.com")
     config = client._transport.config
     assert (config.api_key, config.email, config.client_ip) == (
@@ -54,7 +54,7 @@ async def test_env_vars_are_the_fallback(env: pytest.MonkeyPatch) -> None:
     await client.aclose()
 
 
-def test_default_hosts(env: pytest.MonkeyPatch) -> None:
+def test_default_hosts(clean_env: pytest.MonkeyPatch) -> None:
     """Production is the default host; environment='development' picks the dev host."""
     assert AsyncNudgescribe(**TEST_CREDENTIALS).base_url == PRODUCTION_URL
     dev = AsyncNudgescribe(**TEST_CREDENTIALS, environment="development")
@@ -173,9 +173,9 @@ def test_nudgescribe_log_env_var_turns_on_logging(monkeypatch: pytest.MonkeyPatc
         logger.setLevel(before_level)
 
 
-def test_explicit_environment_beats_base_url_env_var(env: pytest.MonkeyPatch) -> None:
+def test_explicit_environment_beats_base_url_env_var(clean_env: pytest.MonkeyPatch) -> None:
     """environment= wins over NUDGESCRIBE_BASE_URL; base_url= wins over both."""
-    env.setenv("NUDGESCRIBE_BASE_URL", "http://127.0.0.1:8080")
+    clean_env.setenv("NUDGESCRIBE_BASE_URL", "http://127.0.0.1:8080")
     assert (
         AsyncNudgescribe(**TEST_CREDENTIALS, environment="development").base_url == DEVELOPMENT_URL
     )

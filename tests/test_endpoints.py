@@ -128,7 +128,7 @@ CREATES: list[tuple[str, str, Create]] = [
 @pytest.mark.parametrize(("method", "path", "call"), CREATES)
 async def test_a_create_is_not_retried_on_503(
     mock_api: aioresponses,
-    client: AsyncNudgescribe,
+    mock_client: AsyncNudgescribe,
     no_backoff: None,
     method: str,
     path: str,
@@ -139,19 +139,19 @@ async def test_a_create_is_not_retried_on_503(
     mock_api.post(AUTH_URL, payload=auth_payload())
     mock_api.add(url, method, status=503, payload={"success": False}, repeat=True)
     with pytest.raises(ns.ServerError):
-        await call(client)
+        await call(mock_client)
     assert len(mock_api.requests[(method, URL(url))]) == 1
 
 
 async def test_a_read_of_the_same_path_is_retried_on_503(
-    mock_api: aioresponses, client: AsyncNudgescribe, no_backoff: None
+    mock_api: aioresponses, mock_client: AsyncNudgescribe, no_backoff: None
 ) -> None:
     """The list call of /v1/cg (a POST that reads) is retried where the PUT create is not."""
     url = f"{TEST_BASE_URL}/v1/cg"
     mock_api.post(AUTH_URL, payload=auth_payload())
     mock_api.post(url, status=503, payload={"success": False}, repeat=True)
     with pytest.raises(ns.ServerError):
-        await client.customer_groups.list("ws_1")
+        await mock_client.customer_groups.list("ws_1")
     assert len(mock_api.requests[("POST", URL(url))]) == 3
 
 
@@ -161,7 +161,7 @@ async def test_a_read_of_the_same_path_is_retried_on_503(
 )
 async def test_the_escape_hatch_on_an_unknown_route(
     mock_api: aioresponses,
-    client: AsyncNudgescribe,
+    mock_client: AsyncNudgescribe,
     no_backoff: None,
     method: str,
     idempotent: bool | None,
@@ -172,5 +172,5 @@ async def test_the_escape_hatch_on_an_unknown_route(
     mock_api.post(AUTH_URL, payload=auth_payload())
     mock_api.add(url, method, status=503, payload={"success": False}, repeat=True)
     with pytest.raises(ns.ServerError):
-        await client.request(method, "/v1/not-in-the-sdk", json={}, idempotent=idempotent)
+        await mock_client.request(method, "/v1/not-in-the-sdk", json={}, idempotent=idempotent)
     assert len(mock_api.requests[(method, URL(url))]) == attempts

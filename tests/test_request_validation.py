@@ -18,7 +18,7 @@ Call = Callable[[AsyncNudgescribe], Awaitable[Any]]
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[ReferenceServer]:
+async def validation_server() -> AsyncIterator[ReferenceServer]:
     """A reference server with one workspace."""
     async with ReferenceServer() as srv:
         yield srv
@@ -95,22 +95,26 @@ BAD_CALLS: dict[str, Call] = {
 
 
 @pytest.mark.parametrize("name", BAD_CALLS)
-async def test_bad_input_is_refused_before_any_request(server: ReferenceServer, name: str) -> None:
+async def test_bad_input_is_refused_before_any_request(
+    validation_server: ReferenceServer, name: str
+) -> None:
     """Each bad call raises RequestValidationError and the server sees nothing, not even auth."""
-    async with AsyncNudgescribe(**server.client_kwargs()) as client:
+    async with AsyncNudgescribe(**validation_server.client_kwargs()) as client:
         with pytest.raises(ns.RequestValidationError):
             await BAD_CALLS[name](client)
-    assert server.requests == []
+    assert validation_server.requests == []
 
 
-async def test_decimal_is_sent_as_its_exact_decimal_text(server: ReferenceServer) -> None:
+async def test_decimal_is_sent_as_its_exact_decimal_text(
+    validation_server: ReferenceServer,
+) -> None:
     """A Decimal amount goes on the wire as its exact plain-notation string, never a float."""
-    ws = server.seed_workspace("Shop")
-    async with AsyncNudgescribe(**server.client_kwargs()) as client:
+    ws = validation_server.seed_workspace("Shop")
+    async with AsyncNudgescribe(**validation_server.client_kwargs()) as client:
         await client.customer_groups.list(
             ws.workspace_id, extra_body={"amount": Decimal("12.50"), "big": Decimal("1E+3")}
         )
-    sent = server.requests[-1].json
+    sent = validation_server.requests[-1].json
     assert sent is not None
     assert sent["amount"] == "12.50" and sent["big"] == "1000"
 

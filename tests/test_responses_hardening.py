@@ -24,16 +24,16 @@ CG = "/v1/cg"
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[ReferenceServer]:
+async def hardening_server() -> AsyncIterator[ReferenceServer]:
     """A reference server."""
     async with ReferenceServer() as srv:
         yield srv
 
 
 @pytest.fixture
-async def client(server: ReferenceServer) -> AsyncIterator[AsyncNudgescribe]:
+async def hardening_client(hardening_server: ReferenceServer) -> AsyncIterator[AsyncNudgescribe]:
     """A client of that server, authenticated."""
-    async with AsyncNudgescribe(**server.client_kwargs(), timeout=5) as c:
+    async with AsyncNudgescribe(**hardening_server.client_kwargs(), timeout=5) as c:
         await c.auth.authenticate()
         yield c
 
@@ -46,12 +46,12 @@ def _nested(depth: int) -> Any:
 
 
 async def test_success_false_in_a_2xx_is_a_typed_error(
-    server: ReferenceServer, client: AsyncNudgescribe
+    hardening_server: ReferenceServer, hardening_client: AsyncNudgescribe
 ) -> None:
     """200 {"success": false} raises APIStatusError (status 200), never a model."""
-    ws = server.seed_workspace("Shop")
-    group = server.seed_group(ws.workspace_id, "VIP")
-    server.faults.add(
+    ws = hardening_server.seed_workspace("Shop")
+    group = hardening_server.seed_group(ws.workspace_id, "VIP")
+    hardening_server.faults.add(
         CG,
         method="DELETE",
         kind="fail",
@@ -59,27 +59,29 @@ async def test_success_false_in_a_2xx_is_a_typed_error(
         body={"success": False, "message": "nothing was deleted"},
     )
     with pytest.raises(ns.APIStatusError) as info:
-        await client.customer_groups.delete(group.customer_group_id)
+        await hardening_client.customer_groups.delete(group.customer_group_id)
     assert info.value.status_code == 200 and "nothing was deleted" in str(info.value)
-    server.faults.add("/v1/messages/publish", kind="fail", status=200, body={"success": False})
+    hardening_server.faults.add(
+        "/v1/messages/publish", kind="fail", status=200, body={"success": False}
+    )
     with pytest.raises(ns.APIStatusError, match="success"):
-        await client.messages.publish("c1")
+        await hardening_client.messages.publish("c1")
 
 
 async def test_deeply_nested_json_from_the_server_is_a_decode_error(
-    server: ReferenceServer, client: AsyncNudgescribe
+    hardening_server: ReferenceServer, hardening_client: AsyncNudgescribe
 ) -> None:
     """Unknown keys nested 200 levels deep give ResponseDecodeError; error bodies stay usable."""
-    ws = server.seed_workspace("Shop")
+    ws = hardening_server.seed_workspace("Shop")
     body = {"success": True, "customer_groups": [], "surprise": _nested(200)}
-    server.faults.add(CG, method="POST", kind="fail", status=200, body=body, times=2)
+    hardening_server.faults.add(CG, method="POST", kind="fail", status=200, body=body, times=2)
     with pytest.raises(ns.ResponseDecodeError, match="nested"):
-        await client.customer_groups.list(ws.workspace_id)
+        await hardening_client.customer_groups.list(ws.workspace_id)
     with pytest.raises(ns.ResponseDecodeError, match="nested"):
-        await client.request("POST", CG, json={"workspace_id": ws.workspace_id})
-    server.faults.add(CG, method="POST", kind="fail", status=500, body=_nested(200))
+        await hardening_client.request("POST", CG, json={"workspace_id": ws.workspace_id})
+    hardening_server.faults.add(CG, method="POST", kind="fail", status=500, body=_nested(200))
     with pytest.raises(ns.ServerError) as info:
-        await client.with_options(max_retries=0).customer_groups.list(ws.workspace_id)
+        await hardening_client.with_options(max_retries=0).customer_groups.list(ws.workspace_id)
     assert repr(info.value) and str(info.value)
 
 
@@ -106,18 +108,18 @@ async def test_json_nested_close_to_the_parser_limit_is_a_decode_error(
 
 
 async def test_retried_delete_that_already_succeeded_is_success(
-    server: ReferenceServer, client: AsyncNudgescribe
+    hardening_server: ReferenceServer, hardening_client: AsyncNudgescribe
 ) -> None:
     """A DELETE applied on the server whose answer was lost succeeds on the resend's 404."""
-    ws = server.seed_workspace("Shop")
-    group = server.seed_group(ws.workspace_id, "VIP")
-    server.faults.add(CG, method="DELETE", kind="drop_after")
-    result = await client.customer_groups.delete(group.customer_group_id)
+    ws = hardening_server.seed_workspace("Shop")
+    group = hardening_server.seed_group(ws.workspace_id, "VIP")
+    hardening_server.faults.add(CG, method="DELETE", kind="drop_after")
+    result = await hardening_client.customer_groups.delete(group.customer_group_id)
     assert "already deleted" in (result.message or "")
-    assert server.request_count(CG, "DELETE") == 2
+    assert hardening_server.request_count(CG, "DELETE") == 2
     # A plain 404 (no lost attempt before it) is still NotFoundError.
     with pytest.raises(ns.NotFoundError):
-        await client.customer_groups.delete(group.customer_group_id)
+        await hardening_client.customer_groups.delete(group.customer_group_id)
 
 
 async def test_refresh_failing_with_5xx_keeps_the_still_valid_token() -> None:
@@ -151,15 +153,16 @@ async def test_refresh_failing_with_5xx_keeps_the_still_valid_token() -> None:
 
 
 async def test_pager_detects_an_empty_page_and_a_wrong_page_number(
-    server: ReferenceServer, client: AsyncNudgescribe
+    hardening_server: ReferenceServer, hardening_client: AsyncNudgescribe
 ) -> None:
     """An empty page that claims more pages, or the wrong page, is a typed error after a prefix."""
-    ws = server.seed_workspace("Shop")
-    server.seed_profile_field(ws.workspace_id, "email", is_unique=True)
-    group = server.seed_group(ws.workspace_id, "All")
-    server.seed_customers(group.customer_group_id, count=2000)
+    ws = hardening_server.seed_workspace("Shop")
+    hardening_server.seed_profile_field(ws.workspace_id, "email", is_unique=True)
+    group = hardening_server.seed_group(ws.workspace_id, "All")
+    hardening_server.seed_customers(group.customer_group_id, count=2000)
     everything = [
-        c.customer_id async for c in client.customers.list(group.customer_group_id, page_size=100)
+        c.customer_id
+        async for c in hardening_client.customers.list(group.customer_group_id, page_size=100)
     ]
     assert len(everything) == 2000
     bad_pages = [
@@ -168,38 +171,40 @@ async def test_pager_detects_an_empty_page_and_a_wrong_page_number(
     ]
     for body in bad_pages:
         for _ in range(6):  # let a few good pages through first
-            server.faults.add("/v1/customer", method="POST", kind="latency", seconds=0)
-        server.faults.add("/v1/customer", method="POST", kind="fail", status=200, body=body)
+            hardening_server.faults.add("/v1/customer", method="POST", kind="latency", seconds=0)
+        hardening_server.faults.add(
+            "/v1/customer", method="POST", kind="fail", status=200, body=body
+        )
         seen: list[str] = []
         with pytest.raises(ns.ResponseDecodeError, match="page"):
-            async for customer in client.customers.list(
+            async for customer in hardening_client.customers.list(
                 group.customer_group_id, page_size=100, concurrency=4
             ):
                 seen.append(customer.customer_id)
         assert seen == everything[: len(seen)] and len(seen) < 2000
-        server.faults.clear()
+        hardening_server.faults.clear()
 
 
 async def test_retry_after_beyond_the_deadline_is_not_slept(
-    server: ReferenceServer, client: AsyncNudgescribe
+    hardening_server: ReferenceServer, hardening_client: AsyncNudgescribe
 ) -> None:
     """With Retry-After: 10 and a 2 s deadline the call fails at once with RateLimitError."""
-    ws = server.seed_workspace("Shop")
-    server.faults.add(CG, method="POST", kind="rate_limit", retry_after=10, times=None)
+    ws = hardening_server.seed_workspace("Shop")
+    hardening_server.faults.add(CG, method="POST", kind="rate_limit", retry_after=10, times=None)
     started = time.monotonic()
     with pytest.raises(ns.RateLimitError) as info:
-        await client.with_options(deadline=2).customer_groups.list(ws.workspace_id)
+        await hardening_client.with_options(deadline=2).customer_groups.list(ws.workspace_id)
     assert time.monotonic() - started < 1.0
     assert info.value.retry_after == 10
 
 
 async def test_deadline_bounds_every_attempt_and_wait(
-    server: ReferenceServer, client: AsyncNudgescribe
+    hardening_server: ReferenceServer, hardening_client: AsyncNudgescribe
 ) -> None:
     """Slow answers and retries stop at the overall deadline, not at timeout x attempts."""
-    ws = server.seed_workspace("Shop")
-    server.faults.add(CG, method="POST", kind="latency", seconds=3, times=None)
-    patient = client.with_options(timeout=2, max_retries=5, deadline=1)
+    ws = hardening_server.seed_workspace("Shop")
+    hardening_server.faults.add(CG, method="POST", kind="latency", seconds=3, times=None)
+    patient = hardening_client.with_options(timeout=2, max_retries=5, deadline=1)
     started = time.monotonic()
     with pytest.raises(ns.APITimeoutError):
         await patient.customer_groups.list(ws.workspace_id)
@@ -208,37 +213,39 @@ async def test_deadline_bounds_every_attempt_and_wait(
 
 @pytest.mark.parametrize("compressible", [True, False])
 async def test_response_over_the_size_cap_is_a_typed_error(
-    server: ReferenceServer, compressible: bool
+    hardening_server: ReferenceServer, compressible: bool
 ) -> None:
     """A body beyond max_response_bytes raises ResponseDecodeError (plain or compressed)."""
-    ws = server.seed_workspace("Shop")
+    ws = hardening_server.seed_workspace("Shop")
     pad = "x" * 300_000 if compressible else secrets.token_urlsafe(300_000)
-    server.faults.add(
+    hardening_server.faults.add(
         CG,
         method="POST",
         kind="fail",
         status=200,
         body={"success": True, "customer_groups": [], "pad": pad},
     )
-    async with AsyncNudgescribe(**server.client_kwargs(), max_response_bytes=100_000) as c:
+    async with AsyncNudgescribe(
+        **hardening_server.client_kwargs(), max_response_bytes=100_000
+    ) as c:
         with pytest.raises(ns.ResponseDecodeError, match="max_response_bytes"):
             await c.customer_groups.list(ws.workspace_id)
         assert (await c.customer_groups.list(ws.workspace_id)).customer_groups == []
 
 
 async def test_calls_after_close_or_on_a_closed_session_are_typed(
-    server: ReferenceServer,
+    hardening_server: ReferenceServer,
 ) -> None:
     """After aclose(), or with a closed borrowed session, calls raise ClientClosedError."""
-    ws = server.seed_workspace("Shop")
-    client = AsyncNudgescribe(**server.client_kwargs())
+    ws = hardening_server.seed_workspace("Shop")
+    client = AsyncNudgescribe(**hardening_server.client_kwargs())
     await client.customer_groups.list(ws.workspace_id)
     await client.aclose()
     with pytest.raises(ns.ClientClosedError, match="closed"):
         await client.customer_groups.list(ws.workspace_id)
     session = aiohttp.ClientSession()
     await session.close()
-    borrowed = AsyncNudgescribe(**server.client_kwargs(), session=session)
+    borrowed = AsyncNudgescribe(**hardening_server.client_kwargs(), session=session)
     with pytest.raises(ns.ClientClosedError, match="session"):
         await borrowed.customer_groups.list(ws.workspace_id)
 
@@ -258,11 +265,11 @@ def test_a_client_reused_in_a_second_asyncio_run_says_what_to_do() -> None:
 
 
 async def test_expires_in_as_a_float_is_accepted(
-    server: ReferenceServer, client: AsyncNudgescribe
+    hardening_server: ReferenceServer, hardening_client: AsyncNudgescribe
 ) -> None:
     """auth.authenticate() accepts expires_in: 3600.0 (any JSON number)."""
-    answer = await client.auth.authenticate()
-    server.faults.add(
+    answer = await hardening_client.auth.authenticate()
+    hardening_server.faults.add(
         "/v1/auth",
         method="POST",
         kind="fail",
@@ -276,7 +283,7 @@ async def test_expires_in_as_a_float_is_accepted(
             "refresh_expires_in": 7200.5,
         },
     )
-    tokens = await client.auth.authenticate()
+    tokens = await hardening_client.auth.authenticate()
     assert tokens.expires_in == 3600.0 and tokens.refresh_expires_in == 7200.5
 
 

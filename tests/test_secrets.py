@@ -18,16 +18,16 @@ CG = "/v1/cg"
 
 
 @pytest.fixture
-async def server(no_backoff: None) -> AsyncIterator[ReferenceServer]:
+async def secrets_server(no_backoff: None) -> AsyncIterator[ReferenceServer]:
     """A reference server with instant client backoff."""
     async with ReferenceServer() as srv:
         yield srv
 
 
 @pytest.fixture
-async def client(server: ReferenceServer) -> AsyncIterator[AsyncNudgescribe]:
+async def secrets_client(secrets_server: ReferenceServer) -> AsyncIterator[AsyncNudgescribe]:
     """A client of that server, authenticated."""
-    async with AsyncNudgescribe(**server.client_kwargs(), max_retries=0) as c:
+    async with AsyncNudgescribe(**secrets_server.client_kwargs(), max_retries=0) as c:
         await c.auth.authenticate()
         yield c
 
@@ -63,14 +63,14 @@ def _everything_about(exc: BaseException) -> str:
 
 
 async def test_echoed_credentials_never_reach_the_exception(
-    server: ReferenceServer, client: AsyncNudgescribe
+    secrets_server: ReferenceServer, secrets_client: AsyncNudgescribe
 ) -> None:
     """A server echoing key, secret and token in message, error_code and body is scrubbed."""
-    ws = server.seed_workspace("Shop")
-    await client.customer_groups.list(ws.workspace_id)
-    secrets = _secrets_of(server)
+    ws = secrets_server.seed_workspace("Shop")
+    await secrets_client.customer_groups.list(ws.workspace_id)
+    secrets = _secrets_of(secrets_server)
     key, secret, token = secrets
-    server.faults.add(
+    secrets_server.faults.add(
         CG,
         method="POST",
         kind="fail",
@@ -83,7 +83,7 @@ async def test_echoed_credentials_never_reach_the_exception(
         },
     )
     with pytest.raises(ns.BadRequestError) as info:
-        await client.customer_groups.list(ws.workspace_id)
+        await secrets_client.customer_groups.list(ws.workspace_id)
     text = _everything_about(info.value) + repr(info.value.body) + repr(info.value.errors)
     for value in secrets:
         assert value not in text
@@ -91,17 +91,17 @@ async def test_echoed_credentials_never_reach_the_exception(
 
 
 async def test_echoed_token_in_a_success_body_that_fails_to_decode_is_scrubbed(
-    server: ReferenceServer, client: AsyncNudgescribe
+    secrets_server: ReferenceServer, secrets_client: AsyncNudgescribe
 ) -> None:
     """A malformed 200 whose body echoes the token gives a decode error without the token."""
-    ws = server.seed_workspace("Shop")
-    await client.customer_groups.list(ws.workspace_id)
-    token = _secrets_of(server)[2]
-    server.faults.add(
+    ws = secrets_server.seed_workspace("Shop")
+    await secrets_client.customer_groups.list(ws.workspace_id)
+    token = _secrets_of(secrets_server)[2]
+    secrets_server.faults.add(
         CG, method="POST", kind="fail", status=200, body={"success": True, "customer_groups": token}
     )
     with pytest.raises(ns.ResponseDecodeError) as info:
-        await client.customer_groups.list(ws.workspace_id)
+        await secrets_client.customer_groups.list(ws.workspace_id)
     claims = token.split(".")[1]
     assert claims[:24] not in _everything_about(info.value)
 
@@ -124,46 +124,46 @@ async def test_redirect_location_echoing_the_key_is_scrubbed(mock_api: aiorespon
 
 
 async def test_captured_locals_on_failure_paths_hold_no_secret(
-    server: ReferenceServer, client: AsyncNudgescribe
+    secrets_server: ReferenceServer, secrets_client: AsyncNudgescribe
 ) -> None:
     """Tracebacks with capture_locals (as Sentry or rich show them) show no key or token."""
-    ws = server.seed_workspace("Shop")
-    await client.customer_groups.list(ws.workspace_id)
-    secrets = _secrets_of(server)
+    ws = secrets_server.seed_workspace("Shop")
+    await secrets_client.customer_groups.list(ws.workspace_id)
+    secrets = _secrets_of(secrets_server)
     for kind in ("fail", "drop", "truncate"):
-        server.faults.add(CG, method="POST", kind=kind, status=500)  # type: ignore[arg-type]
-        text = _with_locals(await _failure(client.customer_groups.list(ws.workspace_id)))
+        secrets_server.faults.add(CG, method="POST", kind=kind, status=500)  # type: ignore[arg-type]
+        text = _with_locals(await _failure(secrets_client.customer_groups.list(ws.workspace_id)))
         assert "workspace_id = " in text  # locals were captured
         for value in secrets:
             assert value not in text, kind
     # The authentication itself failing: its body and headers carried the secret and key.
-    server.faults.add("/v1/auth", method="POST", kind="fail", status=503)
-    text = _with_locals(await _failure(client.auth.authenticate()))
+    secrets_server.faults.add("/v1/auth", method="POST", kind="fail", status=503)
+    text = _with_locals(await _failure(secrets_client.auth.authenticate()))
     for value in secrets[:2]:
         assert value not in text
 
 
 async def test_debug_logs_show_no_secret(
-    server: ReferenceServer, caplog: pytest.LogCaptureFixture
+    secrets_server: ReferenceServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Every DEBUG/INFO record of a login, a call, a retry and a failure is free of secrets."""
-    ws = server.seed_workspace("Shop")
-    server.faults.add(
+    ws = secrets_server.seed_workspace("Shop")
+    secrets_server.faults.add(
         CG,
         method="POST",
         kind="fail",
         status=503,
-        message=f"echo {server.demo_credentials.api_secret}",
+        message=f"echo {secrets_server.demo_credentials.api_secret}",
     )
     caplog.set_level(logging.DEBUG, logger="nudgescribe")
-    async with AsyncNudgescribe(**server.client_kwargs()) as client:
+    async with AsyncNudgescribe(**secrets_server.client_kwargs()) as client:
         await client.customer_groups.list(ws.workspace_id)
         logging.getLogger("nudgescribe").info(
-            "user logs the key %s", server.demo_credentials.api_key
+            "user logs the key %s", secrets_server.demo_credentials.api_key
         )
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert logged
-    for value in _secrets_of(server):
+    for value in _secrets_of(secrets_server):
         assert value not in logged
 
 
@@ -181,18 +181,18 @@ def test_secret_repr_and_scrub() -> None:
 
 @pytest.mark.parametrize("bad", ["tok\r\nX-Evil: 1", "tok\nen", "tok\x00en", "tok\x1fen", ""])
 async def test_token_with_control_characters_is_refused_and_client_recovers(
-    server: ReferenceServer, bad: str
+    secrets_server: ReferenceServer, bad: str
 ) -> None:
     """A token with a control character is a typed error; the next call logs in again."""
-    ws = server.seed_workspace("Shop")
-    server.faults.add(
+    ws = secrets_server.seed_workspace("Shop")
+    secrets_server.faults.add(
         "/v1/auth",
         method="POST",
         kind="fail",
         status=200,
         body={"success": True, "access_token": bad, "refresh_token": bad, "expires_in": 3600},
     )
-    async with AsyncNudgescribe(**server.client_kwargs()) as client:
+    async with AsyncNudgescribe(**secrets_server.client_kwargs()) as client:
         with pytest.raises(ns.ResponseDecodeError, match="header"):
             await client.customer_groups.list(ws.workspace_id)
         groups = await client.customer_groups.list(ws.workspace_id)

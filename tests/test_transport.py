@@ -30,13 +30,13 @@ def _sent(mock_api: aioresponses, method: str, url: str) -> list[Any]:
 
 
 async def test_authenticated_call_sends_contract_headers(
-    mock_api: aioresponses, client: AsyncNudgescribe
+    mock_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
     """Every authenticated call carries bearer, compact x-auth-context, x-ip and User-Agent."""
     tokens = auth_payload()
     mock_api.post(AUTH_URL, payload=tokens)
     mock_api.post(CG_URL, payload={"success": True, "customer_groups": []})
-    result = await client.request("POST", "/v1/cg", json={"workspace_id": "ws1"})
+    result = await mock_client.request("POST", "/v1/cg", json={"workspace_id": "ws1"})
     assert result == {"success": True, "customer_groups": []}
     auth_call = _sent(mock_api, "POST", AUTH_URL)[0]
     assert auth_call.kwargs["headers"]["x-api-key"] == TEST_CREDENTIALS["api_key"]
@@ -77,7 +77,7 @@ async def test_authenticated_call_sends_contract_headers(
 )
 async def test_status_maps_to_exception_class(
     mock_api: aioresponses,
-    client: AsyncNudgescribe,
+    mock_client: AsyncNudgescribe,
     status: int,
     body: dict[str, Any],
     cls: type[ns.APIStatusError],
@@ -93,7 +93,7 @@ async def test_status_maps_to_exception_class(
         repeat=True,
     )
     with pytest.raises(cls) as info:
-        await client.request("PUT", "/v1/cg", json={"workspace_id": "w", "name": "n"})
+        await mock_client.request("PUT", "/v1/cg", json={"workspace_id": "w", "name": "n"})
     err = info.value
     assert type(err) is cls
     assert (err.status_code, err.message, err.request_id) == (status, body["message"], "req-7")
@@ -102,7 +102,7 @@ async def test_status_maps_to_exception_class(
 
 
 async def test_upload_error_exposes_header_and_row_errors(
-    mock_api: aioresponses, client: AsyncNudgescribe
+    mock_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
     """UploadValidationError exposes the server's header and row errors."""
     mock_api.post(AUTH_URL, payload=auth_payload())
@@ -118,49 +118,49 @@ async def test_upload_error_exposes_header_and_row_errors(
         },
     )
     with pytest.raises(ns.UploadValidationError) as info:
-        await client.request("POST", "/v1/customer/check", json={})
+        await mock_client.request("POST", "/v1/customer/check", json={})
     assert info.value.header_errors == [HeaderError(column="nope", message="unknown field")]
     assert info.value.row_errors == [RowError(row=2, field="age", message="not a number")]
 
 
 async def test_read_retries_503_twice_then_succeeds(
-    mock_api: aioresponses, client: AsyncNudgescribe, no_backoff: None
+    mock_api: aioresponses, mock_client: AsyncNudgescribe, no_backoff: None
 ) -> None:
     """503, 503, 200 on a read succeeds after 3 attempts, counting retries in a header."""
     mock_api.post(AUTH_URL, payload=auth_payload())
     mock_api.post(CG_URL, status=503, payload={"success": False})
     mock_api.post(CG_URL, status=503, payload={"success": False})
     mock_api.post(CG_URL, payload={"success": True, "customer_groups": []})
-    assert (await client.request("POST", "/v1/cg", json={}))["success"] is True
+    assert (await mock_client.request("POST", "/v1/cg", json={}))["success"] is True
     calls = _sent(mock_api, "POST", CG_URL)
     assert len(calls) == 3
     assert [c.kwargs["headers"].get(RETRY_COUNT_HEADER) for c in calls] == [None, "1", "2"]
 
 
 async def test_create_is_not_retried(
-    mock_api: aioresponses, client: AsyncNudgescribe, no_backoff: None
+    mock_api: aioresponses, mock_client: AsyncNudgescribe, no_backoff: None
 ) -> None:
     """A 503 on a PUT create raises at once: creating twice is not safe."""
     mock_api.post(AUTH_URL, payload=auth_payload())
     mock_api.put(CG_URL, status=503, payload={"success": False}, repeat=True)
     with pytest.raises(ns.ServerError):
-        await client.request("PUT", "/v1/cg", json={"workspace_id": "w", "name": "n"})
+        await mock_client.request("PUT", "/v1/cg", json={"workspace_id": "w", "name": "n"})
     assert len(_sent(mock_api, "PUT", CG_URL)) == 1
 
 
 async def test_retries_stop_after_max_retries(
-    mock_api: aioresponses, client: AsyncNudgescribe, no_backoff: None
+    mock_api: aioresponses, mock_client: AsyncNudgescribe, no_backoff: None
 ) -> None:
     """A read that keeps failing is tried 1 + max_retries times, then raises."""
     mock_api.post(AUTH_URL, payload=auth_payload())
     mock_api.post(CG_URL, status=500, payload={"success": False}, repeat=True)
     with pytest.raises(ns.ServerError):
-        await client.with_options(max_retries=4).request("POST", "/v1/cg", json={})
+        await mock_client.with_options(max_retries=4).request("POST", "/v1/cg", json={})
     assert len(_sent(mock_api, "POST", CG_URL)) == 5
 
 
 async def test_quota_exceeded_is_not_retried(
-    mock_api: aioresponses, client: AsyncNudgescribe, no_backoff: None
+    mock_api: aioresponses, mock_client: AsyncNudgescribe, no_backoff: None
 ) -> None:
     """A 429 quota_exceeded raises at once: waiting does not refill a quota."""
     mock_api.post(AUTH_URL, payload=auth_payload())
@@ -171,7 +171,7 @@ async def test_quota_exceeded_is_not_retried(
         payload={"success": False, "error_code": "quota_exceeded", "message": "q"},
     )
     with pytest.raises(ns.QuotaExceededError):
-        await client.request("POST", "/v1/cg", json={})
+        await mock_client.request("POST", "/v1/cg", json={})
     assert len(_sent(mock_api, "POST", CG_URL)) == 1
 
 
@@ -184,13 +184,13 @@ async def test_connection_refused_is_retried_even_for_creates(no_backoff: None) 
 
 
 async def test_non_json_success_raises_decode_error(
-    mock_api: aioresponses, client: AsyncNudgescribe
+    mock_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
     """A 200 whose body is not JSON raises ResponseDecodeError with an excerpt."""
     mock_api.post(AUTH_URL, payload=auth_payload())
     mock_api.post(CG_URL, body="<html>gateway</html>", content_type="text/html")
     with pytest.raises(ns.ResponseDecodeError) as info:
-        await client.request("POST", "/v1/cg", json={})
+        await mock_client.request("POST", "/v1/cg", json={})
     assert "<html>gateway" in info.value.excerpt
 
 
@@ -274,7 +274,7 @@ async def test_per_call_timeout_overrides_default(
 
 async def test_secrets_stay_out_of_repr_logs_and_errors(
     mock_api: aioresponses,
-    client: AsyncNudgescribe,
+    mock_client: AsyncNudgescribe,
     caplog: pytest.LogCaptureFixture,
     no_backoff: None,
 ) -> None:
@@ -284,15 +284,15 @@ async def test_secrets_stay_out_of_repr_logs_and_errors(
     mock_api.post(CG_URL, status=503, payload={"success": False}, repeat=True)
     caplog.set_level(logging.DEBUG, logger="nudgescribe")
     with pytest.raises(ns.ServerError) as info:
-        await client.request("POST", "/v1/cg", json={})
+        await mock_client.request("POST", "/v1/cg", json={})
     secrets = (*SECRETS, tokens["access_token"], tokens["refresh_token"])
     texts = [
-        repr(client),
+        repr(mock_client),
         str(info.value),
         repr(info.value),
         caplog.text,
-        repr(client._tokens),
-        repr(client._transport.config),
+        repr(mock_client._tokens),
+        repr(mock_client._transport.config),
     ]
     assert caplog.text  # debug logging did happen
     for text in texts:
@@ -325,19 +325,19 @@ async def test_redirects_are_not_followed(live: Callable[[Handler], Awaitable[st
     "path", ["v1/messages/publish", "/v1/messages/publish/", " /v1/customer/check"]
 )
 async def test_retry_rules_see_the_normalised_path(
-    mock_api: aioresponses, client: AsyncNudgescribe, no_backoff: None, path: str
+    mock_api: aioresponses, mock_client: AsyncNudgescribe, no_backoff: None, path: str
 ) -> None:
     """A non-idempotent call stays non-idempotent however its path is spelled."""
     target = f"{TEST_BASE_URL}/{path.strip().strip('/')}"
     mock_api.post(AUTH_URL, payload=auth_payload())
     mock_api.post(target, status=503, payload={"success": False}, repeat=True)
     with pytest.raises(ns.ServerError):
-        await client.request("POST", path, json={})
+        await mock_client.request("POST", path, json={})
     assert len(_sent(mock_api, "POST", target)) == 1
 
 
 async def test_malformed_auth_response_does_not_leak_tokens(
-    mock_api: aioresponses, client: AsyncNudgescribe
+    mock_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
     """A truncated token response raises ResponseDecodeError without the token in its text."""
     mock_api.post(
@@ -346,16 +346,18 @@ async def test_malformed_auth_response_does_not_leak_tokens(
         content_type="application/json",
     )
     with pytest.raises(ns.ResponseDecodeError) as info:
-        await client.request("POST", "/v1/cg", json={})
+        await mock_client.request("POST", "/v1/cg", json={})
     assert "TOKEN-abc" not in str(info.value) and "TOKEN-abc" not in info.value.excerpt
     assert '"access_token":"***"' in info.value.excerpt
 
 
-async def test_user_content_type_is_kept(mock_api: aioresponses, client: AsyncNudgescribe) -> None:
+async def test_user_content_type_is_kept(
+    mock_api: aioresponses, mock_client: AsyncNudgescribe
+) -> None:
     """extra_headers may override Content-Type; the SDK does not overwrite it."""
     mock_api.post(AUTH_URL, payload=auth_payload())
     mock_api.post(CG_URL, payload={"success": True})
-    await client.request(
+    await mock_client.request(
         "POST", "/v1/cg", json={}, extra_headers={"Content-Type": "application/vnd.x+json"}
     )
     assert (
@@ -365,11 +367,11 @@ async def test_user_content_type_is_kept(mock_api: aioresponses, client: AsyncNu
 
 
 async def test_explicit_authenticate_takes_extras_but_credentials_win(
-    mock_api: aioresponses, client: AsyncNudgescribe
+    mock_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
     """auth.authenticate() sends extra_body/extra_headers; they cannot replace credentials."""
     mock_api.post(AUTH_URL, payload=auth_payload())
-    tokens = await client.auth.authenticate(
+    tokens = await mock_client.auth.authenticate(
         extra_body={"device": "ci", "api_secret": "spoof"},
         extra_headers={"x-trace": "t1", "X-API-Key": "spoof"},
     )
@@ -386,10 +388,10 @@ async def test_explicit_authenticate_takes_extras_but_credentials_win(
 
 @pytest.mark.parametrize("path", ["/v1/cg?dry_run=1", "/v1/cg#x", "/v1/../admin", "", "/v1/./cg"])
 async def test_paths_with_query_or_dot_segments_are_refused(
-    mock_api: aioresponses, client: AsyncNudgescribe, path: str
+    mock_api: aioresponses, mock_client: AsyncNudgescribe, path: str
 ) -> None:
     """The API takes no query strings: such paths raise RequestValidationError, nothing sent."""
     with pytest.raises(ns.RequestValidationError) as info:
-        await client.request("POST", path, json={})
+        await mock_client.request("POST", path, json={})
     assert info.value.argument == "path"
     assert mock_api.requests == {}

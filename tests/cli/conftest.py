@@ -19,7 +19,7 @@ from tests._support.worlds import CliSeed
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[ThreadedServer]:
+def cli_server() -> Iterator[ThreadedServer]:
     """A reference server for the whole module, on its own thread."""
     threaded = ThreadedServer(export_rows_per_file=100)
     try:
@@ -29,7 +29,7 @@ def server() -> Iterator[ThreadedServer]:
 
 
 @pytest.fixture(scope="module")
-def seeded(server: ThreadedServer) -> CliSeed:
+def cli_seed(cli_server: ThreadedServer) -> CliSeed:
     """A workspace with a 20,000-customer group, a small group and a Published campaign."""
 
     def seed(ref: ReferenceServer) -> CliSeed:
@@ -52,11 +52,11 @@ def seeded(server: ThreadedServer) -> CliSeed:
             ws.workspace_id, big.customer_group_id, small.customer_group_id, campaign.campaign_id
         )
 
-    return server.do(seed)
+    return cli_server.do(seed)
 
 
 @pytest.fixture
-def env(server: ThreadedServer, tmp_path: Path) -> dict[str, str]:
+def cli_env(cli_server: ThreadedServer, tmp_path: Path) -> dict[str, str]:
     """Environment of a fresh user pointed at the module's server (no profiles, no colour)."""
     base = {
         k: v
@@ -70,5 +70,5 @@ def env(server: ThreadedServer, tmp_path: Path) -> dict[str, str]:
         "HOME": str(home),
         "XDG_CONFIG_HOME": str(home / ".config"),
         "COLUMNS": "200",
-        **server.do(lambda s: s.env()),
+        **cli_server.do(lambda s: s.env()),
     }

@@ -35,21 +35,23 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[ReferenceServer]:
+async def reliability_server() -> AsyncIterator[ReferenceServer]:
     """A reference server (jobs finish on the next loop turn)."""
     async with ReferenceServer(job_delay=0) as srv:
         yield srv
 
 
 @pytest.fixture
-def seeded(server: ReferenceServer) -> ReliabilitySeed:
+def reliability_seed(reliability_server: ReferenceServer) -> ReliabilitySeed:
     """A workspace with an email field, a group of 25 customers, an empty group, a campaign."""
-    ws = server.seed_workspace("Reliability")
-    server.seed_profile_field(ws.workspace_id, "email", is_required=True, is_unique=True)
-    group = server.seed_group(ws.workspace_id, "People")
-    empty = server.seed_group(ws.workspace_id, "Nobody")
-    server.seed_customers(group.customer_group_id, count=25)
-    campaign = server.seed_campaign(
+    ws = reliability_server.seed_workspace("Reliability")
+    reliability_server.seed_profile_field(
+        ws.workspace_id, "email", is_required=True, is_unique=True
+    )
+    group = reliability_server.seed_group(ws.workspace_id, "People")
+    empty = reliability_server.seed_group(ws.workspace_id, "Nobody")
+    reliability_server.seed_customers(group.customer_group_id, count=25)
+    campaign = reliability_server.seed_campaign(
         ws.workspace_id, "Spring", customer_group_id=group.customer_group_id
     )
     return ReliabilitySeed(
@@ -58,10 +60,12 @@ def seeded(server: ReferenceServer) -> ReliabilitySeed:
 
 
 @pytest.fixture
-async def client(server: ReferenceServer) -> AsyncIterator[AsyncNudgescribe]:
+async def reliability_client(
+    reliability_server: ReferenceServer,
+) -> AsyncIterator[AsyncNudgescribe]:
     """An authenticated client of the server with short timeouts and no retries."""
     async with AsyncNudgescribe(
-        **server.client_kwargs(), timeout=5, max_retries=0, deadline=10
+        **reliability_server.client_kwargs(), timeout=5, max_retries=0, deadline=10
     ) as c:
         await c.auth.authenticate()
         yield c

@@ -52,28 +52,28 @@ async def _cancel_soon(task: asyncio.Future[object], after: float) -> None:
 
 
 async def test_cancel_mid_request_then_reuse(
-    server: ReferenceServer, seeded: ReliabilitySeed
+    reliability_server: ReferenceServer, reliability_seed: ReliabilitySeed
 ) -> None:
     """A call cancelled while the server is slow leaves the client working, no socket kept."""
-    async with AsyncNudgescribe(**server.client_kwargs()) as client:
-        await client.customer_groups.list(seeded.workspace_id)
-        server.faults.add(CG, method="POST", kind="latency", seconds=5)
+    async with AsyncNudgescribe(**reliability_server.client_kwargs()) as client:
+        await client.customer_groups.list(reliability_seed.workspace_id)
+        reliability_server.faults.add(CG, method="POST", kind="latency", seconds=5)
         await _cancel_soon(
-            asyncio.ensure_future(client.customer_groups.list(seeded.workspace_id)), 0.1
+            asyncio.ensure_future(client.customer_groups.list(reliability_seed.workspace_id)), 0.1
         )
-        groups = await client.customer_groups.list(seeded.workspace_id)
+        groups = await client.customer_groups.list(reliability_seed.workspace_id)
         assert len(groups.customer_groups) == 2
-    assert await _eventually(lambda: _sockets_to(server) == 0)
+    assert await _eventually(lambda: _sockets_to(reliability_server) == 0)
 
 
 async def test_cancel_mid_refresh_then_reuse(
-    server: ReferenceServer, seeded: ReliabilitySeed
+    reliability_server: ReferenceServer, reliability_seed: ReliabilitySeed
 ) -> None:
     """A renewal cancelled half-way releases the token lock: the next call logs in and works."""
-    async with AsyncNudgescribe(**server.client_kwargs()) as client:
-        server.faults.add("/v1/auth", method="POST", kind="latency", seconds=5)
+    async with AsyncNudgescribe(**reliability_server.client_kwargs()) as client:
+        reliability_server.faults.add("/v1/auth", method="POST", kind="latency", seconds=5)
         waiters = [
-            asyncio.ensure_future(client.customer_groups.list(seeded.workspace_id))
+            asyncio.ensure_future(client.customer_groups.list(reliability_seed.workspace_id))
             for _ in range(3)
         ]
         await asyncio.sleep(0.1)
@@ -82,19 +82,23 @@ async def test_cancel_mid_refresh_then_reuse(
         results = await asyncio.gather(*waiters, return_exceptions=True)
         assert all(isinstance(r, asyncio.CancelledError) for r in results)
         assert not client._tokens._lock.locked()
-        groups = await asyncio.wait_for(client.customer_groups.list(seeded.workspace_id), 5)
+        groups = await asyncio.wait_for(
+            client.customer_groups.list(reliability_seed.workspace_id), 5
+        )
         assert len(groups.customer_groups) == 2
-    assert await _eventually(lambda: _sockets_to(server) == 0)
+    assert await _eventually(lambda: _sockets_to(reliability_server) == 0)
 
 
-async def test_cancel_mid_iteration_then_reuse(server: ReferenceServer) -> None:
+async def test_cancel_mid_iteration_then_reuse(reliability_server: ReferenceServer) -> None:
     """A consumer cancelled while pages are in flight leaves no task and no socket behind."""
-    ws = server.seed_workspace("Big")
-    server.seed_profile_field(ws.workspace_id, "email", is_unique=True)
-    group = server.seed_group(ws.workspace_id, "All").customer_group_id
-    server.seed_customers(group, count=500)
-    server.faults.add("/v1/customer", method="POST", kind="latency", seconds=0.05, times=None)
-    async with AsyncNudgescribe(**server.client_kwargs()) as client:
+    ws = reliability_server.seed_workspace("Big")
+    reliability_server.seed_profile_field(ws.workspace_id, "email", is_unique=True)
+    group = reliability_server.seed_group(ws.workspace_id, "All").customer_group_id
+    reliability_server.seed_customers(group, count=500)
+    reliability_server.faults.add(
+        "/v1/customer", method="POST", kind="latency", seconds=0.05, times=None
+    )
+    async with AsyncNudgescribe(**reliability_server.client_kwargs()) as client:
         seen: list[str] = []
         started = asyncio.Event()
 
@@ -110,7 +114,7 @@ async def test_cancel_mid_iteration_then_reuse(server: ReferenceServer) -> None:
         assert 0 < len(seen) < 500
         me = asyncio.current_task()
         assert await _eventually(lambda: _our_tasks() == {me}), _our_tasks()
-        server.faults.clear()
+        reliability_server.faults.clear()
         everyone = await client.customers.list(group, page_size=100).collect()
         assert len(everyone) == 500
-    assert await _eventually(lambda: _sockets_to(server) == 0)
+    assert await _eventually(lambda: _sockets_to(reliability_server) == 0)

@@ -81,7 +81,7 @@ SCENARIOS: dict[str, tuple[Action, bool]] = {
 
 
 @pytest.fixture
-async def world(no_backoff: None) -> AsyncIterator[tuple[ReferenceServer, str, list[str]]]:
+async def matrix_world(no_backoff: None) -> AsyncIterator[tuple[ReferenceServer, str, list[str]]]:
     """A server holding 2,000 customers (200 pages of 10) and their ids in page order."""
     async with ReferenceServer() as server:
         ws = server.seed_workspace("Matrix")
@@ -99,10 +99,10 @@ async def world(no_backoff: None) -> AsyncIterator[tuple[ReferenceServer, str, l
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
 async def test_concurrent_iteration_under_faults(
-    world: tuple[ReferenceServer, str, list[str]], scenario: str
+    matrix_world: tuple[ReferenceServer, str, list[str]], scenario: str
 ) -> None:
     """Every item exactly once and in order, or a typed error after a correct prefix."""
-    server, group, expected = world
+    server, group, expected = matrix_world
     action, must_complete = SCENARIOS[scenario]
     seen: list[str] = []
     error: BaseException | None = None

@@ -88,21 +88,23 @@ async def _run(call: Any) -> Any:
 @pytest.mark.parametrize("name", METHODS)
 @given(data=st.data())
 async def test_any_arguments_give_success_a_typed_error_or_nothing_sent(
-    server: ReferenceServer,
-    seeded: ReliabilitySeed,
-    client: AsyncNudgescribe,
+    reliability_server: ReferenceServer,
+    reliability_seed: ReliabilitySeed,
+    reliability_client: AsyncNudgescribe,
     name: str,
     data: st.DataObject,
 ) -> None:
     """Every public method: a result, an API error, or RequestValidationError with no request."""
     attr, method_name = name.split(".")
-    method = getattr(getattr(client, attr), method_name)
-    kwargs = data.draw(_call_strategy(method, _pool(seeded), method_name.startswith("wait_for")))
-    sent_before = len(server.requests)
+    method = getattr(getattr(reliability_client, attr), method_name)
+    kwargs = data.draw(
+        _call_strategy(method, _pool(reliability_seed), method_name.startswith("wait_for"))
+    )
+    sent_before = len(reliability_server.requests)
     try:
         await asyncio.wait_for(_run(lambda: method(**kwargs)), 15)
     except ns.RequestValidationError:
-        assert len(server.requests) == sent_before, "refused after sending"
+        assert len(reliability_server.requests) == sent_before, "refused after sending"
     except (ns.APIStatusError, ns.APITimeoutError, ns.WaitTimeoutError):
         pass  # the server said no, a tiny timeout ran out, or a waiter gave up: all typed
 

@@ -70,17 +70,22 @@ def _report(exc: BaseException) -> str:
 
 @pytest.mark.parametrize("failure", FAILURES)
 async def test_no_secret_on_any_failure_path(
-    server: ReferenceServer, seeded: ReliabilitySeed, failure: str, caplog: pytest.LogCaptureFixture
+    reliability_server: ReferenceServer,
+    reliability_seed: ReliabilitySeed,
+    failure: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """str, repr, attributes, DEBUG logs and captured-locals tracebacks hold no secret."""
     caplog.set_level(logging.DEBUG, logger="nudgescribe")
-    async with AsyncNudgescribe(**server.client_kwargs(), timeout=0.5, max_retries=1) as client:
-        await client.customer_groups.list(seeded.workspace_id)
-        token = server.requests[-1].headers["Authorization"].removeprefix("Bearer ")
-        FAILURES[failure](server, token)
-        exc = await _failure(client.customer_groups.list(seeded.workspace_id))
+    async with AsyncNudgescribe(
+        **reliability_server.client_kwargs(), timeout=0.5, max_retries=1
+    ) as client:
+        await client.customer_groups.list(reliability_seed.workspace_id)
+        token = reliability_server.requests[-1].headers["Authorization"].removeprefix("Bearer ")
+        FAILURES[failure](reliability_server, token)
+        exc = await _failure(client.customer_groups.list(reliability_seed.workspace_id))
         text = _report(exc) + "\n".join(r.getMessage() for r in caplog.records)
-    creds = server.demo_credentials
+    creds = reliability_server.demo_credentials
     for value in (creds.api_key, creds.api_secret, token):
         assert value not in text
     assert "workspace_id = " in text  # the locals really were captured

@@ -21,7 +21,7 @@ CG = "/v1/cg"
 @pytest.mark.slow
 @pytest.mark.timeout(300)
 async def test_twenty_thousand_requests_keep_sockets_and_memory_flat(
-    server: ReferenceServer, seeded: ReliabilitySeed
+    reliability_server: ReferenceServer, reliability_seed: ReliabilitySeed
 ) -> None:
     """RSS and open sockets after 20,000 calls (with faults mixed in) match those after 4,000."""
     me = psutil.Process(os.getpid())
@@ -32,15 +32,15 @@ async def test_twenty_thousand_requests_keep_sockets_and_memory_flat(
         gc.collect()
         return me.memory_info().rss, len(me.net_connections(kind="tcp"))
 
-    async with AsyncNudgescribe(**server.client_kwargs(), max_retries=2) as client:
+    async with AsyncNudgescribe(**reliability_server.client_kwargs(), max_retries=2) as client:
 
         async def worker() -> None:
             nonlocal done
             while done < TOTAL:
                 done += 1
                 if done % 1000 == 0:  # some retried failures along the way
-                    server.faults.add(CG, method="POST", kind="fail", status=503)
-                await client.customer_groups.list(seeded.workspace_id)
+                    reliability_server.faults.add(CG, method="POST", kind="fail", status=503)
+                await client.customer_groups.list(reliability_seed.workspace_id)
                 if done in (4_000, TOTAL):
                     samples[done] = sample()
 

@@ -15,7 +15,7 @@ from tests._support.worlds import ShopWorld, seed_shop
 
 
 @pytest.fixture
-def api(mock_api: aioresponses) -> aioresponses:
+def authed_api(mock_api: aioresponses) -> aioresponses:
     """The aioresponses mock with ``POST /v1/auth`` answered for every test call."""
     mock_api.post(url("/v1/auth"), payload=auth_payload(), repeat=True)
     return mock_api
@@ -38,6 +38,6 @@ async def ref_client(ref_server: ReferenceServer) -> AsyncIterator[AsyncNudgescr
 
 
 @pytest.fixture
-def world(ref_server: ReferenceServer) -> ShopWorld:
+def ref_world(ref_server: ReferenceServer) -> ShopWorld:
     """A workspace with three profile fields and one empty customer group."""
     return seed_shop(ref_server)

@@ -44,21 +44,21 @@ def listing(*campaigns: dict[str, Any]) -> dict[str, Any]:
 
 
 async def test_list_sends_date_window_and_keeps_unknowns(
-    api: aioresponses, client: AsyncNudgescribe
+    authed_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
     """list sends ISO dates; unknown keys and an unknown status string decode without error."""
     odd = campaign("cmp2", status="Queued for robots", channel="sms")
     body = listing(campaign(), odd)
     body["workspaces"][0]["region"] = "eu"
-    api.post(url("/v1/campaign/all"), payload={**body, "generated_in_ms": 3})
-    result = await client.campaigns.list(
+    authed_api.post(url("/v1/campaign/all"), payload={**body, "generated_in_ms": 3})
+    result = await mock_client.campaigns.list(
         published_from=date(2026, 1, 1),
         published_to="2026-02-01",
         extra_body={"limit": 5},
         extra_headers={"x-trace": "c"},
     )
-    assert sent_headers(api, "POST", "/v1/campaign/all")["x-trace"] == "c"
-    assert sent_json(api, "POST", "/v1/campaign/all") == {
+    assert sent_headers(authed_api, "POST", "/v1/campaign/all")["x-trace"] == "c"
+    assert sent_json(authed_api, "POST", "/v1/campaign/all") == {
         "published_from": "2026-01-01",
         "published_to": "2026-02-01",
         "limit": 5,
@@ -71,17 +71,17 @@ async def test_list_sends_date_window_and_keeps_unknowns(
 
 
 async def test_get_finds_client_side_or_raises_not_found(
-    api: aioresponses, client: AsyncNudgescribe
+    authed_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
     """get searches /v1/campaign/all (empty body); a missing id raises a client-side 404."""
-    api.post(
+    authed_api.post(
         url("/v1/campaign/all"), payload=listing(campaign("cmp1"), campaign("cmp2")), repeat=True
     )
-    found = await client.campaigns.get("cmp2")
+    found = await mock_client.campaigns.get("cmp2")
     assert found.campaign_id == "cmp2"
-    assert sent_json(api, "POST", "/v1/campaign/all") == {}
+    assert sent_json(authed_api, "POST", "/v1/campaign/all") == {}
     with pytest.raises(NotFoundError) as info:
-        await client.campaigns.get("cmp9")
+        await mock_client.campaigns.get("cmp9")
     error = info.value
     assert (error.status_code, error.method, error.message) == (
         404,
@@ -92,28 +92,32 @@ async def test_get_finds_client_side_or_raises_not_found(
 
 
 async def test_wait_for_status_polls_until_match_case_insensitively(
-    api: aioresponses, client: AsyncNudgescribe
+    authed_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
     """wait_for_status polls until the status matches any spelling of one of the statuses."""
     for status in ("Generating", "Ready for review", "Ready to Publish"):
-        api.post(url("/v1/campaign/all"), payload=listing(campaign(status=status)))
-    found = await client.campaigns.wait_for_status(
+        authed_api.post(url("/v1/campaign/all"), payload=listing(campaign(status=status)))
+    found = await mock_client.campaigns.wait_for_status(
         "cmp1", ["ready to publish", CampaignStatus.PUBLISHED], poll_interval=0.001
     )
     assert found.status is CampaignStatus.READY_TO_PUBLISH
-    assert len(calls(api, "POST", "/v1/campaign/all")) == 3
+    assert len(calls(authed_api, "POST", "/v1/campaign/all")) == 3
 
 
-async def test_wait_for_status_times_out(api: aioresponses, client: AsyncNudgescribe) -> None:
+async def test_wait_for_status_times_out(
+    authed_api: aioresponses, mock_client: AsyncNudgescribe
+) -> None:
     """A status that never arrives raises WaitTimeoutError (a TimeoutError) naming both states."""
-    api.post(url("/v1/campaign/all"), payload=listing(campaign(status="Generating")), repeat=True)
+    authed_api.post(
+        url("/v1/campaign/all"), payload=listing(campaign(status="Generating")), repeat=True
+    )
     with pytest.raises(TimeoutError) as info:
-        await client.campaigns.wait_for_status(
+        await mock_client.campaigns.wait_for_status(
             "cmp1", CampaignStatus.PUBLISHED, timeout=0.02, poll_interval=0.005
         )
     assert isinstance(info.value, WaitTimeoutError)
     assert "'Generating'" in str(info.value) and "published" in str(info.value)
-    assert len(calls(api, "POST", "/v1/campaign/all")) >= 2
+    assert len(calls(authed_api, "POST", "/v1/campaign/all")) >= 2
 
 
 @pytest.mark.parametrize(
@@ -139,21 +143,21 @@ async def test_wait_for_status_times_out(api: aioresponses, client: AsyncNudgesc
     ],
 )
 async def test_campaign_calls_validate_before_io(
-    api: aioresponses, client: AsyncNudgescribe, call: Any, argument: str
+    authed_api: aioresponses, mock_client: AsyncNudgescribe, call: Any, argument: str
 ) -> None:
     """Bad dates, ids, statuses and waiter timings raise RequestValidationError; nothing sent."""
-    await assert_refused_before_io(api, client, call, argument)
+    await assert_refused_before_io(authed_api, mock_client, call, argument)
 
 
 async def test_campaigns_end_to_end(
-    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: ShopWorld
+    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, ref_world: ShopWorld
 ) -> None:
     """list groups campaigns by workspace, get finds one, wait_for_status sees the approval."""
     review = ref_server.seed_campaign(
-        world.workspace_id, "Review me", customer_group_id=world.group_id
+        ref_world.workspace_id, "Review me", customer_group_id=ref_world.group_id
     )
     ref_server.seed_campaign(
-        world.workspace_id, "Live", customer_group_id=world.group_id, status="Published"
+        ref_world.workspace_id, "Live", customer_group_id=ref_world.group_id, status="Published"
     )
     listed = await ref_client.campaigns.list()
     assert sorted(c.name or "" for c in listed.all_campaigns()) == ["Live", "Review me"]

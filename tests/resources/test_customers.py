@@ -51,10 +51,10 @@ def customer(n: int) -> dict[str, Any]:
     }
 
 
-async def test_upload_json_body(api: aioresponses, client: AsyncNudgescribe) -> None:
+async def test_upload_json_body(authed_api: aioresponses, mock_client: AsyncNudgescribe) -> None:
     """JSON upload sends the records, the scalars and validate_only; extra_body is merged."""
-    api.post(url("/v1/customer/check"), payload=ok(**UPLOADED))
-    result = await client.customers.upload(
+    authed_api.post(url("/v1/customer/check"), payload=ok(**UPLOADED))
+    result = await mock_client.customers.upload(
         "ws1",
         "cg1",
         unique_field="email",
@@ -62,7 +62,7 @@ async def test_upload_json_body(api: aioresponses, client: AsyncNudgescribe) -> 
         extra_body={"dry": 1},
         extra_headers={"x-trace": "t"},
     )
-    assert sent_json(api, "POST", "/v1/customer/check") == {
+    assert sent_json(authed_api, "POST", "/v1/customer/check") == {
         "workspace_id": "ws1",
         "customer_group_id": "cg1",
         "unique_field": "email",
@@ -70,13 +70,13 @@ async def test_upload_json_body(api: aioresponses, client: AsyncNudgescribe) -> 
         "validate_only": False,
         "dry": 1,
     }
-    assert sent_headers(api, "POST", "/v1/customer/check")["x-trace"] == "t"
+    assert sent_headers(authed_api, "POST", "/v1/customer/check")["x-trace"] == "t"
     assert result.valid and result.created_count == 1
 
 
 @pytest.mark.parametrize("kind", ["bytes", "path", "binary_file", "text_file"])
 async def test_upload_csv_is_multipart(
-    api: aioresponses, client: AsyncNudgescribe, tmp_path: Path, kind: str
+    authed_api: aioresponses, mock_client: AsyncNudgescribe, tmp_path: Path, kind: str
 ) -> None:
     """A CSV (bytes, path, binary or text file) goes as a file part plus string form fields."""
     csv = "email,tier\na@x.com,gold\n"
@@ -88,8 +88,8 @@ async def test_upload_csv_is_multipart(
         "binary_file": io.BytesIO(csv.encode()),
         "text_file": io.StringIO(csv),
     }
-    api.post(url("/v1/customer/check"), payload=ok(**UPLOADED))
-    await client.customers.upload(
+    authed_api.post(url("/v1/customer/check"), payload=ok(**UPLOADED))
+    await mock_client.customers.upload(
         "ws1",
         "cg1",
         unique_field="email",
@@ -98,7 +98,7 @@ async def test_upload_csv_is_multipart(
         extra_body={"notify": False},
     )
     filename = "people.csv" if kind == "path" else "customers.csv"
-    assert form_fields(api) == [
+    assert form_fields(authed_api) == [
         ("workspace_id", "ws1", None),
         ("customer_group_id", "cg1", None),
         ("unique_field", "email", None),
@@ -109,7 +109,7 @@ async def test_upload_csv_is_multipart(
 
 
 async def test_refused_upload_raises_upload_validation_error(
-    api: aioresponses, client: AsyncNudgescribe
+    authed_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
     """A 400 with row errors raises UploadValidationError carrying them."""
     refused = {
@@ -118,13 +118,13 @@ async def test_refused_upload_raises_upload_validation_error(
         "created_count": None,
         "row_errors": [{"row": 1, "field": "tier", "message": "bad"}],
     }
-    api.post(
+    authed_api.post(
         url("/v1/customer/check"),
         status=400,
         payload={"success": False, "message": "invalid", **refused},
     )
     with pytest.raises(UploadValidationError) as info:
-        await client.customers.upload(
+        await mock_client.customers.upload(
             "ws1", "cg1", unique_field="email", customers=[{"email": "a", "tier": "?"}]
         )
     assert info.value.row_errors == [RowError(row=1, field="tier", message="bad")]
@@ -144,24 +144,24 @@ async def test_refused_upload_raises_upload_validation_error(
     ],
 )
 async def test_upload_validation_before_io(
-    api: aioresponses, client: AsyncNudgescribe, kwargs: dict[str, Any], argument: str
+    authed_api: aioresponses, mock_client: AsyncNudgescribe, kwargs: dict[str, Any], argument: str
 ) -> None:
     """Bad upload arguments raise RequestValidationError naming the argument; nothing sent."""
     options = {"unique_field": "email", **kwargs}
     with pytest.raises(RequestValidationError) as info:
-        await client.customers.upload("ws1", "cg1", **options)
+        await mock_client.customers.upload("ws1", "cg1", **options)
     assert info.value.argument == argument
-    assert api.requests == {}
+    assert authed_api.requests == {}
 
 
-async def test_count_and_get_page_wire_with_decrypt_hooks(api: aioresponses) -> None:
+async def test_count_and_get_page_wire_with_decrypt_hooks(authed_api: aioresponses) -> None:
     """count_pages/get_page bodies; the client hook decrypts, decrypt=False keeps ciphertext."""
-    api.post(
+    authed_api.post(
         url("/v1/customer/pages"),
         payload=ok(customer_group_id="cg1", page_size=50, total_pages=2, total_customers=60),
     )
     page = ok(page=2, page_size=50, total_pages=2, customers=[customer(1)], extra_key=[1])
-    api.post(url("/v1/customer"), payload=page, repeat=True)
+    authed_api.post(url("/v1/customer"), payload=page, repeat=True)
     async with AsyncNudgescribe(
         **TEST_CREDENTIALS, base_url=TEST_BASE_URL, decrypt=str.upper
     ) as client:
@@ -169,16 +169,19 @@ async def test_count_and_get_page_wire_with_decrypt_hooks(api: aioresponses) -> 
         plain = await client.customers.get_page("cg1", 2, page_size=50)
         raw = await client.customers.get_page("cg1", 2, decrypt=False)
         custom = await client.customers.get_page("cg1", 2, decrypt=lambda v: v[::-1])
-    assert sent_json(api, "POST", "/v1/customer/pages") == {
+    assert sent_json(authed_api, "POST", "/v1/customer/pages") == {
         "customer_group_id": "cg1",
         "page_size": 50,
     }
-    assert sent_json(api, "POST", "/v1/customer", 0) == {
+    assert sent_json(authed_api, "POST", "/v1/customer", 0) == {
         "customer_group_id": "cg1",
         "page": 2,
         "page_size": 50,
     }
-    assert sent_json(api, "POST", "/v1/customer", 1) == {"customer_group_id": "cg1", "page": 2}
+    assert sent_json(authed_api, "POST", "/v1/customer", 1) == {
+        "customer_group_id": "cg1",
+        "page": 2,
+    }
     assert (count.total_pages, count.total_customers) == (2, 60)
     assert plain.customers[0].profile == {"email": "X1"}
     assert raw.customers[0].profile == {"email": "x1"}
@@ -187,10 +190,10 @@ async def test_count_and_get_page_wire_with_decrypt_hooks(api: aioresponses) -> 
 
 
 async def test_list_yields_every_customer_once_in_order(
-    api: aioresponses, client: AsyncNudgescribe
+    authed_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
     """customers.list over 5 pages (completing out of order) yields each customer once, in order."""
-    api.post(url("/v1/customer/pages"), payload=ok(total_pages=5, total_customers=15))
+    authed_api.post(url("/v1/customer/pages"), payload=ok(total_pages=5, total_customers=15))
 
     async def page(_: Any, **kwargs: Any) -> CallbackResult:
         number = orjson.loads(kwargs["data"])["page"]
@@ -198,12 +201,12 @@ async def test_list_yields_every_customer_once_in_order(
         items = [customer(3 * (number - 1) + i) for i in range(3)]
         return CallbackResult(payload=ok(page=number, total_pages=5, customers=items))
 
-    api.post(url("/v1/customer"), callback=page, repeat=True)
-    pager = client.customers.list("cg1", page_size=3, concurrency=4)
-    assert api.requests == {}  # no I/O before iteration
+    authed_api.post(url("/v1/customer"), callback=page, repeat=True)
+    pager = mock_client.customers.list("cg1", page_size=3, concurrency=4)
+    assert authed_api.requests == {}  # no I/O before iteration
     ids = [c.customer_id async for c in pager]
     assert ids == [f"c{n}" for n in range(15)]
-    assert sorted(sent_json(api, "POST", "/v1/customer", i)["page"] for i in range(5)) == [
+    assert sorted(sent_json(authed_api, "POST", "/v1/customer", i)["page"] for i in range(5)) == [
         1,
         2,
         3,
@@ -213,7 +216,7 @@ async def test_list_yields_every_customer_once_in_order(
 
 
 async def test_delete_batches_2500_ids_into_three_calls(
-    api: aioresponses, client: AsyncNudgescribe
+    authed_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
     """delete splits 2500 ids into batches of 1000/1000/500 and sums deleted_count."""
 
@@ -222,11 +225,11 @@ async def test_delete_batches_2500_ids_into_three_calls(
             payload=ok(deleted_count=len(orjson.loads(kwargs["data"])["customer_ids"]))
         )
 
-    api.delete(url("/v1/customer"), callback=deleted, repeat=True)
+    authed_api.delete(url("/v1/customer"), callback=deleted, repeat=True)
     ids = [f"c{n}" for n in range(2500)]
-    result = await client.customers.delete("cg1", ids)
-    bodies = [sent_json(api, "DELETE", "/v1/customer", i) for i in range(3)]
-    assert len(calls(api, "DELETE", "/v1/customer")) == 3
+    result = await mock_client.customers.delete("cg1", ids)
+    bodies = [sent_json(authed_api, "DELETE", "/v1/customer", i) for i in range(3)]
+    assert len(calls(authed_api, "DELETE", "/v1/customer")) == 3
     assert sorted(len(b["customer_ids"]) for b in bodies) == [500, 1000, 1000]
     assert sorted(i for b in bodies for i in b["customer_ids"]) == sorted(ids)
     assert all(b["customer_group_id"] == "cg1" for b in bodies)
@@ -246,10 +249,10 @@ async def test_delete_batches_2500_ids_into_three_calls(
     ],
 )
 async def test_customer_calls_validate_before_io(
-    api: aioresponses, client: AsyncNudgescribe, call: Any, argument: str
+    authed_api: aioresponses, mock_client: AsyncNudgescribe, call: Any, argument: str
 ) -> None:
     """Bad pages, sizes, ids and hooks raise RequestValidationError naming them; nothing sent."""
-    await assert_refused_before_io(api, client, call, argument)
+    await assert_refused_before_io(authed_api, mock_client, call, argument)
 
 
 @pytest.mark.parametrize(
@@ -262,16 +265,16 @@ async def test_customer_calls_validate_before_io(
     ],
 )
 def test_list_validates_when_called(
-    client: AsyncNudgescribe, kwargs: dict[str, Any], argument: str
+    mock_client: AsyncNudgescribe, kwargs: dict[str, Any], argument: str
 ) -> None:
     """customers.list checks its arguments at call time, not at first iteration."""
     with pytest.raises(RequestValidationError) as info:
-        client.customers.list("cg1", **kwargs)
+        mock_client.customers.list("cg1", **kwargs)
     assert info.value.argument == argument
 
 
 async def test_delete_batch_failure_raises_and_cancels_the_rest(
-    api: aioresponses, client: AsyncNudgescribe
+    authed_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
     """If one delete batch fails, its error is raised and no batch task is left running."""
 
@@ -281,15 +284,15 @@ async def test_delete_batch_failure_raises_and_cancels_the_rest(
             return CallbackResult(status=404, payload={"success": False, "message": "unknown"})
         return CallbackResult(payload=ok(deleted_count=len(ids)))
 
-    api.delete(url("/v1/customer"), callback=deleted, repeat=True)
+    authed_api.delete(url("/v1/customer"), callback=deleted, repeat=True)
     before = asyncio.all_tasks()
     with pytest.raises(NotFoundError):
-        await client.customers.delete("cg1", [f"c{n}" for n in range(3500)])
+        await mock_client.customers.delete("cg1", [f"c{n}" for n in range(3500)])
     assert asyncio.all_tasks() == before
 
 
 async def test_list_raises_a_bad_page_after_earlier_items(
-    api: aioresponses, client: AsyncNudgescribe
+    authed_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
     """A malformed customer on page 2 raises after page 1's items, naming its path."""
     good = {
@@ -299,36 +302,40 @@ async def test_list_raises_a_bad_page_after_earlier_items(
         "created_at": "2026-01-01T00:00:00Z",
         "updated_at": "2026-01-01T00:00:00Z",
     }
-    api.post(url("/v1/customer/pages"), payload=ok(total_pages=2, page_size=1))
-    api.post(url("/v1/customer"), payload=ok(page=1, total_pages=2, customers=[good]))
-    api.post(
+    authed_api.post(url("/v1/customer/pages"), payload=ok(total_pages=2, page_size=1))
+    authed_api.post(url("/v1/customer"), payload=ok(page=1, total_pages=2, customers=[good]))
+    authed_api.post(
         url("/v1/customer"),
         payload=ok(page=2, total_pages=2, customers=[{**good, "customer_id": 7}]),
     )
     seen: list[str] = []
     with pytest.raises(ResponseDecodeError) as info:
-        async for customer in client.customers.list("cg1", page_size=1, concurrency=1):
+        async for customer in mock_client.customers.list("cg1", page_size=1, concurrency=1):
             seen.append(customer.customer_id)
     assert seen == ["c1"]
     assert info.value.path == "$.customers[0].customer_id"
 
 
 async def test_list_start_page_fetches_only_the_later_pages(
-    api: aioresponses, client: AsyncNudgescribe
+    authed_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
     """customers.list(start_page=4) requests pages 4 and 5 only and yields their items."""
-    api.post(url("/v1/customer/pages"), payload=ok(total_pages=5, total_customers=15))
+    authed_api.post(url("/v1/customer/pages"), payload=ok(total_pages=5, total_customers=15))
 
     def page(_: Any, **kwargs: Any) -> CallbackResult:
         number = orjson.loads(kwargs["data"])["page"]
         items = [customer(3 * (number - 1) + i) for i in range(3)]
         return CallbackResult(payload=ok(page=number, total_pages=5, customers=items))
 
-    api.post(url("/v1/customer"), callback=page, repeat=True)
-    ids = [c.customer_id async for c in client.customers.list("cg1", page_size=3, start_page=4)]
+    authed_api.post(url("/v1/customer"), callback=page, repeat=True)
+    ids = [
+        c.customer_id async for c in mock_client.customers.list("cg1", page_size=3, start_page=4)
+    ]
     assert ids == [f"c{n}" for n in range(9, 15)]
-    sent = calls(api, "POST", "/v1/customer")
-    assert sorted(sent_json(api, "POST", "/v1/customer", i)["page"] for i in range(len(sent))) == [
+    sent = calls(authed_api, "POST", "/v1/customer")
+    assert sorted(
+        sent_json(authed_api, "POST", "/v1/customer", i)["page"] for i in range(len(sent))
+    ) == [
         4,
         5,
     ]

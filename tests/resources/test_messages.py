@@ -32,24 +32,26 @@ def row(n: int, run: int = 1) -> dict[str, Any]:
     }
 
 
-async def test_publish_and_count_pages_wire(api: aioresponses, client: AsyncNudgescribe) -> None:
+async def test_publish_and_count_pages_wire(
+    authed_api: aioresponses, mock_client: AsyncNudgescribe
+) -> None:
     """publish and count_pages send the campaign (and run_number only when given)."""
-    api.post(
+    authed_api.post(
         url("/v1/messages/publish"),
         payload=ok(campaign_id="cmp1", job_uid="j1", campaign_status="Published", queued=True),
     )
-    api.post(
+    authed_api.post(
         url("/v1/messages/pages"),
         payload=ok(campaign_id="cmp1", run_number=2, total_pages=4),
         repeat=True,
     )
-    published = await client.messages.publish("cmp1", extra_headers={"x-trace": "p"})
-    await client.messages.count_pages("cmp1")
-    count = await client.messages.count_pages("cmp1", run_number=2)
-    assert sent_json(api, "POST", "/v1/messages/publish") == {"campaign_id": "cmp1"}
-    assert sent_headers(api, "POST", "/v1/messages/publish")["x-trace"] == "p"
-    assert sent_json(api, "POST", "/v1/messages/pages", 0) == {"campaign_id": "cmp1"}
-    assert sent_json(api, "POST", "/v1/messages/pages", 1) == {
+    published = await mock_client.messages.publish("cmp1", extra_headers={"x-trace": "p"})
+    await mock_client.messages.count_pages("cmp1")
+    count = await mock_client.messages.count_pages("cmp1", run_number=2)
+    assert sent_json(authed_api, "POST", "/v1/messages/publish") == {"campaign_id": "cmp1"}
+    assert sent_headers(authed_api, "POST", "/v1/messages/publish")["x-trace"] == "p"
+    assert sent_json(authed_api, "POST", "/v1/messages/pages", 0) == {"campaign_id": "cmp1"}
+    assert sent_json(authed_api, "POST", "/v1/messages/pages", 1) == {
         "campaign_id": "cmp1",
         "run_number": 2,
     }
@@ -58,20 +60,20 @@ async def test_publish_and_count_pages_wire(api: aioresponses, client: AsyncNudg
 
 
 async def test_fetch_returns_the_model_of_each_format(
-    api: aioresponses, client: AsyncNudgescribe
+    authed_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
     """fetch sends format/page/run_number and decodes CsvExport, JsonExport or UrlExport."""
     fetch_url = url("/v1/messages/fetch")
-    api.post(fetch_url, payload=ok(format="json", page=1, messages=[row(1), row(2)]))
-    api.post(fetch_url, payload=ok(format="csv", page=1, content="message_id\nm1\n"))
-    api.post(
+    authed_api.post(fetch_url, payload=ok(format="json", page=1, messages=[row(1), row(2)]))
+    authed_api.post(fetch_url, payload=ok(format="csv", page=1, content="message_id\nm1\n"))
+    authed_api.post(
         fetch_url,
         payload=ok(format="url", page=1, url="https://files/x", expires_at="2026-01-01T00:15:00Z"),
     )
-    as_json = await client.messages.fetch("cmp1", 1)
-    as_csv = await client.messages.fetch("cmp1", 1, format="csv", run_number=1)
-    as_url = await client.messages.fetch("cmp1", 1, format="url")
-    assert [sent_json(api, "POST", "/v1/messages/fetch", i) for i in range(3)] == [
+    as_json = await mock_client.messages.fetch("cmp1", 1)
+    as_csv = await mock_client.messages.fetch("cmp1", 1, format="csv", run_number=1)
+    as_url = await mock_client.messages.fetch("cmp1", 1, format="url")
+    assert [sent_json(authed_api, "POST", "/v1/messages/fetch", i) for i in range(3)] == [
         {"campaign_id": "cmp1", "page": 1, "format": "json"},
         {"campaign_id": "cmp1", "page": 1, "format": "csv", "run_number": 1},
         {"campaign_id": "cmp1", "page": 1, "format": "url"},
@@ -85,18 +87,21 @@ async def test_fetch_returns_the_model_of_each_format(
 
 
 async def test_list_yields_rows_of_every_file_in_order(
-    api: aioresponses, client: AsyncNudgescribe
+    authed_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
     """messages.list counts files, fetches each as JSON and yields all rows in file order."""
-    api.post(url("/v1/messages/pages"), payload=ok(total_pages=2))
-    api.post(
+    authed_api.post(url("/v1/messages/pages"), payload=ok(total_pages=2))
+    authed_api.post(
         url("/v1/messages/fetch"), payload=ok(format="json", page=1, messages=[row(1), row(2)])
     )
-    api.post(url("/v1/messages/fetch"), payload=ok(format="json", page=2, messages=[row(3)]))
-    rows = await client.messages.list("cmp1", run_number=1, concurrency=1).collect()
+    authed_api.post(url("/v1/messages/fetch"), payload=ok(format="json", page=2, messages=[row(3)]))
+    rows = await mock_client.messages.list("cmp1", run_number=1, concurrency=1).collect()
     assert [r.message_id for r in rows] == ["m1", "m2", "m3"]
-    assert sent_json(api, "POST", "/v1/messages/pages") == {"campaign_id": "cmp1", "run_number": 1}
-    assert sent_json(api, "POST", "/v1/messages/fetch", 1) == {
+    assert sent_json(authed_api, "POST", "/v1/messages/pages") == {
+        "campaign_id": "cmp1",
+        "run_number": 1,
+    }
+    assert sent_json(authed_api, "POST", "/v1/messages/fetch", 1) == {
         "campaign_id": "cmp1",
         "page": 2,
         "format": "json",
@@ -105,21 +110,23 @@ async def test_list_yields_rows_of_every_file_in_order(
 
 
 async def test_wait_for_export_polls_until_files_exist(
-    api: aioresponses, client: AsyncNudgescribe
+    authed_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
     """wait_for_export polls count_pages while it is 0 and returns the first positive count."""
     for pages in (0, 0, 3):
-        api.post(url("/v1/messages/pages"), payload=ok(total_pages=pages))
-    count = await client.messages.wait_for_export("cmp1", poll_interval=0.001)
+        authed_api.post(url("/v1/messages/pages"), payload=ok(total_pages=pages))
+    count = await mock_client.messages.wait_for_export("cmp1", poll_interval=0.001)
     assert count.total_pages == 3
-    assert len(calls(api, "POST", "/v1/messages/pages")) == 3
+    assert len(calls(authed_api, "POST", "/v1/messages/pages")) == 3
 
 
-async def test_wait_for_export_times_out(api: aioresponses, client: AsyncNudgescribe) -> None:
+async def test_wait_for_export_times_out(
+    authed_api: aioresponses, mock_client: AsyncNudgescribe
+) -> None:
     """An export that never appears raises WaitTimeoutError after the overall timeout."""
-    api.post(url("/v1/messages/pages"), payload=ok(total_pages=0), repeat=True)
+    authed_api.post(url("/v1/messages/pages"), payload=ok(total_pages=0), repeat=True)
     with pytest.raises(WaitTimeoutError, match="no exported files yet for run 2"):
-        await client.messages.wait_for_export(
+        await mock_client.messages.wait_for_export(
             "cmp1", run_number=2, timeout=0.02, poll_interval=0.005
         )
 
@@ -136,30 +143,33 @@ async def test_wait_for_export_times_out(api: aioresponses, client: AsyncNudgesc
     ],
 )
 async def test_message_calls_validate_before_io(
-    api: aioresponses, client: AsyncNudgescribe, call: Any, argument: str
+    authed_api: aioresponses, mock_client: AsyncNudgescribe, call: Any, argument: str
 ) -> None:
     """url+run_number, bad formats, pages and timings raise RequestValidationError; no I/O."""
-    await assert_refused_before_io(api, client, call, argument)
+    await assert_refused_before_io(authed_api, mock_client, call, argument)
 
 
-def test_list_validates_when_called(client: AsyncNudgescribe) -> None:
+def test_list_validates_when_called(mock_client: AsyncNudgescribe) -> None:
     """messages.list rejects a bad concurrency or run_number at call time."""
     with pytest.raises(RequestValidationError, match="concurrency"):
-        client.messages.list("cmp1", concurrency=0)
+        mock_client.messages.list("cmp1", concurrency=0)
     with pytest.raises(RequestValidationError, match="run_number"):
-        client.messages.list("cmp1", run_number=0)
+        mock_client.messages.list("cmp1", run_number=0)
 
 
 async def test_publish_export_fetch_list_end_to_end(
-    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: ShopWorld
+    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, ref_world: ShopWorld
 ) -> None:
     """publish -> wait_for_export -> fetch as json, csv and url -> list every exported row."""
-    ref_server.seed_customers(world.group_id, [{"email": f"u{n}@x.com"} for n in range(30)])
+    ref_server.seed_customers(ref_world.group_id, [{"email": f"u{n}@x.com"} for n in range(30)])
     campaign = ref_server.seed_campaign(
-        world.workspace_id, "Launch", status="Ready to publish", customer_group_id=world.group_id
+        ref_world.workspace_id,
+        "Launch",
+        status="Ready to publish",
+        customer_group_id=ref_world.group_id,
     )
     with pytest.raises(BadRequestError):  # nothing published yet: not ready for rerun
-        await ref_client.reruns.initiate(campaign.campaign_id, world.group_id)
+        await ref_client.reruns.initiate(campaign.campaign_id, ref_world.group_id)
     published = await ref_client.messages.publish(campaign.campaign_id)
     assert published.campaign_status == CampaignStatus.PUBLISHED
     count = await ref_client.messages.wait_for_export(

@@ -27,21 +27,23 @@ async def _failure(client: AsyncNudgescribe, which: str) -> ResponseDecodeError:
 
 @pytest.mark.parametrize("which", ["messages", "reruns"])
 async def test_bad_page_raises_decode_error_without_the_body_in_locals(
-    api: aioresponses, client: AsyncNudgescribe, which: str
+    authed_api: aioresponses, mock_client: AsyncNudgescribe, which: str
 ) -> None:
     """A malformed page raises ResponseDecodeError naming its path; no frame keeps the body."""
     bad_row = {"message_id": 1, "note": MARKER}
     if which == "messages":
-        api.post(url("/v1/messages/pages"), payload=ok(total_pages=1))
-        api.post(url("/v1/messages/fetch"), payload=ok(format="json", page=1, messages=[bad_row]))
+        authed_api.post(url("/v1/messages/pages"), payload=ok(total_pages=1))
+        authed_api.post(
+            url("/v1/messages/fetch"), payload=ok(format="json", page=1, messages=[bad_row])
+        )
         path = "/v1/messages/fetch"
     else:
-        api.post(
+        authed_api.post(
             url("/v1/campaign/rerun/messages"),
             payload=ok(page=1, total_pages=1, messages=[bad_row]),
         )
         path = "/v1/campaign/rerun/messages"
-    exc = await _failure(client, which)
+    exc = await _failure(mock_client, which)
     assert exc.url is not None and exc.url.endswith(path)
     assert exc.path is not None and exc.path.startswith("$.messages[0]")
     held = [

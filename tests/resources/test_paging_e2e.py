@@ -25,22 +25,27 @@ def _seed(server: ReferenceServer, world: ShopWorld, pages: int = PAGES) -> list
 
 @pytest.mark.parametrize("concurrency", [1, 4, 16])
 async def test_every_item_once_in_order_at_each_concurrency(
-    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, world: ShopWorld, concurrency: int
+    ref_server: ReferenceServer,
+    ref_client: AsyncNudgescribe,
+    ref_world: ShopWorld,
+    concurrency: int,
 ) -> None:
     """Every customer of a 200-page group comes back exactly once, in order."""
-    expected = _seed(ref_server, world)
+    expected = _seed(ref_server, ref_world)
     ref_server.faults.add(PAGE_PATH, method="POST", kind="latency", seconds=0.002, times=None)
-    pager = ref_client.customers.list(world.group_id, page_size=PAGE_SIZE, concurrency=concurrency)
+    pager = ref_client.customers.list(
+        ref_world.group_id, page_size=PAGE_SIZE, concurrency=concurrency
+    )
     emails = [c.profile["email"] async for c in pager]
     assert emails == expected
     assert ref_server.request_count(PAGE_PATH, "POST") == PAGES
 
 
 async def test_in_flight_requests_never_exceed_concurrency(
-    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, world: ShopWorld
+    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, ref_world: ShopWorld
 ) -> None:
     """The server never sees more than `concurrency` page requests at once."""
-    _seed(ref_server, world, pages=40)
+    _seed(ref_server, ref_world, pages=40)
     ref_server.faults.add(PAGE_PATH, method="POST", kind="latency", seconds=0.01, times=None)
     in_flight = peak = 0
     original = ref_client._sender.send
@@ -57,27 +62,31 @@ async def test_in_flight_requests_never_exceed_concurrency(
                 in_flight -= 1
 
     ref_client._sender.send = counting  # type: ignore[method-assign]
-    await ref_client.customers.list(world.group_id, page_size=PAGE_SIZE, concurrency=6).collect()
+    await ref_client.customers.list(
+        ref_world.group_id, page_size=PAGE_SIZE, concurrency=6
+    ).collect()
     assert peak == 6
 
 
 async def test_early_break_sends_at_most_the_window_of_requests(
-    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, world: ShopWorld
+    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, ref_world: ShopWorld
 ) -> None:
     """Breaking after page 1 leaves the server with at most its window, 2 x `concurrency`."""
-    _seed(ref_server, world)
+    _seed(ref_server, ref_world)
     ref_server.faults.add(PAGE_PATH, method="POST", kind="latency", seconds=0.005, times=None)
-    async for _ in ref_client.customers.list(world.group_id, page_size=PAGE_SIZE, concurrency=4):
+    async for _ in ref_client.customers.list(
+        ref_world.group_id, page_size=PAGE_SIZE, concurrency=4
+    ):
         break
     await asyncio.sleep(0.1)  # anything still scheduled would reach the server by now
     assert 1 <= ref_server.request_count(PAGE_PATH, "POST") <= 2 * 4
 
 
 async def test_bare_break_cancels_fetches_in_flight(
-    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, world: ShopWorld
+    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, ref_world: ShopWorld
 ) -> None:
     """A bare break cancels the slow fetches still in flight; none of them reaches the server."""
-    _seed(ref_server, world, pages=10)
+    _seed(ref_server, ref_world, pages=10)
     started: list[int] = []
     cancelled: list[int] = []
     original = ref_client._sender.send
@@ -94,7 +103,9 @@ async def test_bare_break_cancels_fetches_in_flight(
         return await original(spec)
 
     ref_client._sender.send = slow_after_first  # type: ignore[method-assign]
-    async for _ in ref_client.customers.list(world.group_id, page_size=PAGE_SIZE, concurrency=4):
+    async for _ in ref_client.customers.list(
+        ref_world.group_id, page_size=PAGE_SIZE, concurrency=4
+    ):
         break
     for _ in range(50):  # the loop finalises the abandoned generator within a few turns
         if len(cancelled) == len(started) == 4:
@@ -106,12 +117,12 @@ async def test_bare_break_cancels_fetches_in_flight(
 
 
 async def test_failing_page_raises_after_earlier_items(
-    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, world: ShopWorld
+    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, ref_world: ShopWorld
 ) -> None:
     """A page that keeps failing raises after every item of the pages before it."""
-    expected = _seed(ref_server, world, pages=10)
+    expected = _seed(ref_server, ref_world, pages=10)
     seen: list[str] = []
-    pager = ref_client.customers.list(world.group_id, page_size=PAGE_SIZE, concurrency=1)
+    pager = ref_client.customers.list(ref_world.group_id, page_size=PAGE_SIZE, concurrency=1)
     with instant_backoff(), pytest.raises(ServerError):
         async for customer in pager:
             seen.append(customer.profile["email"])
@@ -124,19 +135,19 @@ async def test_failing_page_raises_after_earlier_items(
 
 
 async def test_customers_deleted_during_iteration_stop_early_without_duplicates(
-    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, world: ShopWorld
+    ref_server: ReferenceServer, ref_client: AsyncNudgescribe, ref_world: ShopWorld
 ) -> None:
     """When the group shrinks mid-iteration the pager stops at the new end, no duplicates."""
-    _seed(ref_server, world, pages=20)
+    _seed(ref_server, ref_world, pages=20)
     ids: list[str] = []
     async for customer in ref_client.customers.list(
-        world.group_id, page_size=PAGE_SIZE, concurrency=2
+        ref_world.group_id, page_size=PAGE_SIZE, concurrency=2
     ):
         ids.append(customer.customer_id)
         if len(ids) == PAGE_SIZE:
-            page = await ref_client.customers.get_page(world.group_id, 20, page_size=PAGE_SIZE)
-            tail = await ref_client.customers.get_page(world.group_id, 19, page_size=PAGE_SIZE)
+            page = await ref_client.customers.get_page(ref_world.group_id, 20, page_size=PAGE_SIZE)
+            tail = await ref_client.customers.get_page(ref_world.group_id, 19, page_size=PAGE_SIZE)
             doomed = [c.customer_id for c in (*page.customers, *tail.customers)]
-            await ref_client.customers.delete(world.group_id, doomed)
+            await ref_client.customers.delete(ref_world.group_id, doomed)
     assert len(ids) == len(set(ids))
     assert len(ids) == 18 * PAGE_SIZE

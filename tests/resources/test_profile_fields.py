@@ -32,11 +32,11 @@ FIELD = {
 
 
 async def test_create_sends_given_keys_extra_body_and_headers(
-    api: aioresponses, client: AsyncNudgescribe
+    authed_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
     """create PUTs only given keys, merges extra_body, sends extra_headers, decodes the field."""
-    api.put(url("/v1/cpf"), payload=ok(field=FIELD))
-    field = await client.profile_fields.create(
+    authed_api.put(url("/v1/cpf"), payload=ok(field=FIELD))
+    field = await mock_client.profile_fields.create(
         "ws1",
         "joined",
         FieldType.DATE,
@@ -45,7 +45,7 @@ async def test_create_sends_given_keys_extra_body_and_headers(
         extra_body={"source": "sdk"},
         extra_headers={"x-trace": "t1"},
     )
-    assert sent_json(api, "PUT", "/v1/cpf") == {
+    assert sent_json(authed_api, "PUT", "/v1/cpf") == {
         "workspace_id": "ws1",
         "field_name": "joined",
         "field_type": "Date",
@@ -53,7 +53,7 @@ async def test_create_sends_given_keys_extra_body_and_headers(
         "field_format": "dd/MM/yyyy",
         "source": "sdk",
     }
-    headers = sent_headers(api, "PUT", "/v1/cpf")
+    headers = sent_headers(authed_api, "PUT", "/v1/cpf")
     assert headers["x-trace"] == "t1"
     assert headers["Authorization"].startswith("Bearer ")
     assert field.field_type is FieldType.DATE
@@ -61,29 +61,34 @@ async def test_create_sends_given_keys_extra_body_and_headers(
     assert field.created_at is not None and field.created_at.year == 2026
 
 
-async def test_list_update_delete_wire(api: aioresponses, client: AsyncNudgescribe) -> None:
+async def test_list_update_delete_wire(
+    authed_api: aioresponses, mock_client: AsyncNudgescribe
+) -> None:
     """list POSTs the workspace, update PATCHes only given keys, delete sends the ids."""
-    api.post(url("/v1/cpf"), payload=ok(workspace_id="ws1", fields=[FIELD]))
-    api.patch(url("/v1/cpf"), payload=ok(fields=[{**FIELD, "display_name": None}]))
-    api.delete(url("/v1/cpf"), payload=ok(deleted_count=2))
-    listed = await client.profile_fields.list("ws1")
-    updated = await client.profile_fields.update(
+    authed_api.post(url("/v1/cpf"), payload=ok(workspace_id="ws1", fields=[FIELD]))
+    authed_api.patch(url("/v1/cpf"), payload=ok(fields=[{**FIELD, "display_name": None}]))
+    authed_api.delete(url("/v1/cpf"), payload=ok(deleted_count=2))
+    listed = await mock_client.profile_fields.list("ws1")
+    updated = await mock_client.profile_fields.update(
         "ws1",
         [
             FieldUpdate(field_id="f1", display_name=None),
             {"field_id": "f2", "is_required": True},
         ],
     )
-    deleted = await client.profile_fields.delete("ws1", ["f1", "f2"])
-    assert sent_json(api, "POST", "/v1/cpf") == {"workspace_id": "ws1"}
-    assert sent_json(api, "PATCH", "/v1/cpf") == {
+    deleted = await mock_client.profile_fields.delete("ws1", ["f1", "f2"])
+    assert sent_json(authed_api, "POST", "/v1/cpf") == {"workspace_id": "ws1"}
+    assert sent_json(authed_api, "PATCH", "/v1/cpf") == {
         "workspace_id": "ws1",
         "fields": [
             {"field_id": "f1", "display_name": None},
             {"field_id": "f2", "is_required": True},
         ],
     }
-    assert sent_json(api, "DELETE", "/v1/cpf") == {"workspace_id": "ws1", "field_ids": ["f1", "f2"]}
+    assert sent_json(authed_api, "DELETE", "/v1/cpf") == {
+        "workspace_id": "ws1",
+        "field_ids": ["f1", "f2"],
+    }
     assert [f.field_id for f in listed.fields] == ["f1"]
     assert updated.fields[0].display_name is None
     assert deleted.deleted_count == 2
@@ -100,34 +105,36 @@ async def test_list_update_delete_wire(api: aioresponses, client: AsyncNudgescri
     ],
 )
 async def test_create_rejects_bad_arguments_before_io(
-    api: aioresponses, client: AsyncNudgescribe, kwargs: dict[str, Any], argument: str
+    authed_api: aioresponses, mock_client: AsyncNudgescribe, kwargs: dict[str, Any], argument: str
 ) -> None:
     """Bad field_format / field_name / ids raise RequestValidationError naming them; no request."""
     args = {"workspace_id": "ws1", "field_name": "joined", **kwargs}
     with pytest.raises(RequestValidationError) as info:
-        await client.profile_fields.create(
+        await mock_client.profile_fields.create(
             args.pop("workspace_id"), args.pop("field_name"), args.pop("field_type"), **args
         )
     assert info.value.argument == argument
-    assert api.requests == {}
+    assert authed_api.requests == {}
 
 
-async def test_profile_fields_end_to_end(ref_client: AsyncNudgescribe, world: ShopWorld) -> None:
+async def test_profile_fields_end_to_end(
+    ref_client: AsyncNudgescribe, ref_world: ShopWorld
+) -> None:
     """Create, list, update and delete fields against the reference server."""
     fields = ref_client.profile_fields
     created = await fields.create(
-        world.workspace_id, "spend", "currency", field_format="USD", display_name="Spend"
+        ref_world.workspace_id, "spend", "currency", field_format="USD", display_name="Spend"
     )
     assert isinstance(created, ProfileField) and created.field_format == "USD"
     with pytest.raises(ConflictError):
-        await fields.create(world.workspace_id, "spend", "number")
-    names = [f.field_name for f in (await fields.list(world.workspace_id)).fields]
+        await fields.create(ref_world.workspace_id, "spend", "number")
+    names = [f.field_name for f in (await fields.list(ref_world.workspace_id)).fields]
     assert names == ["email", "tier", "joined", "spend"]
     updated = await fields.update(
-        world.workspace_id, [FieldUpdate(field_id=created.field_id, display_name="Total spend")]
+        ref_world.workspace_id, [FieldUpdate(field_id=created.field_id, display_name="Total spend")]
     )
     assert updated.fields[0].display_name == "Total spend"
-    assert (await fields.delete(world.workspace_id, [created.field_id])).deleted_count == 1
-    assert "spend" not in [f.field_name for f in (await fields.list(world.workspace_id)).fields]
+    assert (await fields.delete(ref_world.workspace_id, [created.field_id])).deleted_count == 1
+    assert "spend" not in [f.field_name for f in (await fields.list(ref_world.workspace_id)).fields]
     with pytest.raises(MissingFieldsError):  # the published 401 "Invalid Workspace"
         await fields.list("no-such-workspace")

@@ -43,16 +43,16 @@ def message(n: int, run: int = 1) -> dict[str, Any]:
 
 
 async def test_initiate_sends_ids_and_decodes_published_shape(
-    api: aioresponses, client: AsyncNudgescribe
+    authed_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
     """initiate POSTs the two ids (+extra_body, headers) and decodes the published response."""
-    api.post(url("/v1/campaign/rerun/initiate"), payload=PUBLISHED_RERUN)
-    result = await client.reruns.initiate(
+    authed_api.post(url("/v1/campaign/rerun/initiate"), payload=PUBLISHED_RERUN)
+    result = await mock_client.reruns.initiate(
         "cmp1", "cg2", extra_body={"note": "q3"}, extra_headers={"x-trace": "r"}
     )
-    headers = sent_headers(api, "POST", "/v1/campaign/rerun/initiate")
+    headers = sent_headers(authed_api, "POST", "/v1/campaign/rerun/initiate")
     assert headers["x-trace"] == "r" and headers["x-auth-context"]
-    assert sent_json(api, "POST", "/v1/campaign/rerun/initiate") == {
+    assert sent_json(authed_api, "POST", "/v1/campaign/rerun/initiate") == {
         "campaign_id": "cmp1",
         "new_customer_group_id": "cg2",
         "note": "q3",
@@ -69,9 +69,11 @@ async def test_initiate_sends_ids_and_decodes_published_shape(
     assert result.extra == {}
 
 
-async def test_history_and_get_messages_wire(api: aioresponses, client: AsyncNudgescribe) -> None:
+async def test_history_and_get_messages_wire(
+    authed_api: aioresponses, mock_client: AsyncNudgescribe
+) -> None:
     """history sends the campaign; get_messages sends page/page_size/run_number only if given."""
-    api.post(
+    authed_api.post(
         url("/v1/campaign/rerun/history"),
         payload=ok(
             campaign_id="cmp1",
@@ -87,13 +89,15 @@ async def test_history_and_get_messages_wire(api: aioresponses, client: AsyncNud
         ),
     )
     page = ok(campaign_id="cmp1", run_number=1, page=1, total_pages=1, messages=[message(1)])
-    api.post(url("/v1/campaign/rerun/messages"), payload=page, repeat=True)
-    history = await client.reruns.history("cmp1")
-    await client.reruns.get_messages("cmp1")
-    got = await client.reruns.get_messages("cmp1", run_number=1, page=2, page_size=50)
-    assert sent_json(api, "POST", "/v1/campaign/rerun/history") == {"campaign_id": "cmp1"}
-    assert sent_json(api, "POST", "/v1/campaign/rerun/messages", 0) == {"campaign_id": "cmp1"}
-    assert sent_json(api, "POST", "/v1/campaign/rerun/messages", 1) == {
+    authed_api.post(url("/v1/campaign/rerun/messages"), payload=page, repeat=True)
+    history = await mock_client.reruns.history("cmp1")
+    await mock_client.reruns.get_messages("cmp1")
+    got = await mock_client.reruns.get_messages("cmp1", run_number=1, page=2, page_size=50)
+    assert sent_json(authed_api, "POST", "/v1/campaign/rerun/history") == {"campaign_id": "cmp1"}
+    assert sent_json(authed_api, "POST", "/v1/campaign/rerun/messages", 0) == {
+        "campaign_id": "cmp1"
+    }
+    assert sent_json(authed_api, "POST", "/v1/campaign/rerun/messages", 1) == {
         "campaign_id": "cmp1",
         "run_number": 1,
         "page": 2,
@@ -106,7 +110,7 @@ async def test_history_and_get_messages_wire(api: aioresponses, client: AsyncNud
 
 
 async def test_list_messages_learns_page_count_from_first_page(
-    api: aioresponses, client: AsyncNudgescribe
+    authed_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
     """list_messages fetches page 1 once, takes total_pages from it, yields all in order."""
 
@@ -115,14 +119,14 @@ async def test_list_messages_learns_page_count_from_first_page(
         items = [message(2 * (number - 1) + i) for i in range(2)]
         return CallbackResult(payload=ok(page=number, total_pages=3, messages=items))
 
-    api.post(url("/v1/campaign/rerun/messages"), callback=page, repeat=True)
-    ids = [m.message_id async for m in client.reruns.list_messages("cmp1", page_size=2)]
+    authed_api.post(url("/v1/campaign/rerun/messages"), callback=page, repeat=True)
+    ids = [m.message_id async for m in mock_client.reruns.list_messages("cmp1", page_size=2)]
     assert ids == [f"m{n}" for n in range(6)]
     pages = sorted(
-        sent_json(api, "POST", "/v1/campaign/rerun/messages", i)["page"] for i in range(3)
+        sent_json(authed_api, "POST", "/v1/campaign/rerun/messages", i)["page"] for i in range(3)
     )
     assert pages == [1, 2, 3]
-    assert len(calls(api, "POST", "/v1/campaign/rerun/messages")) == 3
+    assert len(calls(authed_api, "POST", "/v1/campaign/rerun/messages")) == 3
 
 
 @pytest.mark.parametrize(
@@ -136,30 +140,30 @@ async def test_list_messages_learns_page_count_from_first_page(
     ],
 )
 async def test_rerun_calls_validate_before_io(
-    api: aioresponses, client: AsyncNudgescribe, call: Any, argument: str
+    authed_api: aioresponses, mock_client: AsyncNudgescribe, call: Any, argument: str
 ) -> None:
     """Empty ids and out-of-range pages raise RequestValidationError; nothing is sent."""
-    await assert_refused_before_io(api, client, call, argument)
+    await assert_refused_before_io(authed_api, mock_client, call, argument)
 
 
 async def test_rerun_flow_end_to_end(
-    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: ShopWorld
+    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, ref_world: ShopWorld
 ) -> None:
     """initiate -> wait_for_status -> history -> list_messages of the new and the old run."""
     ref_server.seed_customers(
-        world.group_id,
+        ref_world.group_id,
         [{"email": f"a{n}@x.com", "tier": "gold" if n < 3 else "silver"} for n in range(6)],
     )
-    newcomers = ref_server.seed_group(world.workspace_id, "Newcomers")
+    newcomers = ref_server.seed_group(ref_world.workspace_id, "Newcomers")
     ref_server.seed_customers(
         newcomers.customer_group_id,
         [{"email": f"b{n}@x.com", "tier": "gold" if n < 2 else "bronze"} for n in range(4)],
     )
     campaign = ref_server.seed_campaign(
-        world.workspace_id,
+        ref_world.workspace_id,
         "Tiers",
         status="Published",
-        customer_group_id=world.group_id,
+        customer_group_id=ref_world.group_id,
         segment_field="tier",
     )
     cid = campaign.campaign_id

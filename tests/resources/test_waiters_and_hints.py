@@ -38,10 +38,10 @@ async def test_wait_for_status_refuses_an_unknown_status_before_io(
 
 
 async def test_wait_for_status_waits_for_a_custom_status_when_allowed(
-    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: ShopWorld
+    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, ref_world: ShopWorld
 ) -> None:
     """allow_unknown=True waits for a status the SDK does not know, in any case."""
-    cid = _campaign(ref_server, world, "Draft")
+    cid = _campaign(ref_server, ref_world, "Draft")
     ref_server.state.campaigns[cid].status = "Queued For QA"
     found = await ref_client.campaigns.wait_for_status(
         cid, "queued for qa", allow_unknown=True, timeout=5, poll_interval=0.01
@@ -50,10 +50,10 @@ async def test_wait_for_status_waits_for_a_custom_status_when_allowed(
 
 
 async def test_fetch_404_says_export_not_ready_or_no_such_file(
-    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: ShopWorld
+    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, ref_world: ShopWorld
 ) -> None:
     """messages.fetch tells 'no export yet' from 'past the last file'; unknown ids stay 404."""
-    cid = _campaign(ref_server, world, "Ready to publish")
+    cid = _campaign(ref_server, ref_world, "Ready to publish")
     with pytest.raises(ExportNotReadyError) as early:
         await ref_client.messages.fetch(cid, 1)
     assert early.value.status_code == 404 and "wait_for_export" in str(early.value)
@@ -70,17 +70,21 @@ async def test_fetch_404_says_export_not_ready_or_no_such_file(
 
 
 async def test_validate_only_result_says_it_is_a_dry_run(
-    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: ShopWorld
+    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, ref_world: ShopWorld
 ) -> None:
     """validate_only results carry validate_only=True and would-be counts; nothing is stored."""
     rows = [{"email": "a@x.test"}, {"email": "b@x.test"}]
     check = await ref_client.customers.upload(
-        world.workspace_id, world.group_id, unique_field="email", customers=rows, validate_only=True
+        ref_world.workspace_id,
+        ref_world.group_id,
+        unique_field="email",
+        customers=rows,
+        validate_only=True,
     )
     assert (check.validate_only, check.valid, check.created_count) == (True, True, 2)
-    assert (await ref_client.customers.count_pages(world.group_id)).total_customers == 0
+    assert (await ref_client.customers.count_pages(ref_world.group_id)).total_customers == 0
     stored = await ref_client.customers.upload(
-        world.workspace_id, world.group_id, unique_field="email", customers=rows
+        ref_world.workspace_id, ref_world.group_id, unique_field="email", customers=rows
     )
     assert (stored.validate_only, stored.created_count) == (False, 2)
 
@@ -112,12 +116,12 @@ async def test_wait_for_upload_polls_the_group_count_until_a_queued_upload_lands
 
 
 async def test_decrypting_another_accounts_value_raises_decrypt_error(
-    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, world: ShopWorld
+    ref_client: AsyncNudgescribe, ref_server: ReferenceServer, ref_world: ShopWorld
 ) -> None:
     """server.decrypt of a value of another account (or garbage) raises DecryptError."""
-    ref_server.seed_customers(world.group_id, [{"email": "zoë.ünïcode@example.test"}])
+    ref_server.seed_customers(ref_world.group_id, [{"email": "zoë.ünïcode@example.test"}])
     other = ref_server.create_account()
-    page = await ref_client.customers.get_page(world.group_id, 1, decrypt=False)
+    page = await ref_client.customers.get_page(ref_world.group_id, 1, decrypt=False)
     value = page[0].profile["email"]
     assert ref_server.decrypt(value) == "zoë.ünïcode@example.test"
     with pytest.raises(DecryptError, match="not encrypted for this account"):

@@ -12,7 +12,7 @@ from tests._support.threaded import ThreadedServer
 
 
 @pytest.fixture
-def server() -> Iterator[ThreadedServer]:
+def plan_server() -> Iterator[ThreadedServer]:
     """A threaded reference server, closed after the test."""
     srv = ThreadedServer(export_rows_per_file=100)
     try:
@@ -35,23 +35,23 @@ def _seed(server: ReferenceServer) -> tuple[str, str, str]:
 
 
 def test_a_group_that_grew_after_planning_raises_instead_of_dropping_pages(
-    server: ThreadedServer,
+    plan_server: ThreadedServer,
 ) -> None:
     """3 pages planned, 5 by compute time: the partition raises ListingChangedError."""
-    group, _, _ = server.do(_seed)
-    bag = customers_bag(group, client_options=server.client_kwargs(), page_size=100)
-    server.do(lambda s: s.seed_customers(group, count=200, start=250))
+    group, _, _ = plan_server.do(_seed)
+    bag = customers_bag(group, client_options=plan_server.client_kwargs(), page_size=100)
+    plan_server.do(lambda s: s.seed_customers(group, count=200, start=250))
     with pytest.raises(ListingChangedError, match="5 pages"):
         bag.compute(scheduler="synchronous")
 
 
 def test_messages_without_a_run_read_the_run_current_at_planning(
-    server: ThreadedServer,
+    plan_server: ThreadedServer,
 ) -> None:
     """A rerun between building and computing does not change which run the rows come from."""
-    _, other, campaign = server.do(_seed)
-    bag = messages_bag(campaign, client_options=server.client_kwargs(), files_per_partition=1)
-    server.do(lambda s: s.rerun_campaign(campaign, other))
+    _, other, campaign = plan_server.do(_seed)
+    bag = messages_bag(campaign, client_options=plan_server.client_kwargs(), files_per_partition=1)
+    plan_server.do(lambda s: s.rerun_campaign(campaign, other))
     messages = bag.compute(scheduler="synchronous")
     assert len(messages) == 250
     assert {m.run_number for m in messages} == {1}

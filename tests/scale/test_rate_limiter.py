@@ -14,19 +14,19 @@ from nudgescribe_async.testing import ReferenceServer
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[ReferenceServer]:
+async def limiter_server() -> AsyncIterator[ReferenceServer]:
     """A reference server with one workspace."""
     async with ReferenceServer() as srv:
         srv.seed_workspace("Main")
         yield srv
 
 
-async def test_two_clients_share_one_rate(server: ReferenceServer, redis_db: str) -> None:
+async def test_two_clients_share_one_rate(limiter_server: ReferenceServer, redis_db: str) -> None:
     """Two clients limited to 40 requests/s together (burst 2) need >= 1 s for 42 requests."""
-    ws = next(iter(server.state.workspaces))
+    ws = next(iter(limiter_server.state.workspaces))
     clients = [
         AsyncNudgescribe(
-            **server.client_kwargs(),
+            **limiter_server.client_kwargs(),
             rate_limiter=RedisRateLimiter.from_url(redis_db, rate=40, burst=2, name="fleet"),
         )
         for _ in range(2)
@@ -38,7 +38,7 @@ async def test_two_clients_share_one_rate(server: ReferenceServer, redis_db: str
     finally:
         for client in clients:
             await client.aclose()
-    sent = [r.received_at for r in server.requests]
+    sent = [r.received_at for r in limiter_server.requests]
     assert len(sent) == 42  # 2 authentications + 40 calls, each took a token
     assert elapsed >= (42 - 2) / 40 * 0.9, elapsed
     # No 0.5 s window saw more than the rate allows (20) plus the burst and a little slack.
@@ -46,12 +46,14 @@ async def test_two_clients_share_one_rate(server: ReferenceServer, redis_db: str
     assert busiest <= 20 + 2 + 2, busiest
 
 
-async def test_an_unreachable_limiter_lets_requests_through(server: ReferenceServer) -> None:
+async def test_an_unreachable_limiter_lets_requests_through(
+    limiter_server: ReferenceServer,
+) -> None:
     """If Redis is down, calls still go out (a warning is logged)."""
     limiter = RedisRateLimiter.from_url("redis://127.0.0.1:9/0", rate=1, socket_connect_timeout=0.5)
     assert isinstance(limiter, RateLimiter)
-    async with AsyncNudgescribe(**server.client_kwargs(), rate_limiter=limiter) as client:
-        await client.customer_groups.list(next(iter(server.state.workspaces)))
+    async with AsyncNudgescribe(**limiter_server.client_kwargs(), rate_limiter=limiter) as client:
+        await client.customer_groups.list(next(iter(limiter_server.state.workspaces)))
 
 
 def test_rate_and_burst_are_checked() -> None:

@@ -24,7 +24,7 @@ _KEYED = ("email", "api_key", "api_secret")
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[ReferenceServer]:
+async def short_token_server() -> AsyncIterator[ReferenceServer]:
     """A reference server issuing 3-second access tokens, with one workspace."""
     async with ReferenceServer(access_token_ttl=TOKEN_TTL) as srv:
         srv.seed_workspace("Main")
@@ -69,18 +69,18 @@ def _config(server: ReferenceServer, redis_url: str, **changes: Any) -> dict[str
 @pytest.mark.processes
 @pytest.mark.parametrize("skew", [0.0, None], ids=["skew0", "default-skew"])
 async def test_four_processes_authenticate_once_and_refresh_once_per_expiry(
-    server: ReferenceServer, redis_db: str, skew: float | None
+    short_token_server: ReferenceServer, redis_db: str, skew: float | None
 ) -> None:
     """4 processes x 50 calls on 3 s tokens: 1 authenticate, about one refresh per expiry."""
-    config = _config(server, redis_db)
+    config = _config(short_token_server, redis_db)
     config["client"]["refresh_skew"] = skew
     workers = [await _spawn(config) for _ in range(4)]
     await asyncio.gather(*(_finish(w, 45) for w in workers))
     # A call that reaches the server just after the token's exp is refused (403), renews and
     # is sent again: count the answered ones.
-    calls = [r for r in server.requests if r.path == "/v1/cg" and r.status == 200]
+    calls = [r for r in short_token_server.requests if r.path == "/v1/cg" and r.status == 200]
     assert len(calls) == 200
-    auth = [r for r in server.requests if r.path == "/v1/auth"]
+    auth = [r for r in short_token_server.requests if r.path == "/v1/auth"]
     assert [r.method for r in auth].count("POST") == 1
     refreshes = [r.method for r in auth].count("GET")
     # Renewal is due every TOKEN_TTL seconds (skew 0) or every TOKEN_TTL / 2 (the default
@@ -98,20 +98,27 @@ async def test_four_processes_authenticate_once_and_refresh_once_per_expiry(
 @pytest.mark.timeout(60)
 @pytest.mark.processes
 async def test_a_killed_renewer_stalls_others_no_longer_than_the_lock_timeout(
-    server: ReferenceServer, redis_db: str
+    short_token_server: ReferenceServer, redis_db: str
 ) -> None:
     """Killing the lock holder mid-renewal: others wait for the lock's expiry, no longer."""
     lock_timeout = 2.0
-    server.faults.add("/v1/auth", method="POST", kind="hang")  # the first authenticate hangs
-    holder = await _spawn(_config(server, redis_db, start_at=0, calls=1, lock_timeout=lock_timeout))
+    short_token_server.faults.add(
+        "/v1/auth", method="POST", kind="hang"
+    )  # the first authenticate hangs
+    holder = await _spawn(
+        _config(short_token_server, redis_db, start_at=0, calls=1, lock_timeout=lock_timeout)
+    )
     deadline = time.monotonic() + 15
-    while server.request_count("/v1/auth", "POST") == 0:
+    while short_token_server.request_count("/v1/auth", "POST") == 0:
         assert time.monotonic() < deadline, "the worker never started authenticating"
         await asyncio.sleep(0.02)
     locked_at = time.monotonic()  # the holder took the lock just before sending
     store = RedisTokenStore.from_url(redis_db, lock_timeout=lock_timeout)
     lock_name = store.lock_name(
-        store_key(server.base_url, **{k: server.client_kwargs()[k] for k in _KEYED})
+        store_key(
+            short_token_server.base_url,
+            **{k: short_token_server.client_kwargs()[k] for k in _KEYED},
+        )
     )
     raw = aioredis.Redis.from_url(redis_db)
     try:
@@ -122,11 +129,11 @@ async def test_a_killed_renewer_stalls_others_no_longer_than_the_lock_timeout(
     assert 0 < ttl_ms <= lock_timeout * 1000, ttl_ms
     holder.kill()
     await holder.wait()
-    async with AsyncNudgescribe(**server.client_kwargs(), token_store=store) as client:
-        await client.customer_groups.list(next(iter(server.state.workspaces)))
+    async with AsyncNudgescribe(**short_token_server.client_kwargs(), token_store=store) as client:
+        await client.customer_groups.list(next(iter(short_token_server.state.workspaces)))
     waited = time.monotonic() - locked_at
     assert waited <= lock_timeout + 1.0, waited
-    posts = [r for r in server.requests if r.path == "/v1/auth" and r.method == "POST"]
+    posts = [r for r in short_token_server.requests if r.path == "/v1/auth" and r.method == "POST"]
     assert len(posts) == 2
     # The second authenticate waited for the dead holder's lock to expire in Redis.
     assert posts[1].received_at >= read_at + ttl_ms / 1000 - 0.05

@@ -25,12 +25,12 @@ def campaign(server: ReferenceServer, world: ContractWorld, status: str, name: s
 
 
 async def test_list_groups_campaigns_by_workspace(
-    api: Api, world: ContractWorld, server: ReferenceServer
+    raw_api: Api, contract_world: ContractWorld, contract_server: ReferenceServer
 ) -> None:
     """POST /v1/campaign/all returns every workspace with its campaigns."""
-    cid = campaign(server, world, "Ready for review")
-    second = server.seed_workspace("Second")
-    body = await api.ok("POST", "/v1/campaign/all", {})
+    cid = campaign(contract_server, contract_world, "Ready for review")
+    second = contract_server.seed_workspace("Second")
+    body = await raw_api.ok("POST", "/v1/campaign/all", {})
     names = [
         (w["workspace_name"], [c["campaign_id"] for c in w["campaigns"]])
         for w in body["workspaces"]
@@ -38,96 +38,102 @@ async def test_list_groups_campaigns_by_workspace(
     assert names == [("Main", [cid]), ("Second", [])]
     item = body["workspaces"][0]["campaigns"][0]
     assert item["status"] == "Ready for review" and item["run_number"] == 1
-    assert item["published_at"] is None and item["customer_group_id"] == world.group_id
+    assert item["published_at"] is None and item["customer_group_id"] == contract_world.group_id
     assert second.workspace_id == body["workspaces"][1]["workspace_id"]
 
 
 async def test_published_window_filter_is_inclusive(
-    api: Api, world: ContractWorld, server: ReferenceServer
+    raw_api: Api, contract_world: ContractWorld, contract_server: ReferenceServer
 ) -> None:
     """published_from/published_to keep campaigns published on those days; bad dates -> 400."""
-    cid = campaign(server, world, "Published")
-    campaign(server, world, "Ready to publish", "Unpublished")
-    day = server.state.campaigns[cid].published_at[:10]  # type: ignore[index]
+    cid = campaign(contract_server, contract_world, "Published")
+    campaign(contract_server, contract_world, "Ready to publish", "Unpublished")
+    day = contract_server.state.campaigns[cid].published_at[:10]  # type: ignore[index]
 
     async def ids(**window: str) -> list[str]:
-        body = await api.ok("POST", "/v1/campaign/all", window)
+        body = await raw_api.ok("POST", "/v1/campaign/all", window)
         return [c["campaign_id"] for c in body["workspaces"][0]["campaigns"]]
 
     assert await ids(published_from=day, published_to=day) == [cid]
     assert await ids(published_from=day) == [cid]
     assert await ids(published_to="2000-01-01") == []
     assert len(await ids()) == 2
-    bad = await api.call("POST", "/v1/campaign/all", {"published_from": "yesterday"})
+    bad = await raw_api.call("POST", "/v1/campaign/all", {"published_from": "yesterday"})
     assert bad.status == 400
 
 
 @pytest.mark.parametrize("status", ["Draft", "Generating", "Ready for review"])
 async def test_publish_refuses_other_statuses(
-    api: Api, world: ContractWorld, server: ReferenceServer, status: str
+    raw_api: Api, contract_world: ContractWorld, contract_server: ReferenceServer, status: str
 ) -> None:
     """Publishing a campaign that is not Ready to publish / Published -> 400."""
-    reply = await api.call(
-        "POST", "/v1/messages/publish", {"campaign_id": campaign(server, world, status)}
+    reply = await raw_api.call(
+        "POST",
+        "/v1/messages/publish",
+        {"campaign_id": campaign(contract_server, contract_world, status)},
     )
     assert reply.status == 400 and reply.body["error_code"] == "invalid_status"
 
 
-async def test_publish_request_rules(api: Api) -> None:
+async def test_publish_request_rules(raw_api: Api) -> None:
     """Missing campaign_id -> 401; unknown -> 404."""
-    assert (await api.call("POST", "/v1/messages/publish", {})).status == 401
-    assert (await api.call("POST", "/v1/messages/publish", {"campaign_id": "x"})).status == 404
+    assert (await raw_api.call("POST", "/v1/messages/publish", {})).status == 401
+    assert (await raw_api.call("POST", "/v1/messages/publish", {"campaign_id": "x"})).status == 404
 
 
 async def test_publish_moves_to_published_and_exports_after_the_job(
-    api: Api, world: ContractWorld, server: ReferenceServer
+    raw_api: Api, contract_world: ContractWorld, contract_server: ReferenceServer
 ) -> None:
     """Ready to publish -> Published at once; export pages are 0 until the job completes."""
-    server.set_job_delay(None)
-    cid = campaign(server, world, "Ready to publish")
-    body = await api.ok("POST", "/v1/messages/publish", {"campaign_id": cid})
+    contract_server.set_job_delay(None)
+    cid = campaign(contract_server, contract_world, "Ready to publish")
+    body = await raw_api.ok("POST", "/v1/messages/publish", {"campaign_id": cid})
     assert body["campaign_status"] == "Published" and body["queued"] is True and body["job_uid"]
-    assert all(m.published_at for m in server.state.campaigns[cid].messages)
-    pages = await api.ok("POST", "/v1/messages/pages", {"campaign_id": cid})
+    assert all(m.published_at for m in contract_server.state.campaigns[cid].messages)
+    pages = await raw_api.ok("POST", "/v1/messages/pages", {"campaign_id": cid})
     assert pages == {"success": True, "campaign_id": cid, "run_number": 1, "total_pages": 0}
-    again = await api.call("POST", "/v1/messages/publish", {"campaign_id": cid})
+    again = await raw_api.call("POST", "/v1/messages/publish", {"campaign_id": cid})
     assert again.status == 409
-    server.finish_jobs()
-    assert (await api.ok("POST", "/v1/messages/pages", {"campaign_id": cid}))["total_pages"] == 1
-    listed = await api.ok("POST", "/v1/campaign/all", {})
+    contract_server.finish_jobs()
+    assert (await raw_api.ok("POST", "/v1/messages/pages", {"campaign_id": cid}))[
+        "total_pages"
+    ] == 1
+    listed = await raw_api.ok("POST", "/v1/campaign/all", {})
     assert listed["workspaces"][0]["campaigns"][0]["published_at"]
-    server.set_job_delay(0)
-    republish = await api.ok("POST", "/v1/messages/publish", {"campaign_id": cid})
+    contract_server.set_job_delay(0)
+    republish = await raw_api.ok("POST", "/v1/messages/publish", {"campaign_id": cid})
     assert republish["campaign_status"] == "Published"
 
 
 async def test_publish_job_completes_after_the_configured_delay(
-    api: Api, world: ContractWorld, server: ReferenceServer
+    raw_api: Api, contract_world: ContractWorld, contract_server: ReferenceServer
 ) -> None:
     """With job_delay=0 the export is ready on the next loop turn, without finish_jobs()."""
-    cid = campaign(server, world, "Ready to publish")
-    await api.ok("POST", "/v1/messages/publish", {"campaign_id": cid})
-    pages = await api.ok("POST", "/v1/messages/pages", {"campaign_id": cid})
-    assert pages["total_pages"] == 1 and server.pending_jobs == []
+    cid = campaign(contract_server, contract_world, "Ready to publish")
+    await raw_api.ok("POST", "/v1/messages/publish", {"campaign_id": cid})
+    pages = await raw_api.ok("POST", "/v1/messages/pages", {"campaign_id": cid})
+    assert pages["total_pages"] == 1 and contract_server.pending_jobs == []
 
 
-async def test_publish_quota(api: Api, world: ContractWorld, server: ReferenceServer) -> None:
+async def test_publish_quota(
+    raw_api: Api, contract_world: ContractWorld, contract_server: ReferenceServer
+) -> None:
     """A spent publish quota -> 429 quota_exceeded without Retry-After; nothing changes."""
-    server.set_quota("publish", 1)
-    first = campaign(server, world, "Ready to publish", "One")
-    second = campaign(server, world, "Ready to publish", "Two")
-    await api.ok("POST", "/v1/messages/publish", {"campaign_id": first})
-    reply = await api.call("POST", "/v1/messages/publish", {"campaign_id": second})
+    contract_server.set_quota("publish", 1)
+    first = campaign(contract_server, contract_world, "Ready to publish", "One")
+    second = campaign(contract_server, contract_world, "Ready to publish", "Two")
+    await raw_api.ok("POST", "/v1/messages/publish", {"campaign_id": first})
+    reply = await raw_api.call("POST", "/v1/messages/publish", {"campaign_id": second})
     assert reply.status == 429 and reply.body["error_code"] == "quota_exceeded"
     assert "Retry-After" not in reply.headers
-    assert server.state.campaigns[second].status == "Ready to publish"
-    assert server.usage("publish") == 1
+    assert contract_server.state.campaigns[second].status == "Ready to publish"
+    assert contract_server.usage("publish") == 1
 
 
-async def test_quota_from_constructor_applies_to_pages(session: aiohttp.ClientSession) -> None:
+async def test_quota_from_constructor_applies_to_pages(http_session: aiohttp.ClientSession) -> None:
     """ReferenceServer(quotas=...) sets the pages quota counted by /v1/messages/fetch."""
     async with ReferenceServer(quotas={"pages": 2}) as srv:
-        api = Api(srv, session, srv.demo_credentials)
+        api = Api(srv, http_session, srv.demo_credentials)
         await api.login()
         ws = srv.seed_workspace("Q")
         srv.seed_profile_field(ws.workspace_id, "email", is_unique=True)
@@ -146,15 +152,17 @@ async def test_quota_from_constructor_applies_to_pages(session: aiohttp.ClientSe
 
 
 async def test_export_files_hold_at_most_1000_rows(
-    api: Api, world: ContractWorld, server: ReferenceServer
+    raw_api: Api, contract_world: ContractWorld, contract_server: ReferenceServer
 ) -> None:
     """2,500 published messages export as 3 files of 1000/1000/500 rows in csv and json."""
-    server.seed_customers(world.group_id, count=2490, start=10)
-    cid = campaign(server, world, "Published")
-    assert (await api.ok("POST", "/v1/messages/pages", {"campaign_id": cid}))["total_pages"] == 3
+    contract_server.seed_customers(contract_world.group_id, count=2490, start=10)
+    cid = campaign(contract_server, contract_world, "Published")
+    assert (await raw_api.ok("POST", "/v1/messages/pages", {"campaign_id": cid}))[
+        "total_pages"
+    ] == 3
     sizes, ids = [], set()
     for page in (1, 2, 3):
-        body = await api.ok(
+        body = await raw_api.ok(
             "POST", "/v1/messages/fetch", {"campaign_id": cid, "page": page, "format": "json"}
         )
         assert body["format"] == "json" and body["page"] == page
@@ -174,50 +182,56 @@ async def test_export_files_hold_at_most_1000_rows(
         "published_at",
     }
     text = (
-        await api.ok("POST", "/v1/messages/fetch", {"campaign_id": cid, "page": 3, "format": "csv"})
+        await raw_api.ok(
+            "POST", "/v1/messages/fetch", {"campaign_id": cid, "page": 3, "format": "csv"}
+        )
     )["content"]
     parsed = list(csv.DictReader(io.StringIO(text)))
     assert len(parsed) == 500 and list(parsed[0]) == list(row)
-    past = await api.call(
+    past = await raw_api.call(
         "POST", "/v1/messages/fetch", {"campaign_id": cid, "page": 4, "format": "json"}
     )
     assert past.status == 404
 
 
-async def test_fetch_request_rules(api: Api, world: ContractWorld, server: ReferenceServer) -> None:
+async def test_fetch_request_rules(
+    raw_api: Api, contract_world: ContractWorld, contract_server: ReferenceServer
+) -> None:
     """Missing page/format -> 401; bad format or page -> 400; unknown run -> 400."""
-    cid = campaign(server, world, "Published")
+    cid = campaign(contract_server, contract_world, "Published")
     for body in ({"campaign_id": cid, "page": 1}, {"campaign_id": cid, "format": "csv"}):
-        assert (await api.call("POST", "/v1/messages/fetch", body)).status == 401
+        assert (await raw_api.call("POST", "/v1/messages/fetch", body)).status == 401
     for body in (
         {"format": "xml", "page": 1},
         {"format": "csv", "page": 0},
         {"format": "csv", "page": 1, "run_number": 2},
     ):
-        reply = await api.call("POST", "/v1/messages/fetch", {"campaign_id": cid, **body})
+        reply = await raw_api.call("POST", "/v1/messages/fetch", {"campaign_id": cid, **body})
         assert reply.status == 400, body
-    unpublished = campaign(server, world, "Ready to publish", "U")
-    none_yet = await api.call(
+    unpublished = campaign(contract_server, contract_world, "Ready to publish", "U")
+    none_yet = await raw_api.call(
         "POST", "/v1/messages/fetch", {"campaign_id": unpublished, "page": 1, "format": "csv"}
     )
     assert none_yet.status == 404
-    assert (await api.call("POST", "/v1/messages/pages", {})).status == 401
+    assert (await raw_api.call("POST", "/v1/messages/pages", {})).status == 401
 
 
 async def test_url_download_serves_the_file_until_it_expires(
-    api: Api, world: ContractWorld, server: ReferenceServer
+    raw_api: Api, contract_world: ContractWorld, contract_server: ReferenceServer
 ) -> None:
     """format=url returns a server URL with expires_at; GET works without auth until expiry."""
-    cid = campaign(server, world, "Published")
-    body = await api.ok(
+    cid = campaign(contract_server, contract_world, "Published")
+    body = await raw_api.ok(
         "POST", "/v1/messages/fetch", {"campaign_id": cid, "page": 1, "format": "url"}
     )
-    assert body["url"].startswith(server.base_url + "/files/") and body["expires_at"].endswith("Z")
-    download = await api.raw("GET", body["url"][len(server.base_url) :])
+    assert body["url"].startswith(contract_server.base_url + "/files/") and body[
+        "expires_at"
+    ].endswith("Z")
+    download = await raw_api.raw("GET", body["url"][len(contract_server.base_url) :])
     assert download.status == 200 and download.headers["Content-Type"].startswith("text/csv")
     assert len(list(csv.DictReader(io.StringIO(download.body)))) == 10
     assert download.headers["x-request-id"]
-    assert (await api.raw("GET", "/files/unknown-token")).status == 404
-    server.advance_clock(901)
-    expired = await api.raw("GET", body["url"][len(server.base_url) :])
+    assert (await raw_api.raw("GET", "/files/unknown-token")).status == 404
+    contract_server.advance_clock(901)
+    expired = await raw_api.raw("GET", body["url"][len(contract_server.base_url) :])
     assert expired.status == 403 and expired.body["error_code"] == "url_expired"

@@ -20,24 +20,26 @@ def _issued_at(token: str) -> float:
     return float(orjson.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["iat"])
 
 
-def test_advance_clock_moves_the_timestamps_written_afterwards(server: ReferenceServer) -> None:
+def test_advance_clock_moves_the_timestamps_written_afterwards(
+    contract_server: ReferenceServer,
+) -> None:
     """A record created after advance_clock(3600) is stamped an hour later than one before."""
-    wid = server.seed_workspace("Clock").workspace_id
-    before = server.seed_group(wid, "Before")
-    server.advance_clock(3600)
-    after = server.seed_group(wid, "After")
+    wid = contract_server.seed_workspace("Clock").workspace_id
+    before = contract_server.seed_group(wid, "Before")
+    contract_server.advance_clock(3600)
+    after = contract_server.seed_group(wid, "After")
     assert 3600 <= _at(after.created_at) - _at(before.created_at) < 3660
 
 
 async def test_token_times_and_record_times_read_the_same_clock(
-    api: Api, server: ReferenceServer
+    raw_api: Api, contract_server: ReferenceServer
 ) -> None:
     """After advance_clock, a new token's iat and a new record's created_at agree on the time."""
-    server.advance_clock(30 * 86400)
-    reply = await api.login()
+    contract_server.advance_clock(30 * 86400)
+    reply = await raw_api.login()
     assert reply.status == 200
-    wid = server.seed_workspace("Clock").workspace_id
-    body = await api.ok("PUT", "/v1/cg", {"workspace_id": wid, "name": "Now"})
+    wid = contract_server.seed_workspace("Clock").workspace_id
+    body = await raw_api.ok("PUT", "/v1/cg", {"workspace_id": wid, "name": "Now"})
     created = _at(body["customer_group"]["created_at"])
     assert abs(created - _issued_at(reply.body["access_token"])) < 60
     assert created - datetime.now(timezone.utc).timestamp() > 29 * 86400

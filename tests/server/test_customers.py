@@ -27,19 +27,19 @@ def upload_body(world: ContractWorld, rows: list[Any], **extra: Any) -> dict[str
 
 
 async def test_json_upload_creates_and_upserts_by_unique_field(
-    api: Api, world: ContractWorld, server: ReferenceServer
+    raw_api: Api, contract_world: ContractWorld, contract_server: ReferenceServer
 ) -> None:
     """New unique values create customers; existing ones update them in place."""
     rows = [
         {"email": "a@example.test", "first_name": "Ann", "age": 41, "balance": "10.5"},
         {"email": "customer0000001@example.test", "tier": "gold"},
     ]
-    body = await api.ok("POST", CHECK, upload_body(world, rows))
+    body = await raw_api.ok("POST", CHECK, upload_body(contract_world, rows))
     assert body["valid"] is True and body["total_rows"] == 2
     assert (body["created_count"], body["updated_count"]) == (1, 1)
     assert body["header_errors"] == [] and body["row_errors"] == []
     assert body["queued"] is False and body["job_uid"] is None
-    group = server.state.groups[world.group_id]
+    group = contract_server.state.groups[contract_world.group_id]
     assert len(group.customers) == 11
     updated = group.index("email")["customer0000001@example.test"]
     assert updated.profile["tier"] == "gold" and updated.profile["first_name"]
@@ -62,11 +62,13 @@ async def test_json_upload_creates_and_upserts_by_unique_field(
     ],
 )
 async def test_row_errors_per_field_type(
-    api: Api, world: ContractWorld, row: dict[str, Any], field: str | None
+    raw_api: Api, contract_world: ContractWorld, row: dict[str, Any], field: str | None
 ) -> None:
     """number/char/Date/currency/required rules produce a row error (or pass when valid)."""
     base = {"email": "x@example.test", **row}
-    reply = await api.call("POST", CHECK, upload_body(world, [{"email": "ok@example.test"}, base]))
+    reply = await raw_api.call(
+        "POST", CHECK, upload_body(contract_world, [{"email": "ok@example.test"}, base])
+    )
     if field is None:
         assert reply.status == 200
         return
@@ -88,43 +90,47 @@ async def test_row_errors_per_field_type(
     ],
 )
 async def test_valid_values_per_field_type(
-    api: Api, world: ContractWorld, row: dict[str, Any]
+    raw_api: Api, contract_world: ContractWorld, row: dict[str, Any]
 ) -> None:
     """Decimal numbers, one-char, well-formed dates and 2-place amounts are accepted."""
-    reply = await api.call("POST", CHECK, upload_body(world, [{"email": "v@example.test", **row}]))
+    reply = await raw_api.call(
+        "POST", CHECK, upload_body(contract_world, [{"email": "v@example.test", **row}])
+    )
     assert reply.status == 200, reply.body
 
 
 async def test_header_errors_and_atomic_failure(
-    api: Api, world: ContractWorld, server: ReferenceServer
+    raw_api: Api, contract_world: ContractWorld, contract_server: ReferenceServer
 ) -> None:
     """Unknown columns and a missing required column are header errors; nothing is stored."""
     rows = [{"email": "n1@example.test", "favourite": "x"}, {"email": "n2@example.test"}]
-    reply = await api.call("POST", CHECK, upload_body(world, rows))
+    reply = await raw_api.call("POST", CHECK, upload_body(contract_world, rows))
     assert reply.status == 400
     assert reply.body["header_errors"] == [
         {"column": "favourite", "message": "not a defined profile field"}
     ]
     assert reply.body["created_count"] == 0
-    assert len(server.state.groups[world.group_id].customers) == 10
-    no_email = await api.call("POST", CHECK, upload_body(world, [{"first_name": "A"}]))
+    assert len(contract_server.state.groups[contract_world.group_id].customers) == 10
+    no_email = await raw_api.call("POST", CHECK, upload_body(contract_world, [{"first_name": "A"}]))
     assert {e["column"] for e in no_email.body["header_errors"]} == {"email"}
 
 
-async def test_unique_field_rules(api: Api, world: ContractWorld) -> None:
+async def test_unique_field_rules(raw_api: Api, contract_world: ContractWorld) -> None:
     """unique_field must be an is_unique field and its values unique within the upload."""
-    not_unique = await api.call(
-        "POST",
-        CHECK,
-        upload_body(world, [{"email": "a@example.test", "tier": "x"}], unique_field="tier"),
-    )
-    assert not_unique.status == 400
-    assert not_unique.body["header_errors"][0]["column"] == "tier"
-    dupes = await api.call(
+    not_unique = await raw_api.call(
         "POST",
         CHECK,
         upload_body(
-            world,
+            contract_world, [{"email": "a@example.test", "tier": "x"}], unique_field="tier"
+        ),
+    )
+    assert not_unique.status == 400
+    assert not_unique.body["header_errors"][0]["column"] == "tier"
+    dupes = await raw_api.call(
+        "POST",
+        CHECK,
+        upload_body(
+            contract_world,
             [{"email": "d@example.test"}, {"email": "e@example.test"}, {"email": "d@example.test"}],
         ),
     )
@@ -135,20 +141,22 @@ async def test_unique_field_rules(api: Api, world: ContractWorld) -> None:
 
 
 async def test_validate_only_reports_without_storing(
-    api: Api, world: ContractWorld, server: ReferenceServer
+    raw_api: Api, contract_world: ContractWorld, contract_server: ReferenceServer
 ) -> None:
     """validate_only -> 200 with valid and errors (or would-be counts), nothing stored."""
-    good = await api.ok(
-        "POST", CHECK, upload_body(world, [{"email": "z@example.test"}], validate_only=True)
-    )
-    assert good["valid"] is True and good["created_count"] == 1
-    bad = await api.ok(
+    good = await raw_api.ok(
         "POST",
         CHECK,
-        upload_body(world, [{"email": "z@example.test", "age": "x"}], validate_only=True),
+        upload_body(contract_world, [{"email": "z@example.test"}], validate_only=True),
+    )
+    assert good["valid"] is True and good["created_count"] == 1
+    bad = await raw_api.ok(
+        "POST",
+        CHECK,
+        upload_body(contract_world, [{"email": "z@example.test", "age": "x"}], validate_only=True),
     )
     assert bad["valid"] is False and bad["row_errors"][0]["field"] == "age"
-    assert len(server.state.groups[world.group_id].customers) == 10
+    assert len(contract_server.state.groups[contract_world.group_id].customers) == 10
 
 
 @pytest.mark.parametrize(
@@ -165,21 +173,23 @@ async def test_validate_only_reports_without_storing(
     ],
 )
 async def test_upload_request_rules(
-    api: Api, world: ContractWorld, body: dict[str, Any], status: int
+    raw_api: Api, contract_world: ContractWorld, body: dict[str, Any], status: int
 ) -> None:
     """Neither/both data forms -> 400; missing fields -> 401; unknown ids -> 404."""
-    full = upload_body(world, [{"email": "r@example.test"}])
+    full = upload_body(contract_world, [{"email": "r@example.test"}])
     full.update(body)
-    reply = await api.call("POST", CHECK, {k: v for k, v in full.items() if v is not None})
+    reply = await raw_api.call("POST", CHECK, {k: v for k, v in full.items() if v is not None})
     assert reply.status == status, reply.body
 
 
 async def test_group_from_other_workspace_is_404(
-    api: Api, world: ContractWorld, server: ReferenceServer
+    raw_api: Api, contract_world: ContractWorld, contract_server: ReferenceServer
 ) -> None:
     """The group must belong to the upload's workspace."""
-    other = server.seed_workspace("Other")
-    reply = await api.call("POST", CHECK, upload_body(world, [], workspace_id=other.workspace_id))
+    other = contract_server.seed_workspace("Other")
+    reply = await raw_api.call(
+        "POST", CHECK, upload_body(contract_world, [], workspace_id=other.workspace_id)
+    )
     assert reply.status == 404
 
 
@@ -200,95 +210,107 @@ def _form(world: ContractWorld, csv_text: str | bytes, **extra: str) -> aiohttp.
 
 
 async def test_csv_upload_validates_header_and_rows(
-    api: Api, world: ContractWorld, server: ReferenceServer
+    raw_api: Api, contract_world: ContractWorld, contract_server: ReferenceServer
 ) -> None:
     """A multipart CSV upload applies the same rules; row numbers exclude the header."""
     good = "\ufeffemail,first_name,joined\nc1@example.test,Cy,01/02/2020\nc2@example.test,Di,\n"
-    reply = await api.raw("POST", CHECK, headers=api.headers(), data=_form(world, good))
+    reply = await raw_api.raw(
+        "POST", CHECK, headers=raw_api.headers(), data=_form(contract_world, good)
+    )
     assert reply.status == 200, reply.body
     assert reply.body["created_count"] == 2
-    assert server.requests[-1].form == {
-        "workspace_id": world.workspace_id,
-        "customer_group_id": world.group_id,
+    assert contract_server.requests[-1].form == {
+        "workspace_id": contract_world.workspace_id,
+        "customer_group_id": contract_world.group_id,
         "unique_field": "email",
     }
     bad = "email,colour\nc3@example.test,red\nc4@example.test\n"
-    reply = await api.raw("POST", CHECK, headers=api.headers(), data=_form(world, bad))
+    reply = await raw_api.raw(
+        "POST", CHECK, headers=raw_api.headers(), data=_form(contract_world, bad)
+    )
     assert reply.status == 400
     assert reply.body["header_errors"][0]["column"] == "colour"
     assert reply.body["row_errors"][0]["row"] == 2
-    only = await api.raw(
+    only = await raw_api.raw(
         "POST",
         CHECK,
-        headers=api.headers(),
-        data=_form(world, "email\nbad-but-fine\n", validate_only="true"),
+        headers=raw_api.headers(),
+        data=_form(contract_world, "email\nbad-but-fine\n", validate_only="true"),
     )
     assert only.status == 200 and only.body["valid"] is True
 
 
-async def test_csv_upload_request_rules(api: Api, world: ContractWorld) -> None:
+async def test_csv_upload_request_rules(raw_api: Api, contract_world: ContractWorld) -> None:
     """File plus customers -> 400; non-UTF-8 -> 400; empty file -> 400; no file -> 400."""
-    both = _form(world, "email\na@example.test\n", customers="[]")
-    assert (await api.raw("POST", CHECK, headers=api.headers(), data=both)).status == 400
-    latin = _form(world, "email\nb\xe9@example.test\n".encode("latin-1"))
-    assert (await api.raw("POST", CHECK, headers=api.headers(), data=latin)).status == 400
+    both = _form(contract_world, "email\na@example.test\n", customers="[]")
+    assert (await raw_api.raw("POST", CHECK, headers=raw_api.headers(), data=both)).status == 400
+    latin = _form(contract_world, "email\nb\xe9@example.test\n".encode("latin-1"))
+    assert (await raw_api.raw("POST", CHECK, headers=raw_api.headers(), data=latin)).status == 400
     assert (
-        await api.raw("POST", CHECK, headers=api.headers(), data=_form(world, ""))
+        await raw_api.raw("POST", CHECK, headers=raw_api.headers(), data=_form(contract_world, ""))
     ).status == 400
     form = aiohttp.FormData()
-    form.add_field("workspace_id", world.workspace_id)
-    form.add_field("customer_group_id", world.group_id)
+    form.add_field("workspace_id", contract_world.workspace_id)
+    form.add_field("customer_group_id", contract_world.group_id)
     form.add_field("unique_field", "email")
     form.add_field("note", b"x", filename="x.txt")
-    assert (await api.raw("POST", CHECK, headers=api.headers(), data=form)).status == 400
+    assert (await raw_api.raw("POST", CHECK, headers=raw_api.headers(), data=form)).status == 400
 
 
 async def test_large_upload_is_queued_and_applied_by_a_job(
-    api: Api, world: ContractWorld, server: ReferenceServer
+    raw_api: Api, contract_world: ContractWorld, contract_server: ReferenceServer
 ) -> None:
     """More than 1000 rows -> queued, job_uid, null counts; customers appear when the job ends."""
-    server.set_job_delay(None)
+    contract_server.set_job_delay(None)
     rows = [{"email": f"bulk{i}@example.test", "age": i} for i in range(1001)]
-    body = await api.ok("POST", CHECK, upload_body(world, rows))
+    body = await raw_api.ok("POST", CHECK, upload_body(contract_world, rows))
     assert body["queued"] is True and body["job_uid"]
     assert body["created_count"] is None and body["updated_count"] is None
-    assert len(server.state.groups[world.group_id].customers) == 10
-    assert [j.job_uid for j in server.pending_jobs] == [body["job_uid"]]
-    assert server.finish_jobs() == 1
-    assert len(server.state.groups[world.group_id].customers) == 1011
-    small = await api.ok("POST", CHECK, upload_body(world, rows[:1000]))
+    assert len(contract_server.state.groups[contract_world.group_id].customers) == 10
+    assert [j.job_uid for j in contract_server.pending_jobs] == [body["job_uid"]]
+    assert contract_server.finish_jobs() == 1
+    assert len(contract_server.state.groups[contract_world.group_id].customers) == 1011
+    small = await raw_api.ok("POST", CHECK, upload_body(contract_world, rows[:1000]))
     assert small["queued"] is False and small["updated_count"] == 1000
 
 
-async def test_page_count_edges(api: Api, world: ContractWorld, server: ReferenceServer) -> None:
+async def test_page_count_edges(
+    raw_api: Api, contract_world: ContractWorld, contract_server: ReferenceServer
+) -> None:
     """total_pages is ceil(count / page_size): 0 for empty, exact fits, one extra page."""
-    empty = await api.ok("POST", "/v1/customer/pages", {"customer_group_id": world.empty_group_id})
+    empty = await raw_api.ok(
+        "POST", "/v1/customer/pages", {"customer_group_id": contract_world.empty_group_id}
+    )
     assert (empty["total_pages"], empty["total_customers"], empty["page_size"]) == (0, 0, 100)
     for size, pages in [(10, 1), (5, 2), (3, 4), (1000, 1), (1, 10)]:
-        body = await api.ok(
-            "POST", "/v1/customer/pages", {"customer_group_id": world.group_id, "page_size": size}
+        body = await raw_api.ok(
+            "POST",
+            "/v1/customer/pages",
+            {"customer_group_id": contract_world.group_id, "page_size": size},
         )
         assert body["total_pages"] == pages and body["total_customers"] == 10
     for bad in (0, 1001, "10", True):
-        reply = await api.call(
-            "POST", "/v1/customer/pages", {"customer_group_id": world.group_id, "page_size": bad}
+        reply = await raw_api.call(
+            "POST",
+            "/v1/customer/pages",
+            {"customer_group_id": contract_world.group_id, "page_size": bad},
         )
         assert reply.status == 400
-    assert (await api.call("POST", "/v1/customer/pages", {})).status == 401
-    missing = await api.call("POST", "/v1/customer/pages", {"customer_group_id": "nope"})
+    assert (await raw_api.call("POST", "/v1/customer/pages", {})).status == 401
+    missing = await raw_api.call("POST", "/v1/customer/pages", {"customer_group_id": "nope"})
     assert missing.status == 404
 
 
 async def test_pages_cover_every_customer_once_with_encrypted_profiles(
-    api: Api, world: ContractWorld, server: ReferenceServer
+    raw_api: Api, contract_world: ContractWorld, contract_server: ReferenceServer
 ) -> None:
     """Pages partition the group in order; profile values decrypt to what was stored."""
     seen = []
     for page in (1, 2, 3, 4):
-        body = await api.ok(
+        body = await raw_api.ok(
             "POST",
             "/v1/customer",
-            {"customer_group_id": world.group_id, "page": page, "page_size": 3},
+            {"customer_group_id": contract_world.group_id, "page": page, "page_size": 3},
         )
         assert body["page"] == page and body["page_size"] == 3 and body["total_pages"] == 4
         seen += body["customers"]
@@ -296,61 +318,63 @@ async def test_pages_cover_every_customer_once_with_encrypted_profiles(
     first = seen[0]
     assert first["unique_value"] == "customer0000000@example.test"
     assert first["profile"]["email"].startswith("enc:v1:")
-    key = server.demo_credentials.encryption_key
+    key = contract_server.demo_credentials.encryption_key
     assert decrypt_demo_value(key, first["profile"]["email"]) == first["unique_value"]
-    assert server.decrypt(first["profile"]["tier"]) == "gold"
-    past = await api.ok(
-        "POST", "/v1/customer", {"customer_group_id": world.group_id, "page": 5, "page_size": 3}
+    assert contract_server.decrypt(first["profile"]["tier"]) == "gold"
+    past = await raw_api.ok(
+        "POST",
+        "/v1/customer",
+        {"customer_group_id": contract_world.group_id, "page": 5, "page_size": 3},
     )
     assert past["customers"] == [] and past["total_pages"] == 4
 
 
-async def test_page_request_rules(api: Api, world: ContractWorld) -> None:
+async def test_page_request_rules(raw_api: Api, contract_world: ContractWorld) -> None:
     """page is required (401) and must be >= 1 (400); page_size max 1000."""
-    gid = world.group_id
-    assert (await api.call("POST", "/v1/customer", {"customer_group_id": gid})).status == 401
+    gid = contract_world.group_id
+    assert (await raw_api.call("POST", "/v1/customer", {"customer_group_id": gid})).status == 401
     assert (
-        await api.call("POST", "/v1/customer", {"customer_group_id": gid, "page": 0})
+        await raw_api.call("POST", "/v1/customer", {"customer_group_id": gid, "page": 0})
     ).status == 400
     assert (
-        await api.call(
+        await raw_api.call(
             "POST", "/v1/customer", {"customer_group_id": gid, "page": 1, "page_size": 1001}
         )
     ).status == 400
     assert (
-        await api.call("POST", "/v1/customer", {"customer_group_id": "x", "page": 1})
+        await raw_api.call("POST", "/v1/customer", {"customer_group_id": "x", "page": 1})
     ).status == 404
 
 
 async def test_delete_customers_rules(
-    api: Api, world: ContractWorld, server: ReferenceServer
+    raw_api: Api, contract_world: ContractWorld, contract_server: ReferenceServer
 ) -> None:
     """DELETE /v1/customer: unknown id -> 404 and nothing deleted; > 1000 ids -> 400."""
-    ids = list(server.state.groups[world.group_id].customers)
-    gid = world.group_id
-    unknown = await api.call(
+    ids = list(contract_server.state.groups[contract_world.group_id].customers)
+    gid = contract_world.group_id
+    unknown = await raw_api.call(
         "DELETE", "/v1/customer", {"customer_group_id": gid, "customer_ids": [ids[0], "nope"]}
     )
     assert unknown.status == 404
-    assert len(server.state.groups[gid].customers) == 10
-    too_many = await api.call(
+    assert len(contract_server.state.groups[gid].customers) == 10
+    too_many = await raw_api.call(
         "DELETE", "/v1/customer", {"customer_group_id": gid, "customer_ids": ["x"] * 1001}
     )
     assert too_many.status == 400
-    assert (await api.call("DELETE", "/v1/customer", {"customer_group_id": gid})).status == 401
-    body = await api.ok(
+    assert (await raw_api.call("DELETE", "/v1/customer", {"customer_group_id": gid})).status == 401
+    body = await raw_api.ok(
         "DELETE", "/v1/customer", {"customer_group_id": gid, "customer_ids": ids[:4]}
     )
     assert body["deleted_count"] == 4
-    pages = await api.ok("POST", "/v1/customer/pages", {"customer_group_id": gid})
+    pages = await raw_api.ok("POST", "/v1/customer/pages", {"customer_group_id": gid})
     assert pages["total_customers"] == 6
 
 
-def test_bulk_seeding_handles_many_customers(server: ReferenceServer) -> None:
+def test_bulk_seeding_handles_many_customers(contract_server: ReferenceServer) -> None:
     """seed_customers(count=...) writes synthetic valid rows with distinct unique values."""
-    ws = server.seed_workspace("Bulk")
-    server.seed_profile_field(ws.workspace_id, "email", is_unique=True)
-    server.seed_profile_field(ws.workspace_id, "score", "number")
-    group = server.seed_group(ws.workspace_id, "All")
-    assert server.seed_customers(group.customer_group_id, count=20_000) == 20_000
-    assert len(server.state.groups[group.customer_group_id].customers) == 20_000
+    ws = contract_server.seed_workspace("Bulk")
+    contract_server.seed_profile_field(ws.workspace_id, "email", is_unique=True)
+    contract_server.seed_profile_field(ws.workspace_id, "score", "number")
+    group = contract_server.seed_group(ws.workspace_id, "All")
+    assert contract_server.seed_customers(group.customer_group_id, count=20_000) == 20_000
+    assert len(contract_server.state.groups[group.customer_group_id].customers) == 20_000

@@ -11,9 +11,9 @@ from tests._support.worlds import ContractWorld
 
 
 @pytest.fixture
-def wid(server: ReferenceServer) -> str:
+def wid(contract_server: ReferenceServer) -> str:
     """An empty workspace id."""
-    return server.seed_workspace("Fields").workspace_id
+    return contract_server.seed_workspace("Fields").workspace_id
 
 
 @pytest.mark.parametrize(
@@ -27,10 +27,10 @@ def wid(server: ReferenceServer) -> str:
     ],
 )
 async def test_create_field_of_each_type(
-    api: Api, wid: str, field_type: str, field_format: str | None, stored: str | None
+    raw_api: Api, wid: str, field_type: str, field_format: str | None, stored: str | None
 ) -> None:
     """PUT /v1/cpf creates each type; field_format is kept for Date/currency, null otherwise."""
-    body = await api.ok(
+    body = await raw_api.ok(
         "PUT",
         "/v1/cpf",
         {
@@ -49,9 +49,9 @@ async def test_create_field_of_each_type(
 
 
 @pytest.mark.parametrize("fmt", DATE_FORMATS)
-async def test_every_published_date_format_is_accepted(api: Api, wid: str, fmt: str) -> None:
+async def test_every_published_date_format_is_accepted(raw_api: Api, wid: str, fmt: str) -> None:
     """All 14 published date formats are valid Date field formats."""
-    await api.ok(
+    await raw_api.ok(
         "PUT",
         "/v1/cpf",
         {"workspace_id": wid, "field_name": "d", "field_type": "Date", "field_format": fmt},
@@ -74,43 +74,47 @@ async def test_every_published_date_format_is_accepted(api: Api, wid: str, fmt: 
     ],
 )
 async def test_create_field_rejections(
-    api: Api, wid: str, body: dict[str, object], status: int
+    raw_api: Api, wid: str, body: dict[str, object], status: int
 ) -> None:
     """Bad names, types and formats -> 400; missing required keys -> 401."""
-    reply = await api.call("PUT", "/v1/cpf", {"workspace_id": wid, **body})
+    reply = await raw_api.call("PUT", "/v1/cpf", {"workspace_id": wid, **body})
     assert reply.status == status, reply.body
 
 
-async def test_duplicate_field_name_conflicts_and_unknown_workspace(api: Api, wid: str) -> None:
+async def test_duplicate_field_name_conflicts_and_unknown_workspace(raw_api: Api, wid: str) -> None:
     """A second field with the same name -> 409; an unknown workspace -> 404 on create."""
     body = {"workspace_id": wid, "field_name": "email", "field_type": "string"}
-    await api.ok("PUT", "/v1/cpf", body)
-    assert (await api.call("PUT", "/v1/cpf", body)).status == 409
-    unknown = await api.call("PUT", "/v1/cpf", {**body, "workspace_id": "nope"})
+    await raw_api.ok("PUT", "/v1/cpf", body)
+    assert (await raw_api.call("PUT", "/v1/cpf", body)).status == 409
+    unknown = await raw_api.call("PUT", "/v1/cpf", {**body, "workspace_id": "nope"})
     assert unknown.status == 404
 
 
-async def test_list_fields_and_invalid_workspace_is_401(api: Api, world: ContractWorld) -> None:
+async def test_list_fields_and_invalid_workspace_is_401(
+    raw_api: Api, contract_world: ContractWorld
+) -> None:
     """POST /v1/cpf lists a workspace's fields; an unknown workspace is 401 "Invalid Workspace"."""
-    body = await api.ok("POST", "/v1/cpf", {"workspace_id": world.workspace_id})
-    assert body["workspace_id"] == world.workspace_id
+    body = await raw_api.ok("POST", "/v1/cpf", {"workspace_id": contract_world.workspace_id})
+    assert body["workspace_id"] == contract_world.workspace_id
     assert [f["field_name"] for f in body["fields"]][:3] == ["email", "first_name", "tier"]
     unknown = "00000000-0000-4000-8000-000000000000"
-    reply = await api.call("POST", "/v1/cpf", {"workspace_id": unknown})
+    reply = await raw_api.call("POST", "/v1/cpf", {"workspace_id": unknown})
     assert reply.status == 401 and reply.body["message"] == "Invalid Workspace"
 
 
 async def test_update_several_fields_keeps_customer_data(
-    api: Api, world: ContractWorld, server: ReferenceServer
+    raw_api: Api, contract_world: ContractWorld, contract_server: ReferenceServer
 ) -> None:
     """PATCH /v1/cpf updates several fields at once; stored customer values are kept."""
-    fields = (await api.ok("POST", "/v1/cpf", {"workspace_id": world.workspace_id}))["fields"]
+    fields = (await raw_api.ok("POST", "/v1/cpf", {"workspace_id": contract_world.workspace_id}))[
+        "fields"
+    ]
     by_name = {f["field_name"]: f for f in fields}
-    body = await api.ok(
+    body = await raw_api.ok(
         "PATCH",
         "/v1/cpf",
         {
-            "workspace_id": world.workspace_id,
+            "workspace_id": contract_world.workspace_id,
             "fields": [
                 {
                     "field_id": by_name["tier"]["field_id"],
@@ -124,20 +128,22 @@ async def test_update_several_fields_keeps_customer_data(
     assert body["fields"][0]["display_name"] == "Loyalty tier"
     assert body["fields"][0]["is_required"] is True
     assert body["fields"][1]["field_format"] == "yyyy-MM-dd"
-    customer = next(iter(server.state.groups[world.group_id].customers.values()))
+    customer = next(iter(contract_server.state.groups[contract_world.group_id].customers.values()))
     assert customer.profile["tier"] and customer.profile["joined"]
 
 
-async def test_update_fields_is_atomic(api: Api, world: ContractWorld) -> None:
+async def test_update_fields_is_atomic(raw_api: Api, contract_world: ContractWorld) -> None:
     """An unknown field id -> 404 and no field changes; a bad format -> 400; no id -> 401."""
-    fields = (await api.ok("POST", "/v1/cpf", {"workspace_id": world.workspace_id}))["fields"]
+    fields = (await raw_api.ok("POST", "/v1/cpf", {"workspace_id": contract_world.workspace_id}))[
+        "fields"
+    ]
     tier = next(f for f in fields if f["field_name"] == "tier")
     joined = next(f for f in fields if f["field_name"] == "joined")
-    reply = await api.call(
+    reply = await raw_api.call(
         "PATCH",
         "/v1/cpf",
         {
-            "workspace_id": world.workspace_id,
+            "workspace_id": contract_world.workspace_id,
             "fields": [
                 {"field_id": tier["field_id"], "display_name": "Changed"},
                 {"field_id": "missing"},
@@ -145,95 +151,112 @@ async def test_update_fields_is_atomic(api: Api, world: ContractWorld) -> None:
         },
     )
     assert reply.status == 404
-    after = (await api.ok("POST", "/v1/cpf", {"workspace_id": world.workspace_id}))["fields"]
+    after = (await raw_api.ok("POST", "/v1/cpf", {"workspace_id": contract_world.workspace_id}))[
+        "fields"
+    ]
     assert next(f for f in after if f["field_name"] == "tier")["display_name"] != "Changed"
-    bad = await api.call(
+    bad = await raw_api.call(
         "PATCH",
         "/v1/cpf",
         {
-            "workspace_id": world.workspace_id,
+            "workspace_id": contract_world.workspace_id,
             "fields": [{"field_id": joined["field_id"], "field_format": "not a format"}],
         },
     )
     assert bad.status == 400
-    no_id = await api.call(
-        "PATCH", "/v1/cpf", {"workspace_id": world.workspace_id, "fields": [{"display_name": "x"}]}
+    no_id = await raw_api.call(
+        "PATCH",
+        "/v1/cpf",
+        {"workspace_id": contract_world.workspace_id, "fields": [{"display_name": "x"}]},
     )
     assert no_id.status == 401
 
 
 async def test_delete_fields_removes_their_data(
-    api: Api, world: ContractWorld, server: ReferenceServer
+    raw_api: Api, contract_world: ContractWorld, contract_server: ReferenceServer
 ) -> None:
     """DELETE /v1/cpf deletes fields and the customer data stored in them; unknown -> 404."""
-    fields = (await api.ok("POST", "/v1/cpf", {"workspace_id": world.workspace_id}))["fields"]
+    fields = (await raw_api.ok("POST", "/v1/cpf", {"workspace_id": contract_world.workspace_id}))[
+        "fields"
+    ]
     tier = next(f for f in fields if f["field_name"] == "tier")
-    unknown = await api.call(
+    unknown = await raw_api.call(
         "DELETE",
         "/v1/cpf",
-        {"workspace_id": world.workspace_id, "field_ids": [tier["field_id"], "nope"]},
+        {"workspace_id": contract_world.workspace_id, "field_ids": [tier["field_id"], "nope"]},
     )
     assert unknown.status == 404
-    body = await api.ok(
-        "DELETE", "/v1/cpf", {"workspace_id": world.workspace_id, "field_ids": [tier["field_id"]]}
+    body = await raw_api.ok(
+        "DELETE",
+        "/v1/cpf",
+        {"workspace_id": contract_world.workspace_id, "field_ids": [tier["field_id"]]},
     )
     assert body["deleted_count"] == 1
     assert all(
-        "tier" not in c.profile for c in server.state.groups[world.group_id].customers.values()
+        "tier" not in c.profile
+        for c in contract_server.state.groups[contract_world.group_id].customers.values()
     )
-    page = await api.ok("POST", "/v1/customer", {"customer_group_id": world.group_id, "page": 1})
+    page = await raw_api.ok(
+        "POST", "/v1/customer", {"customer_group_id": contract_world.group_id, "page": 1}
+    )
     assert "tier" not in page["customers"][0]["profile"]
-    assert (await api.call("DELETE", "/v1/cpf", {"workspace_id": world.workspace_id})).status == 401
+    assert (
+        await raw_api.call("DELETE", "/v1/cpf", {"workspace_id": contract_world.workspace_id})
+    ).status == 401
 
 
-async def test_group_lifecycle(api: Api, wid: str) -> None:
+async def test_group_lifecycle(raw_api: Api, wid: str) -> None:
     """PUT/POST/PATCH/DELETE /v1/cg create, list, update and delete a group."""
     created = (
-        await api.ok(
+        await raw_api.ok(
             "PUT", "/v1/cg", {"workspace_id": wid, "name": "Leads", "description": "From the fair"}
         )
     )["customer_group"]
     assert created["customer_count"] == 0 and created["description"] == "From the fair"
     gid = created["customer_group_id"]
-    listed = await api.ok("POST", "/v1/cg", {"workspace_id": wid})
+    listed = await raw_api.ok("POST", "/v1/cg", {"workspace_id": wid})
     assert [g["customer_group_id"] for g in listed["customer_groups"]] == [gid]
-    updated = await api.ok(
+    updated = await raw_api.ok(
         "PATCH", "/v1/cg", {"customer_group_id": gid, "name": "Hot leads", "description": None}
     )
     assert updated["customer_group"]["name"] == "Hot leads"
     assert updated["customer_group"]["description"] is None
-    deleted = await api.ok("DELETE", "/v1/cg", {"customer_group_id": gid})
+    deleted = await raw_api.ok("DELETE", "/v1/cg", {"customer_group_id": gid})
     assert deleted["message"]
-    assert (await api.call("DELETE", "/v1/cg", {"customer_group_id": gid})).status == 404
-    assert (await api.ok("POST", "/v1/cg", {"workspace_id": wid}))["customer_groups"] == []
+    assert (await raw_api.call("DELETE", "/v1/cg", {"customer_group_id": gid})).status == 404
+    assert (await raw_api.ok("POST", "/v1/cg", {"workspace_id": wid}))["customer_groups"] == []
 
 
-async def test_group_rules(api: Api, wid: str) -> None:
+async def test_group_rules(raw_api: Api, wid: str) -> None:
     """Duplicate names -> 409 (create and rename); missing fields -> 401; unknown -> 404."""
-    first = (await api.ok("PUT", "/v1/cg", {"workspace_id": wid, "name": "A"}))["customer_group"]
-    await api.ok("PUT", "/v1/cg", {"workspace_id": wid, "name": "B"})
-    assert (await api.call("PUT", "/v1/cg", {"workspace_id": wid, "name": "A"})).status == 409
-    rename = await api.call(
+    first = (await raw_api.ok("PUT", "/v1/cg", {"workspace_id": wid, "name": "A"}))[
+        "customer_group"
+    ]
+    await raw_api.ok("PUT", "/v1/cg", {"workspace_id": wid, "name": "B"})
+    assert (await raw_api.call("PUT", "/v1/cg", {"workspace_id": wid, "name": "A"})).status == 409
+    rename = await raw_api.call(
         "PATCH", "/v1/cg", {"customer_group_id": first["customer_group_id"], "name": "B"}
     )
     assert rename.status == 409
-    assert (await api.call("PUT", "/v1/cg", {"workspace_id": wid})).status == 401
-    assert (await api.call("PATCH", "/v1/cg", {"name": "x"})).status == 401
-    assert (await api.call("PATCH", "/v1/cg", {"customer_group_id": "nope"})).status == 404
-    assert (await api.call("POST", "/v1/cg", {"workspace_id": "nope"})).status == 404
-    assert (await api.call("PUT", "/v1/cg", {"workspace_id": wid, "name": 5})).status == 400
+    assert (await raw_api.call("PUT", "/v1/cg", {"workspace_id": wid})).status == 401
+    assert (await raw_api.call("PATCH", "/v1/cg", {"name": "x"})).status == 401
+    assert (await raw_api.call("PATCH", "/v1/cg", {"customer_group_id": "nope"})).status == 404
+    assert (await raw_api.call("POST", "/v1/cg", {"workspace_id": "nope"})).status == 404
+    assert (await raw_api.call("PUT", "/v1/cg", {"workspace_id": wid, "name": 5})).status == 400
 
 
-async def test_customer_count_follows_uploads_and_deletes(api: Api, world: ContractWorld) -> None:
+async def test_customer_count_follows_uploads_and_deletes(
+    raw_api: Api, contract_world: ContractWorld
+) -> None:
     """customer_count reflects uploads (created only, not updates) and deletes."""
 
     async def count() -> int:
-        groups = await api.ok("POST", "/v1/cg", {"workspace_id": world.workspace_id})
+        groups = await raw_api.ok("POST", "/v1/cg", {"workspace_id": contract_world.workspace_id})
         return int(
             next(
                 g["customer_count"]
                 for g in groups["customer_groups"]
-                if g["customer_group_id"] == world.group_id
+                if g["customer_group_id"] == contract_world.group_id
             )
         )
 
@@ -242,30 +265,34 @@ async def test_customer_count_follows_uploads_and_deletes(api: Api, world: Contr
         {"email": "customer0000000@example.test", "first_name": "Again"},
         {"email": "new@example.test"},
     ]
-    await api.ok(
+    await raw_api.ok(
         "POST",
         "/v1/customer/check",
         {
-            "workspace_id": world.workspace_id,
-            "customer_group_id": world.group_id,
+            "workspace_id": contract_world.workspace_id,
+            "customer_group_id": contract_world.group_id,
             "unique_field": "email",
             "customers": rows,
         },
     )
     assert await count() == 11
-    page = await api.ok("POST", "/v1/customer", {"customer_group_id": world.group_id, "page": 1})
+    page = await raw_api.ok(
+        "POST", "/v1/customer", {"customer_group_id": contract_world.group_id, "page": 1}
+    )
     ids = [c["customer_id"] for c in page["customers"][:3]]
-    await api.ok(
-        "DELETE", "/v1/customer", {"customer_group_id": world.group_id, "customer_ids": ids}
+    await raw_api.ok(
+        "DELETE",
+        "/v1/customer",
+        {"customer_group_id": contract_world.group_id, "customer_ids": ids},
     )
     assert await count() == 8
 
 
-def test_seed_controls_apply_api_rules(server: ReferenceServer) -> None:
+def test_seed_controls_apply_api_rules(contract_server: ReferenceServer) -> None:
     """Seeding a bad field or duplicate group raises SeedError instead of corrupting state."""
-    wid = server.seed_workspace("S").workspace_id
+    wid = contract_server.seed_workspace("S").workspace_id
     with pytest.raises(SeedError):
-        server.seed_profile_field(wid, "d", "Date")
-    server.seed_group(wid, "G")
+        contract_server.seed_profile_field(wid, "d", "Date")
+    contract_server.seed_group(wid, "G")
     with pytest.raises(SeedError):
-        server.seed_group(wid, "G")
+        contract_server.seed_group(wid, "G")

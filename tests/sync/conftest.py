@@ -12,7 +12,7 @@ from tests._support.worlds import ShopWorld, seed_shop
 
 
 @pytest.fixture
-def server() -> Iterator[ThreadedServer]:
+def threaded_server() -> Iterator[ThreadedServer]:
     """A reference server with the empty demo account, on its own thread."""
     threaded = ThreadedServer()
     try:
@@ -22,14 +22,14 @@ def server() -> Iterator[ThreadedServer]:
 
 
 @pytest.fixture
-def client(server: ThreadedServer) -> Iterator[Nudgescribe]:
+def sync_client(threaded_server: ThreadedServer) -> Iterator[Nudgescribe]:
     """A sync client logged in as the demo account (with its decrypt hook), closed after."""
-    decrypt = server.do(lambda s: s.demo_credentials.decrypt)
-    with Nudgescribe(**server.client_kwargs(), decrypt=decrypt) as sync_client:
+    decrypt = threaded_server.do(lambda s: s.demo_credentials.decrypt)
+    with Nudgescribe(**threaded_server.client_kwargs(), decrypt=decrypt) as sync_client:
         yield sync_client
 
 
 @pytest.fixture
-def world(server: ThreadedServer) -> ShopWorld:
+def threaded_world(threaded_server: ThreadedServer) -> ShopWorld:
     """A workspace with ``email`` (unique, required), ``tier`` and ``joined`` fields, one group."""
-    return server.do(seed_shop)
+    return threaded_server.do(seed_shop)

@@ -54,13 +54,13 @@ def baseline() -> Iterator[Callable[[], None]]:
 
 
 def test_close_leaves_no_thread_fd_socket_or_session(
-    server: ThreadedServer, world: ShopWorld, baseline: Callable[[], None]
+    threaded_server: ThreadedServer, threaded_world: ShopWorld, baseline: Callable[[], None]
 ) -> None:
     """After close() the portal thread is joined and every fd and socket is released."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        client = Nudgescribe(**server.client_kwargs())
-        client.customer_groups.list(world.workspace_id)
+        client = Nudgescribe(**threaded_server.client_kwargs())
+        client.customer_groups.list(threaded_world.workspace_id)
         assert any(t.name.startswith("nudgescribe-portal") for t in threading.enumerate())
         client.close()
         client.close()  # idempotent
@@ -70,20 +70,20 @@ def test_close_leaves_no_thread_fd_socket_or_session(
     baseline()
 
 
-def test_calls_after_close_raise(client: Nudgescribe, world: ShopWorld) -> None:
+def test_calls_after_close_raise(sync_client: Nudgescribe, threaded_world: ShopWorld) -> None:
     """A closed client refuses calls with a clear RuntimeError instead of hanging."""
-    client.close()
-    assert client.closed
+    sync_client.close()
+    assert sync_client.closed
     with pytest.raises(RuntimeError, match="closed"):
-        client.customer_groups.list(world.workspace_id)
+        sync_client.customer_groups.list(threaded_world.workspace_id)
 
 
 def test_forgotten_client_is_closed_with_a_resource_warning(
-    server: ThreadedServer, world: ShopWorld, baseline: Callable[[], None]
+    threaded_server: ThreadedServer, threaded_world: ShopWorld, baseline: Callable[[], None]
 ) -> None:
     """A client dropped without close() is closed by its finalizer, with a ResourceWarning."""
-    client = Nudgescribe(**server.client_kwargs())
-    client.customer_groups.list(world.workspace_id)
+    client = Nudgescribe(**threaded_server.client_kwargs())
+    client.customer_groups.list(threaded_world.workspace_id)
     with pytest.warns(ResourceWarning, match="unclosed Nudgescribe"):
         del client
         gc.collect()
@@ -128,111 +128,117 @@ def test_repr_hides_secrets() -> None:
 
 
 def test_with_options_shares_portal_session_and_tokens(
-    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
+    threaded_server: ThreadedServer, sync_client: Nudgescribe, threaded_world: ShopWorld
 ) -> None:
     """A with_options copy uses the same session and token; closing it closes nothing."""
-    patient = client.with_options(timeout=30, max_retries=0)
-    patient.customer_groups.list(world.workspace_id)
-    client.customer_groups.list(world.workspace_id)
-    assert patient._target()._transport.connection is client._target()._transport.connection
+    patient = sync_client.with_options(timeout=30, max_retries=0)
+    patient.customer_groups.list(threaded_world.workspace_id)
+    sync_client.customer_groups.list(threaded_world.workspace_id)
+    assert patient._target()._transport.connection is sync_client._target()._transport.connection
     assert patient._target()._transport.config.max_retries == 0
-    assert server.count("/v1/auth", "POST") == 1
+    assert threaded_server.count("/v1/auth", "POST") == 1
     patient.close()
-    assert not client.closed
-    client.customer_groups.list(world.workspace_id)
+    assert not sync_client.closed
+    sync_client.customer_groups.list(threaded_world.workspace_id)
     with pytest.raises(ConfigurationError):
-        client.with_options(max_retries=-1)
-    client.close()
+        sync_client.with_options(max_retries=-1)
+    sync_client.close()
     assert patient.closed
 
 
 def test_request_escape_hatch(
-    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
+    threaded_server: ThreadedServer, sync_client: Nudgescribe, threaded_world: ShopWorld
 ) -> None:
     """request() sends any call with the client's auth and returns the decoded JSON."""
-    data = client.request("POST", "/v1/cg", json={"workspace_id": world.workspace_id})
+    data = sync_client.request("POST", "/v1/cg", json={"workspace_id": threaded_world.workspace_id})
     assert data["success"] is True
     assert [g["name"] for g in data["customer_groups"]] == ["Everyone"]
-    assert server.requests("/v1/cg")[0].headers["Authorization"].startswith("Bearer ")
+    assert threaded_server.requests("/v1/cg")[0].headers["Authorization"].startswith("Bearer ")
 
 
-def test_errors_reach_the_caller_thread(server: ThreadedServer, client: Nudgescribe) -> None:
+def test_errors_reach_the_caller_thread(
+    threaded_server: ThreadedServer, sync_client: Nudgescribe
+) -> None:
     """API errors and validation errors are raised in the calling thread as the async classes."""
     with pytest.raises(NotFoundError) as info:
-        client.customer_groups.delete("00000000-0000-0000-0000-000000000000")
+        sync_client.customer_groups.delete("00000000-0000-0000-0000-000000000000")
     assert info.value.status_code == 404
     with pytest.raises(RequestValidationError, match="workspace_id"):
-        client.customer_groups.list("")
-    assert server.count("/v1/cg") == 1  # the invalid call sent nothing
+        sync_client.customer_groups.list("")
+    assert threaded_server.count("/v1/cg") == 1  # the invalid call sent nothing
 
 
 def test_sixteen_threads_share_one_client(
-    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
+    threaded_server: ThreadedServer, sync_client: Nudgescribe, threaded_world: ShopWorld
 ) -> None:
     """16 threads calling one client at once all succeed, with one session and one token."""
-    session = client._target()._transport.connection.session
+    session = sync_client._target()._transport.connection.session
     barrier = threading.Barrier(16)
 
     def work(index: int) -> list[str]:
         barrier.wait()
         names = []
         for _ in range(10):
-            groups = client.customer_groups.list(world.workspace_id)
+            groups = sync_client.customer_groups.list(threaded_world.workspace_id)
             names += [g.name for g in groups.customer_groups]
-        items = client.customers.list(world.group_id).collect()
+        items = sync_client.customers.list(threaded_world.group_id).collect()
         return [*names, str(len(items))]
 
     with ThreadPoolExecutor(16) as pool:
         results = list(pool.map(work, range(16)))
     assert results == [["Everyone"] * 10 + ["0"]] * 16
-    assert server.count("/v1/auth", "POST") == 1
-    tokens = {r.headers["Authorization"] for r in server.requests("/v1/cg")}
-    assert len(tokens) == 1 and server.count("/v1/cg") == 160
-    assert client._target()._transport.connection.session == session
+    assert threaded_server.count("/v1/auth", "POST") == 1
+    tokens = {r.headers["Authorization"] for r in threaded_server.requests("/v1/cg")}
+    assert len(tokens) == 1 and threaded_server.count("/v1/cg") == 160
+    assert sync_client._target()._transport.connection.session == session
 
 
-def test_works_inside_a_running_event_loop(client: Nudgescribe, world: ShopWorld) -> None:
+def test_works_inside_a_running_event_loop(
+    sync_client: Nudgescribe, threaded_world: ShopWorld
+) -> None:
     """Inside asyncio.run the sync client blocks that loop's thread and returns results."""
 
     async def main() -> tuple[str, int]:
-        groups = client.customer_groups.list(world.workspace_id)
-        pager = client.customers.list(world.group_id)
+        groups = sync_client.customer_groups.list(threaded_world.workspace_id)
+        pager = sync_client.customers.list(threaded_world.group_id)
         return groups.customer_groups[0].name, len(list(pager))
 
     assert asyncio.run(main()) == ("Everyone", 0)
 
 
-def test_call_from_the_portal_thread_raises(server: ThreadedServer, world: ShopWorld) -> None:
+def test_call_from_the_portal_thread_raises(
+    threaded_server: ThreadedServer, threaded_world: ShopWorld
+) -> None:
     """A blocking call made on the client's own loop (a decrypt hook) raises, not deadlocks."""
-    server.do(lambda s: s.seed_customers(world.group_id, count=1))
+    threaded_server.do(lambda s: s.seed_customers(threaded_world.group_id, count=1))
     holder: list[Nudgescribe] = []
 
     def hook(ciphertext: str) -> str:
         holder[0].auth.refresh()
         return ciphertext
 
-    with Nudgescribe(**server.client_kwargs(), decrypt=hook) as client:
+    with Nudgescribe(**threaded_server.client_kwargs(), decrypt=hook) as client:
         holder.append(client)
         with pytest.raises(PortalThreadError, match="own event loop"):
-            client.customers.get_page(world.group_id, 1)
+            client.customers.get_page(threaded_world.group_id, 1)
 
         def close_hook(ciphertext: str) -> str:
             client.close()
             return ciphertext
 
         with pytest.raises(PortalThreadError):
-            client.customers.get_page(world.group_id, 1, decrypt=close_hook)
+            client.customers.get_page(threaded_world.group_id, 1, decrypt=close_hook)
         assert not client.closed
         assert client._finalizer.alive  # the failed close left the finalizer armed
 
 
-def test_with_options_validates_in_the_caller_thread(client: Nudgescribe) -> None:
+def test_with_options_validates_in_the_caller_thread(sync_client: Nudgescribe) -> None:
     """Bad with_options() values raise ConfigurationError at once; the parent is untouched."""
     with pytest.raises(ConfigurationError):
-        client.with_options(max_retries=-1)
+        sync_client.with_options(max_retries=-1)
     with pytest.raises(ConfigurationError):
-        client.with_options(timeout=0)
-    assert not client.closed
+        sync_client.with_options(timeout=0)
+    assert not sync_client.closed
 
 
 _FORK_SCRIPT = """
@@ -266,7 +272,9 @@ sys.exit(os.waitstatus_to_exitcode(status))
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-def test_forked_child_gets_a_fresh_portal(server: ThreadedServer, world: ShopWorld) -> None:
+def test_forked_child_gets_a_fresh_portal(
+    threaded_server: ThreadedServer, threaded_world: ShopWorld
+) -> None:
     """After fork the child builds its own portal and client; the parent's keeps working."""
     result = subprocess.run(
         [
@@ -275,8 +283,8 @@ def test_forked_child_gets_a_fresh_portal(server: ThreadedServer, world: ShopWor
             "error",
             "-c",
             _FORK_SCRIPT,
-            json.dumps(server.client_kwargs()),
-            world.workspace_id,
+            json.dumps(threaded_server.client_kwargs()),
+            threaded_world.workspace_id,
         ],
         capture_output=True,
         text=True,
@@ -289,5 +297,5 @@ def test_forked_child_gets_a_fresh_portal(server: ThreadedServer, world: ShopWor
     assert report["child"] and report["child"] != report["parent"]
     assert report["left"] == []
     # Parent and child each authenticated: the child did not reuse the parent's client.
-    assert server.count("/v1/auth", "POST") == 2
-    assert server.count("/v1/cg") == 3
+    assert threaded_server.count("/v1/auth", "POST") == 2
+    assert threaded_server.count("/v1/cg") == 3

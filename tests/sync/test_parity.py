@@ -117,27 +117,27 @@ def async_resource_attributes() -> dict[str, type]:
 
 
 @pytest.fixture(scope="module")
-def sync_client() -> Iterator[Nudgescribe]:
+def offline_sync_client() -> Iterator[Nudgescribe]:
     """A sync client that never sends a request."""
     with Nudgescribe(**_DUMMY) as client:
         yield client
 
 
 @pytest.mark.parametrize("attribute", sorted(async_resource_attributes()))
-def test_every_resource_has_a_sync_twin(sync_client: Nudgescribe, attribute: str) -> None:
+def test_every_resource_has_a_sync_twin(offline_sync_client: Nudgescribe, attribute: str) -> None:
     """Each async resource attribute exists on the sync client with every method mirrored."""
     async_cls = async_resource_attributes()[attribute]
     declared = typing.get_type_hints(Nudgescribe)[attribute]
-    assert isinstance(getattr(sync_client, attribute), declared)
+    assert isinstance(getattr(offline_sync_client, attribute), declared)
     assert declared.__name__ == async_cls.__name__.removeprefix("Async")
     assert class_problems(async_cls, declared) == []
 
 
-def test_sync_client_has_no_extra_resources(sync_client: Nudgescribe) -> None:
+def test_sync_client_has_no_extra_resources(offline_sync_client: Nudgescribe) -> None:
     """The sync client exposes no resource attribute the async client lacks."""
     extra = {
         name
-        for name, value in vars(sync_client).items()
+        for name, value in vars(offline_sync_client).items()
         if not name.startswith("_") and hasattr(value, "_attribute")
     }
     assert extra == set(async_resource_attributes())

@@ -69,11 +69,11 @@ def assert_refused_before_io(
 
 
 def test_profile_fields_create_sends_given_keys_extra_body_and_headers(
-    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
+    threaded_server: ThreadedServer, sync_client: Nudgescribe, threaded_world: ShopWorld
 ) -> None:
     """create PUTs only given keys, merges extra_body, sends extra_headers, decodes the field."""
-    field = client.profile_fields.create(
-        world.workspace_id,
+    field = sync_client.profile_fields.create(
+        threaded_world.workspace_id,
         "spend",
         "currency",
         field_format="USD",
@@ -81,9 +81,9 @@ def test_profile_fields_create_sends_given_keys_extra_body_and_headers(
         extra_body={"source": "sdk"},
         extra_headers={"x-trace": "t1"},
     )
-    sent = server.requests("/v1/cpf", "PUT")[0]
+    sent = threaded_server.requests("/v1/cpf", "PUT")[0]
     assert sent.json == {
-        "workspace_id": world.workspace_id,
+        "workspace_id": threaded_world.workspace_id,
         "field_name": "spend",
         "field_type": "currency",
         "display_name": "Spend",
@@ -104,31 +104,32 @@ def test_profile_fields_create_sends_given_keys_extra_body_and_headers(
     ],
 )
 def test_profile_fields_create_rejects_bad_arguments_before_io(
-    server: ThreadedServer, client: Nudgescribe, kwargs: dict[str, Any], argument: str
+    threaded_server: ThreadedServer, sync_client: Nudgescribe, kwargs: dict[str, Any], argument: str
 ) -> None:
     """Bad field_format / field_name / ids raise RequestValidationError naming them; no request."""
     args = {"workspace_id": "ws1", "field_name": "joined", **kwargs}
     with pytest.raises(RequestValidationError) as info:
-        client.profile_fields.create(
+        sync_client.profile_fields.create(
             args.pop("workspace_id"), args.pop("field_name"), args.pop("field_type"), **args
         )
     assert info.value.argument == argument
-    assert api_requests(server) == []
+    assert api_requests(threaded_server) == []
 
 
-def test_profile_fields_end_to_end(client: Nudgescribe, world: ShopWorld) -> None:
+def test_profile_fields_end_to_end(sync_client: Nudgescribe, threaded_world: ShopWorld) -> None:
     """Create, list, update and delete fields against the reference server."""
-    fields = client.profile_fields
-    created = fields.create(world.workspace_id, "spend", "currency", field_format="USD")
+    fields = sync_client.profile_fields
+    created = fields.create(threaded_world.workspace_id, "spend", "currency", field_format="USD")
     with pytest.raises(ConflictError):
-        fields.create(world.workspace_id, "spend", "number")
-    names = [f.field_name for f in fields.list(world.workspace_id).fields]
+        fields.create(threaded_world.workspace_id, "spend", "number")
+    names = [f.field_name for f in fields.list(threaded_world.workspace_id).fields]
     assert names == ["email", "tier", "joined", "spend"]
     updated = fields.update(
-        world.workspace_id, [FieldUpdate(field_id=created.field_id, display_name="Total spend")]
+        threaded_world.workspace_id,
+        [FieldUpdate(field_id=created.field_id, display_name="Total spend")],
     )
     assert updated.fields[0].display_name == "Total spend"
-    assert fields.delete(world.workspace_id, [created.field_id]).deleted_count == 1
+    assert fields.delete(threaded_world.workspace_id, [created.field_id]).deleted_count == 1
     with pytest.raises(MissingFieldsError):
         fields.list("no-such-workspace")
 
@@ -137,84 +138,88 @@ def test_profile_fields_end_to_end(client: Nudgescribe, world: ShopWorld) -> Non
 
 
 def test_customer_groups_create_and_list_wire(
-    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
+    threaded_server: ThreadedServer, sync_client: Nudgescribe, threaded_world: ShopWorld
 ) -> None:
     """create PUTs name/description (+extra_body, headers); list POSTs the workspace."""
-    group = client.customer_groups.create(
-        world.workspace_id,
+    group = sync_client.customer_groups.create(
+        threaded_world.workspace_id,
         "VIP",
         description="Top",
         extra_body={"color": "gold"},
         extra_headers={"x-request-tag": "a"},
         timeout=5.0,
     )
-    groups = client.customer_groups.list(world.workspace_id)
-    sent = server.requests("/v1/cg", "PUT")[0]
+    groups = sync_client.customer_groups.list(threaded_world.workspace_id)
+    sent = threaded_server.requests("/v1/cg", "PUT")[0]
     assert sent.json == {
-        "workspace_id": world.workspace_id,
+        "workspace_id": threaded_world.workspace_id,
         "name": "VIP",
         "description": "Top",
         "color": "gold",
     }
     assert sent.headers["x-request-tag"] == "a"
-    assert server.requests("/v1/cg", "POST")[0].json == {"workspace_id": world.workspace_id}
+    assert threaded_server.requests("/v1/cg", "POST")[0].json == {
+        "workspace_id": threaded_world.workspace_id
+    }
     assert group.customer_group_id in [g.customer_group_id for g in groups.customer_groups]
 
 
 def test_customer_groups_update_clears_and_omits(
-    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
+    threaded_server: ThreadedServer, sync_client: Nudgescribe, threaded_world: ShopWorld
 ) -> None:
     """update(description=None) sends null; a name-only update sends no description key."""
-    client.customer_groups.update(world.group_id, description=None)
-    client.customer_groups.update(world.group_id, name="Gold")
-    sent = [r.json for r in server.requests("/v1/cg", "PATCH")]
+    sync_client.customer_groups.update(threaded_world.group_id, description=None)
+    sync_client.customer_groups.update(threaded_world.group_id, name="Gold")
+    sent = [r.json for r in threaded_server.requests("/v1/cg", "PATCH")]
     assert sent == [
-        {"customer_group_id": world.group_id, "description": None},
-        {"customer_group_id": world.group_id, "name": "Gold"},
+        {"customer_group_id": threaded_world.group_id, "description": None},
+        {"customer_group_id": threaded_world.group_id, "name": "Gold"},
     ]
     with pytest.raises(RequestValidationError, match="name"):
-        client.customer_groups.update(world.group_id)
+        sync_client.customer_groups.update(threaded_world.group_id)
 
 
-def test_customer_groups_end_to_end(client: Nudgescribe, world: ShopWorld) -> None:
+def test_customer_groups_end_to_end(sync_client: Nudgescribe, threaded_world: ShopWorld) -> None:
     """Create, list, update (clear description) and delete a group on the reference server."""
-    groups = client.customer_groups
-    vip = groups.create(world.workspace_id, "VIP", description="Best customers")
+    groups = sync_client.customer_groups
+    vip = groups.create(threaded_world.workspace_id, "VIP", description="Best customers")
     with pytest.raises(ConflictError):
-        groups.create(world.workspace_id, "VIP")
+        groups.create(threaded_world.workspace_id, "VIP")
     renamed = groups.update(vip.customer_group_id, name="Gold")
     assert (renamed.name, renamed.description) == ("Gold", "Best customers")
     assert groups.update(vip.customer_group_id, description=None).description is None
     assert groups.delete(vip.customer_group_id).message
-    assert [g.name for g in groups.list(world.workspace_id).customer_groups] == ["Everyone"]
+    assert [g.name for g in groups.list(threaded_world.workspace_id).customer_groups] == [
+        "Everyone"
+    ]
 
 
 # ------------------------------------------------------------------ customers
 
 
 def test_customers_upload_json_then_update_by_unique_field(
-    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
+    threaded_server: ThreadedServer, sync_client: Nudgescribe, threaded_world: ShopWorld
 ) -> None:
     """A JSON upload (extra_body merged) creates customers; re-uploading updates them."""
-    first = client.customers.upload(
-        world.workspace_id,
-        world.group_id,
+    first = sync_client.customers.upload(
+        threaded_world.workspace_id,
+        threaded_world.group_id,
         unique_field="email",
         customers=rows(3),
         extra_headers={"x-trace": "t"},
     )
     assert (first.valid, first.created_count, first.updated_count) == (True, 3, 0)
-    sent = server.requests("/v1/customer/check")[0]
+    sent = threaded_server.requests("/v1/customer/check")[0]
     assert sent.json["customers"] == rows(3) and sent.json["validate_only"] is False
     assert sent.headers["x-trace"] == "t"
-    again = client.customers.upload(
-        world.workspace_id,
-        world.group_id,
+    again = sync_client.customers.upload(
+        threaded_world.workspace_id,
+        threaded_world.group_id,
         unique_field="email",
         customers=[{**rows(1)[0], "tier": "platinum"}],
     )
     assert (again.created_count, again.updated_count) == (0, 1)
-    page = client.customers.get_page(world.group_id, 1)
+    page = sync_client.customers.get_page(threaded_world.group_id, 1)
     assert {c.profile["email"]: c.profile["tier"] for c in page.customers}[
         "user0000@example.com"
     ] == "platinum"
@@ -222,7 +227,11 @@ def test_customers_upload_json_then_update_by_unique_field(
 
 @pytest.mark.parametrize("kind", ["bytes", "path", "binary_file", "text_file"])
 def test_customers_upload_csv_is_multipart(
-    server: ThreadedServer, client: Nudgescribe, world: ShopWorld, tmp_path: Path, kind: str
+    threaded_server: ThreadedServer,
+    sync_client: Nudgescribe,
+    threaded_world: ShopWorld,
+    tmp_path: Path,
+    kind: str,
 ) -> None:
     """A CSV (bytes, path, binary or text file) goes as a file part plus string form fields."""
     csv = "email,tier,joined\na@x.com,gold,2025-01-02\n"
@@ -234,32 +243,38 @@ def test_customers_upload_csv_is_multipart(
         "binary_file": io.BytesIO(csv.encode()),
         "text_file": io.StringIO(csv),
     }
-    result = client.customers.upload(
-        world.workspace_id,
-        world.group_id,
+    result = sync_client.customers.upload(
+        threaded_world.workspace_id,
+        threaded_world.group_id,
         unique_field="email",
         file=sources[kind],
         validate_only=True,
     )
     assert result.valid
-    form = server.requests("/v1/customer/check")[0].form
+    form = threaded_server.requests("/v1/customer/check")[0].form
     assert form is not None and form["validate_only"].lower() == "true"
     assert form["unique_field"] == "email"
 
 
 def test_customers_upload_csv_valid_invalid_and_validate_only(
-    client: Nudgescribe, world: ShopWorld
+    sync_client: Nudgescribe, threaded_world: ShopWorld
 ) -> None:
     """Invalid CSV raises UploadValidationError with row errors; validate_only stores none."""
     bad = b"email,tier,joined\nc@x.com,gold,02/01/2025\n,gold,2025-01-02\n"
     with pytest.raises(UploadValidationError) as info:
-        client.customers.upload(world.workspace_id, world.group_id, unique_field="email", file=bad)
+        sync_client.customers.upload(
+            threaded_world.workspace_id, threaded_world.group_id, unique_field="email", file=bad
+        )
     assert sorted((e.row, e.field) for e in info.value.row_errors) == [(1, "joined"), (2, "email")]
-    checked = client.customers.upload(
-        world.workspace_id, world.group_id, unique_field="email", file=bad, validate_only=True
+    checked = sync_client.customers.upload(
+        threaded_world.workspace_id,
+        threaded_world.group_id,
+        unique_field="email",
+        file=bad,
+        validate_only=True,
     )
     assert checked.valid is False and len(checked.row_errors) == 2
-    assert client.customers.count_pages(world.group_id).total_customers == 0
+    assert sync_client.customers.count_pages(threaded_world.group_id).total_customers == 0
 
 
 @pytest.mark.parametrize(
@@ -276,80 +291,86 @@ def test_customers_upload_csv_valid_invalid_and_validate_only(
     ],
 )
 def test_customer_calls_validate_before_io(
-    server: ThreadedServer, client: Nudgescribe, call: Any, argument: str
+    threaded_server: ThreadedServer, sync_client: Nudgescribe, call: Any, argument: str
 ) -> None:
     """Bad arguments raise RequestValidationError naming them, at call time; nothing sent."""
-    assert_refused_before_io(server, client, call, argument)
+    assert_refused_before_io(threaded_server, sync_client, call, argument)
 
 
 def test_customers_list_pages_decrypts_and_keeps_order(
-    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
+    threaded_server: ThreadedServer, sync_client: Nudgescribe, threaded_world: ShopWorld
 ) -> None:
     """list over a 3-page group yields every customer once, in page order, decrypted."""
-    server.do(lambda s: s.seed_customers(world.group_id, rows(250)))
+    threaded_server.do(lambda s: s.seed_customers(threaded_world.group_id, rows(250)))
     sequential = [
         c.customer_id
         for n in (1, 2, 3)
-        for c in client.customers.get_page(
-            world.group_id, n, page_size=100, decrypt=False
+        for c in sync_client.customers.get_page(
+            threaded_world.group_id, n, page_size=100, decrypt=False
         ).customers
     ]
-    pager = client.customers.list(world.group_id, page_size=100, concurrency=3)
+    pager = sync_client.customers.list(threaded_world.group_id, page_size=100, concurrency=3)
     assert isinstance(pager, Pager)
     listed = list(pager)
     assert [c.customer_id for c in listed] == sequential and len(set(sequential)) == 250
     assert listed[0].profile["email"] == "user0000@example.com"
-    raw = client.customers.list(world.group_id, decrypt=False).collect()
+    raw = sync_client.customers.list(threaded_world.group_id, decrypt=False).collect()
     assert raw[0].profile["email"].startswith("enc:v1:")
 
 
 def test_customers_delete_in_batches(
-    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
+    threaded_server: ThreadedServer, sync_client: Nudgescribe, threaded_world: ShopWorld
 ) -> None:
     """Deleting 1200 customers sends two DELETE calls; an unknown id raises NotFoundError."""
-    server.do(lambda s: s.seed_customers(world.group_id, rows(1205)))
-    ids = [c.customer_id for c in client.customers.list(world.group_id, page_size=1000)]
-    assert client.customers.delete(world.group_id, ids[:1200]).deleted_count == 1200
-    assert server.count("/v1/customer", "DELETE") == 2
-    assert client.customers.count_pages(world.group_id).total_customers == 5
+    threaded_server.do(lambda s: s.seed_customers(threaded_world.group_id, rows(1205)))
+    ids = [
+        c.customer_id for c in sync_client.customers.list(threaded_world.group_id, page_size=1000)
+    ]
+    assert sync_client.customers.delete(threaded_world.group_id, ids[:1200]).deleted_count == 1200
+    assert threaded_server.count("/v1/customer", "DELETE") == 2
+    assert sync_client.customers.count_pages(threaded_world.group_id).total_customers == 5
     with pytest.raises(NotFoundError):
-        client.customers.delete(world.group_id, [MISSING])
+        sync_client.customers.delete(threaded_world.group_id, [MISSING])
 
 
 # ------------------------------------------------------------------ campaigns
 
 
 def test_campaigns_list_get_and_wait(
-    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
+    threaded_server: ThreadedServer, sync_client: Nudgescribe, threaded_world: ShopWorld
 ) -> None:
     """list sends the date window; get finds one or raises 404; wait_for_status sees approval."""
-    review = server.do(
-        lambda s: s.seed_campaign(world.workspace_id, "Review me", customer_group_id=world.group_id)
+    review = threaded_server.do(
+        lambda s: s.seed_campaign(
+            threaded_world.workspace_id, "Review me", customer_group_id=threaded_world.group_id
+        )
     )
-    listed = client.campaigns.list(published_from="2020-01-01", extra_headers={"x-trace": "c"})
-    assert server.requests("/v1/campaign/all")[0].json == {"published_from": "2020-01-01"}
+    listed = sync_client.campaigns.list(published_from="2020-01-01", extra_headers={"x-trace": "c"})
+    assert threaded_server.requests("/v1/campaign/all")[0].json == {"published_from": "2020-01-01"}
     assert [c.name for c in listed.all_campaigns()] == []  # not published
-    got = client.campaigns.get(review.campaign_id)
+    got = sync_client.campaigns.get(review.campaign_id)
     assert got.status == CampaignStatus.READY_FOR_REVIEW
     with pytest.raises(NotFoundError) as info:
-        client.campaigns.get(MISSING)
+        sync_client.campaigns.get(MISSING)
     assert info.value.method == "POST"
-    server.do(lambda s: s.approve_campaign(review.campaign_id))
-    done = client.campaigns.wait_for_status(
+    threaded_server.do(lambda s: s.approve_campaign(review.campaign_id))
+    done = sync_client.campaigns.wait_for_status(
         review.campaign_id, "ready to publish", timeout=5, poll_interval=0.01
     )
     assert done.status is CampaignStatus.READY_TO_PUBLISH
 
 
 def test_campaigns_wait_for_status_times_out(
-    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
+    threaded_server: ThreadedServer, sync_client: Nudgescribe, threaded_world: ShopWorld
 ) -> None:
     """A status that never arrives raises WaitTimeoutError (a TimeoutError) in the caller."""
-    review = server.do(
-        lambda s: s.seed_campaign(world.workspace_id, "Stuck", customer_group_id=world.group_id)
+    review = threaded_server.do(
+        lambda s: s.seed_campaign(
+            threaded_world.workspace_id, "Stuck", customer_group_id=threaded_world.group_id
+        )
     )
     with pytest.raises(TimeoutError) as info:
-        client.campaigns.wait_for_status(
+        sync_client.campaigns.wait_for_status(
             review.campaign_id, CampaignStatus.PUBLISHED, timeout=0.05, poll_interval=0.01
         )
     assert isinstance(info.value, WaitTimeoutError)
@@ -365,67 +386,69 @@ def test_campaigns_wait_for_status_times_out(
     ],
 )
 def test_campaign_calls_validate_before_io(
-    server: ThreadedServer, client: Nudgescribe, call: Any, argument: str
+    threaded_server: ThreadedServer, sync_client: Nudgescribe, call: Any, argument: str
 ) -> None:
     """Bad dates, ids, statuses and waiter timings raise RequestValidationError; nothing sent."""
-    assert_refused_before_io(server, client, call, argument)
+    assert_refused_before_io(threaded_server, sync_client, call, argument)
 
 
 # ------------------------------------------------------------------ messages
 
 
 def test_messages_publish_export_fetch_list(
-    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
+    threaded_server: ThreadedServer, sync_client: Nudgescribe, threaded_world: ShopWorld
 ) -> None:
     """publish -> wait_for_export -> fetch as json, csv and url (overloads) -> list all rows."""
-    server.do(
-        lambda s: s.seed_customers(world.group_id, [{"email": f"u{n}@x.com"} for n in range(30)])
+    threaded_server.do(
+        lambda s: s.seed_customers(
+            threaded_world.group_id, [{"email": f"u{n}@x.com"} for n in range(30)]
+        )
     )
-    campaign = server.do(
+    campaign = threaded_server.do(
         lambda s: s.seed_campaign(
-            world.workspace_id,
+            threaded_world.workspace_id,
             "Launch",
             status="Ready to publish",
-            customer_group_id=world.group_id,
+            customer_group_id=threaded_world.group_id,
         )
     )
     cid = campaign.campaign_id
     with pytest.raises(BadRequestError):
-        client.reruns.initiate(cid, world.group_id)
-    assert client.messages.publish(cid).campaign_status == CampaignStatus.PUBLISHED
-    assert client.messages.wait_for_export(cid, timeout=5, poll_interval=0.01).total_pages == 1
-    as_json = client.messages.fetch(cid, 1)
-    as_csv = client.messages.fetch(cid, 1, format="csv")
-    as_url = client.messages.fetch(cid, 1, format="url")
+        sync_client.reruns.initiate(cid, threaded_world.group_id)
+    assert sync_client.messages.publish(cid).campaign_status == CampaignStatus.PUBLISHED
+    assert sync_client.messages.wait_for_export(cid, timeout=5, poll_interval=0.01).total_pages == 1
+    as_json = sync_client.messages.fetch(cid, 1)
+    as_csv = sync_client.messages.fetch(cid, 1, format="csv")
+    as_url = sync_client.messages.fetch(cid, 1, format="url")
     assert isinstance(as_json, JsonExport) and len(as_json.messages) == 30
     assert isinstance(as_csv, CsvExport) and len(as_csv.content.splitlines()) == 31
     assert isinstance(as_url, UrlExport) and as_url.url.startswith("http://127.0.0.1")
-    listed = client.messages.list(cid).collect()
+    listed = sync_client.messages.list(cid).collect()
     assert [r.message_id for r in listed] == [m.message_id for m in as_json.messages]
-    assert server.requests("/v1/messages/pages")[0].json == {"campaign_id": cid}
+    assert threaded_server.requests("/v1/messages/pages")[0].json == {"campaign_id": cid}
 
 
 def test_messages_wait_for_export_times_out(
-    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
+    threaded_server: ThreadedServer, sync_client: Nudgescribe, threaded_world: ShopWorld
 ) -> None:
     """An export that never appears raises WaitTimeoutError after the overall timeout."""
 
     def seed(s: Any) -> str:
         s.set_job_delay(None)  # export jobs only finish on finish_jobs()
-        s.seed_customers(world.group_id, [{"email": "u@x.com"}])
+        s.seed_customers(threaded_world.group_id, [{"email": "u@x.com"}])
         return str(
             s.seed_campaign(
-                world.workspace_id,
+                threaded_world.workspace_id,
                 "Slow",
                 status="Ready to publish",
-                customer_group_id=world.group_id,
+                customer_group_id=threaded_world.group_id,
             ).campaign_id
         )
 
-    cid = server.do(seed)
-    client.messages.publish(cid)
+    cid = threaded_server.do(seed)
+    sync_client.messages.publish(cid)
     with pytest.raises(WaitTimeoutError, match="no exported files yet"):
-        client.messages.wait_for_export(cid, timeout=0.05, poll_interval=0.01)
+        sync_client.messages.wait_for_export(cid, timeout=0.05, poll_interval=0.01)
 
 
 @pytest.mark.parametrize(
@@ -438,56 +461,56 @@ def test_messages_wait_for_export_times_out(
     ],
 )
 def test_message_calls_validate_before_io(
-    server: ThreadedServer, client: Nudgescribe, call: Any, argument: str
+    threaded_server: ThreadedServer, sync_client: Nudgescribe, call: Any, argument: str
 ) -> None:
     """url+run_number, bad formats, run numbers and concurrency raise before any I/O."""
-    assert_refused_before_io(server, client, call, argument)
+    assert_refused_before_io(threaded_server, sync_client, call, argument)
 
 
 # ------------------------------------------------------------------ reruns
 
 
 def test_rerun_flow_end_to_end(
-    server: ThreadedServer, client: Nudgescribe, world: ShopWorld
+    threaded_server: ThreadedServer, sync_client: Nudgescribe, threaded_world: ShopWorld
 ) -> None:
     """initiate -> wait_for_status -> history -> list_messages of the new and the old run."""
 
     def seed(s: Any) -> tuple[str, str]:
         s.seed_customers(
-            world.group_id,
+            threaded_world.group_id,
             [{"email": f"a{n}@x.com", "tier": "gold" if n < 3 else "silver"} for n in range(6)],
         )
-        newcomers = s.seed_group(world.workspace_id, "Newcomers")
+        newcomers = s.seed_group(threaded_world.workspace_id, "Newcomers")
         s.seed_customers(
             newcomers.customer_group_id,
             [{"email": f"b{n}@x.com", "tier": "gold" if n < 2 else "bronze"} for n in range(4)],
         )
         campaign = s.seed_campaign(
-            world.workspace_id,
+            threaded_world.workspace_id,
             "Tiers",
             status="Published",
-            customer_group_id=world.group_id,
+            customer_group_id=threaded_world.group_id,
             segment_field="tier",
         )
         return campaign.campaign_id, newcomers.customer_group_id
 
-    cid, newcomers = server.do(seed)
-    result = client.reruns.initiate(cid, newcomers, extra_headers={"x-trace": "r"})
+    cid, newcomers = threaded_server.do(seed)
+    result = sync_client.reruns.initiate(cid, newcomers, extra_headers={"x-trace": "r"})
     assert result.run_number == 2 and result.archived_count == 6
-    assert server.requests("/v1/campaign/rerun/initiate")[0].json == {
+    assert threaded_server.requests("/v1/campaign/rerun/initiate")[0].json == {
         "campaign_id": cid,
         "new_customer_group_id": newcomers,
     }
-    client.campaigns.wait_for_status(
+    sync_client.campaigns.wait_for_status(
         cid, CampaignStatus.READY_FOR_REVIEW, timeout=5, poll_interval=0.01
     )
-    history = client.reruns.history(cid)
+    history = sync_client.reruns.history(cid)
     assert [r.status for r in history.runs] == [RunStatus.ACTIVE, RunStatus.ARCHIVED]
-    page = client.reruns.get_messages(cid, run_number=1, page=1, page_size=4)
+    page = sync_client.reruns.get_messages(cid, run_number=1, page=1, page_size=4)
     assert len(page.messages) == 4
-    current = client.reruns.list_messages(cid, page_size=3).collect()
+    current = sync_client.reruns.list_messages(cid, page_size=3).collect()
     assert len(current) == 4 and {m.run_number for m in current} == {2}
-    old = list(client.reruns.list_messages(cid, run_number=1, page_size=4, concurrency=2))
+    old = list(sync_client.reruns.list_messages(cid, run_number=1, page_size=4, concurrency=2))
     assert len(old) == 6 and all(m.archived for m in old)
 
 
@@ -500,7 +523,7 @@ def test_rerun_flow_end_to_end(
     ],
 )
 def test_rerun_calls_validate_before_io(
-    server: ThreadedServer, client: Nudgescribe, call: Any, argument: str
+    threaded_server: ThreadedServer, sync_client: Nudgescribe, call: Any, argument: str
 ) -> None:
     """Empty ids and out-of-range pages raise RequestValidationError; nothing is sent."""
-    assert_refused_before_io(server, client, call, argument)
+    assert_refused_before_io(threaded_server, sync_client, call, argument)
