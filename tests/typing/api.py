@@ -63,6 +63,7 @@ from nudgescribe_async.models import (
     WorkspaceList,
 )
 from nudgescribe_async.testing import ReferenceServer
+from nudgescribe_async.types import CsvFile, Decrypt, DecryptArg, Environment, Permit, TimeoutLike
 from nudgescribe_sync import Nudgescribe, Pager
 from nudgescribe_sync.testing import SyncReferenceServer
 
@@ -204,3 +205,25 @@ async def reference_servers() -> None:
         Nudgescribe(**sync_server.client_kwargs()) as sync,
     ):
         assert_type(sync.workspaces.list(), WorkspaceList)
+
+
+async def public_types(
+    timeout: TimeoutLike,
+    environment: Environment,
+    decrypt: Decrypt,
+    per_call: DecryptArg,
+    file: CsvFile,
+) -> None:
+    """The ``types`` modules name what public signatures take, for users' own annotations."""
+    async with AsyncNudgescribe(
+        timeout=timeout, environment=environment, decrypt=decrypt
+    ) as client:
+        page = await client.customers.get_page("g1", 1, decrypt=per_call)
+        assert_type(page, CustomerPage)
+        result = await client.customers.upload("w1", "g1", unique_field="email", file=file)
+        assert_type(result, UploadResult)
+        permit = await client.limiter.acquire()
+        assert_type(permit, Permit)
+        permit.release(200)
+    assert nudgescribe_sync.types.Pager is Pager
+    assert nudgescribe_async.types.AsyncPager is AsyncPager
