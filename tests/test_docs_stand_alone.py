@@ -12,7 +12,8 @@ _SCANNED = ("nudgescribe_async", "nudgescribe_sync", "benchmarks", "scripts", "t
 
 
 def _text_files() -> list[Path]:
-    files = [ROOT / "README.md", ROOT / "CHANGELOG.md", ROOT / "pyproject.toml"]
+    files = [ROOT / "README.md", ROOT / "CHANGELOG.md", ROOT / "CONTRIBUTING.md"]
+    files += [ROOT / "pyproject.toml"]
     files += [p for p in (ROOT / ".ci").iterdir() if p.is_file()]  # not CI's venvs below it
     for folder in _SCANNED:
         files += [
