@@ -33,7 +33,7 @@ def cluster() -> Iterator[Client]:
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: 8787 may be taken by another run
             host="127.0.0.1",
         ) as local,
         Client(local) as client,
