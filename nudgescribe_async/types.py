@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from nudgescribe_async._adaptive import AdaptiveLimiter, Permit
 from nudgescribe_async._config import Decrypt, Environment
 from nudgescribe_async._pagination import DEFAULT_CONCURRENCY, AsyncPager, Page, PageResult
-from nudgescribe_async._public import publish
+from nudgescribe_async._public import lazy_exports, publish
 from nudgescribe_async._types import NOT_GIVEN, NotGiven, TimeoutLike
 
 if TYPE_CHECKING:
@@ -51,20 +51,9 @@ del publish
 
 # The upload aliases live with the customers resource, which brings every model and the
 # converter: loaded on first use, not with this module (import time; see benchmarks).
-_LAZY = frozenset({"CsvFile", "DecryptArg"})
-
-
-def __getattr__(name: str) -> object:
-    """``CsvFile`` and ``DecryptArg`` from ``nudgescribe_async.resources.customers``."""
-    if name in _LAZY:
-        from nudgescribe_async.resources import customers
-
-        value = getattr(customers, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    """Every public name, loaded or not."""
-    return sorted(set(globals()) | set(__all__))
+lazy_exports(
+    __name__,
+    dict.fromkeys(("CsvFile", "DecryptArg"), "nudgescribe_async.resources.customers"),
+    __all__,
+)
+del lazy_exports

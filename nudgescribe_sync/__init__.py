@@ -40,7 +40,7 @@ from nudgescribe_async import (
     __version__,
     plan_page_ranges,
 )
-from nudgescribe_async._public import publish
+from nudgescribe_async._public import lazy_exports, publish
 
 # The public homes of the resource classes and of the types in signatures, loaded with the
 # package so that their classes report them.
@@ -214,21 +214,8 @@ _MODELS = frozenset(
 )
 
 
-def __getattr__(name: str) -> object:
-    """Load a model class from ``nudgescribe_async.models`` the first time it is asked for."""
-    if name in _MODELS:
-        from nudgescribe_async import models
-
-        value = getattr(models, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    """Every public name, loaded or not."""
-    return sorted(set(globals()) | set(__all__))
-
+# Model classes load from nudgescribe_async.models the first time one is asked for.
+lazy_exports(__name__, dict.fromkeys(_MODELS, "nudgescribe_async.models"), __all__)
 
 publish(__name__, globals(), [name for name in __all__ if name not in _MODELS])
-del publish
+del lazy_exports, publish

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nudgescribe_async._public import publish
+from nudgescribe_async._public import lazy_exports, publish
 from nudgescribe_async.types import (
     DEFAULT_CONCURRENCY,
     NOT_GIVEN,
@@ -49,20 +49,5 @@ publish(__name__, globals(), ["Runner"], root="nudgescribe_sync")
 del publish
 
 # Loaded on first use with the customers resource (see nudgescribe_async.types).
-_LAZY = frozenset({"CsvFile", "DecryptArg"})
-
-
-def __getattr__(name: str) -> object:
-    """``CsvFile`` and ``DecryptArg`` from ``nudgescribe_async.types``."""
-    if name in _LAZY:
-        from nudgescribe_async import types
-
-        value = getattr(types, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    """Every public name, loaded or not."""
-    return sorted(set(globals()) | set(__all__))
+lazy_exports(__name__, dict.fromkeys(("CsvFile", "DecryptArg"), "nudgescribe_async.types"), __all__)
+del lazy_exports
