@@ -19,9 +19,10 @@ from ._config import (
     validate_max_retries,
 )
 from ._endpoints import endpoint_for
+from ._errors import NudgescribeError
 from ._limits import check_depth
 from ._outgoing import check_headers, check_method
-from ._secrets import Secret
+from ._secrets import Secret, scrub_error
 from ._types import NOT_GIVEN, NotGiven, RequestSpec, TimeoutLike
 from .stores._base import RateLimiter, TokenStore, store_key
 
@@ -237,11 +238,16 @@ class AsyncNudgescribe:
         >>> await client.request("POST", "/v1/cg", json={"workspace_id": "ws_1"})  # doctest: +SKIP
         {'success': True, 'customer_groups': [...]}
         """
-        method = check_method(method)
-        headers = check_headers(extra_headers)
-        spec = RequestSpec(
-            endpoint_for(method, path, idempotent), json=json, headers=headers, timeout=timeout
-        )
+        try:
+            method = check_method(method)
+            headers = check_headers(extra_headers)
+            endpoint = endpoint_for(method, path, idempotent)
+        except NudgescribeError as exc:
+            # A refused path or header is echoed in the message: scrubbed like every error
+            # the transport raises (a caller may have pasted a credential into it).
+            scrub_error(exc)
+            raise
+        spec = RequestSpec(endpoint, json=json, headers=headers, timeout=timeout)
         data = await self._sender.send(spec)
         # The raw JSON goes straight to the caller: no nesting that would break repr().
         check_depth(data, url=self._transport.url_text(spec.path))

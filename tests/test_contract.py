@@ -58,3 +58,9 @@ def test_exported_message_model_has_the_export_columns() -> None:
 def test_sdk_delete_batches_are_the_contract_limit() -> None:
     """customers.delete batches ids by the contract's per-call limit."""
     assert DELETE_BATCH_SIZE == contract.MAX_DELETE_IDS
+
+
+def test_field_types_are_the_five_published_ones() -> None:
+    """The contract's field types are exactly the five the API publishes (a spec literal)."""
+    # The one literal copy of the list, on purpose: it checks the constant against the spec.
+    assert contract.FIELD_TYPES == ("string", "number", "char", "Date", "currency")

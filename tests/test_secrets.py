@@ -197,3 +197,20 @@ async def test_token_with_control_characters_is_refused_and_client_recovers(
             await client.customer_groups.list(ws.workspace_id)
         groups = await client.customer_groups.list(ws.workspace_id)
     assert groups.customer_groups == []
+
+
+@pytest.mark.parametrize("where", ["path", "query", "header"])
+async def test_refused_escape_hatch_arguments_never_echo_a_credential(where: str) -> None:
+    """`client.request()` refusing a path or header pasted with a credential scrubs it."""
+    secret = TEST_CREDENTIALS["api_secret"]
+    path, headers = "/v1/cg", None
+    if where == "path":
+        path = f"/v1/{secret}/../cg"
+    elif where == "query":
+        path = f"/v1/cg?key={secret}"
+    else:
+        headers = {"x-note": f"{secret}\r\nX-Evil: 1"}
+    async with AsyncNudgescribe(**TEST_CREDENTIALS, base_url=TEST_BASE_URL) as client:
+        with pytest.raises(ns.RequestValidationError) as caught:
+            await client.request("POST", path, extra_headers=headers)
+    assert secret not in str(caught.value) and secret not in repr(caught.value.args)
