@@ -373,6 +373,8 @@ def structure_response(
 ) -> T:
     """Structure decoded JSON ``data`` into ``cls``; raise ResponseDecodeError if it won't fit.
 
+    ``data`` must be freshly decoded JSON that the caller does not keep or change: a model
+    may hold its string-to-string objects as they are (no copy on the fast path).
     ``key`` structures ``data[key]`` instead (e.g. ``key="field"`` for ``{"field": {...}}``)
     while paths still start at the body root. ``url`` goes into the error.
 

@@ -8,8 +8,12 @@ compiled once) that decodes a JSON object whose shape is as expected:
 * the instance is built with ``object.__new__`` and the slots' own setters, skipping the
   frozen ``__init__`` (which goes through ``object.__setattr__`` once per attribute); the
   models have no validators, converters or ``__attrs_post_init__`` to skip (checked here);
-* unknown keys are found with one ``issuperset`` test and copied into a read-only ``extra``
-  (depth-checked only when one of them holds an object or array).
+* unknown keys are found by counting: when the object holds exactly the model's keys that were
+  found (``len(data) == present``) there is none; otherwise they are copied into a read-only
+  ``extra`` (depth-checked only when one of them holds an object or array);
+* a ``dict[str, str]`` attribute (a customer's ``profile``) keeps the decoded dict itself
+  after checking it: the converter only ever structures freshly decoded JSON that nothing else
+  holds, and one allocation less per customer is measurable (``python -m benchmarks``).
 
 Anything unexpected - a missing required key, a wrong JSON type, a value the inline checks do
 not cover (a digit string for an integer, a ``str`` subclass), any exception - makes the hook
@@ -68,35 +72,42 @@ def make_fast_hook(
         "_set_extra": _slot_setter(cls, "extra"),
         "_Fallback": _Fallback,
     }
+    fields = [field for field in attrs.fields(cls) if field.name != "extra"]
     lines = [
         "def structure(data, _):",
         "    if type(data) is not dict:",
         "        return _slow(data, _)",
         "    try:",
         "        obj = _new(_cls)",
+        # How many of the model's keys ``data`` holds; each missing one counts down.
+        f"        present = {len(fields)}",
     ]
-    for index, field in enumerate(attrs.fields(cls)):
-        if field.name == "extra":
-            continue
+    for index, field in enumerate(fields):
         if field.validator is not None or field.converter is not None:
             raise TypeError(f"{cls.__name__}.{field.name} has a validator or converter")
         setter = f"_set_{index}"
         namespace[setter] = _slot_setter(cls, field.name)
         lines += _field_lines(field, hints[field.name], index, setter, namespace, field_hook)
     lines += [
-        "        if _known.issuperset(data):",
+        # Only the model's keys, each once: no unknown key, without hashing them all again.
+        "        if len(data) == present:",
         "            _set_extra(obj, _empty_extra)",
         "        else:",
         # A plain loop: a comprehension here costs a function call per model (3.11).
         "            extra = {}",
         "            nested = False",
-        "            for k, v in data.items():",
+        "            for k in data:",
         "                if k not in _known:",
-        "                    extra[k] = v",
+        "                    v = extra[k] = data[k]",
         "                    if type(v) is dict or type(v) is list:",
         "                        nested = True",
         # Only nested values can be too deep: scalars skip the depth check's call.
-        "            _set_extra(obj, _proxy(extra) if nested else _readonly(extra))",
+        "            if not extra:",  # an envelope key such as "success", nothing unknown
+        "                _set_extra(obj, _empty_extra)",
+        "            elif nested:",
+        "                _set_extra(obj, _proxy(extra))",
+        "            else:",
+        "                _set_extra(obj, _readonly(extra))",
         "        return obj",
         "    except Exception:",
         # A half-built instance must not stay in this frame: its repr would fail in a
@@ -145,7 +156,7 @@ def _field_lines(
         lines = [f"        v = data[{key}]"]
         indent = "        "
     else:
-        lines = [f"        if {key} not in data:"]
+        lines = [f"        if {key} not in data:", "            present -= 1"]
         default = field.default
         if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
             if default.takes_self:
@@ -173,7 +184,6 @@ def _field_lines(
             f"{indent}for k2, v2 in v.items():",
             f"{indent}    if type(v2) is not str or type(k2) is not str:",
             f"{indent}        raise _Fallback",
-            f"{indent}v = dict(v)",
         ]
     else:
         namespace[f"_hook_{index}"] = field_hook(tp)
