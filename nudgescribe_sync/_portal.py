@@ -9,7 +9,7 @@ the thread, so nothing outlives it.
 
 anyio owns the thread's lifecycle; the per-call hop is lighter than anyio's: a :class:`_Call`
 is started on the loop with ``loop.call_soon_threadsafe`` and the caller waits on a plain
-``threading.Lock`` that the task's done-callback releases. That skips the
+``threading.Lock`` that the task releases as its last step. That skips the
 ``concurrent.futures.Future`` (and its Condition) of ``asyncio.run_coroutine_threadsafe`` and
 measured about 0.6x of its round trip; ``BlockingPortal.call`` costs about two of those (it
 first waits for the task to be spawned in its task group, then for the result). The facade
@@ -187,8 +187,8 @@ _SETTLE = threading.Lock()
 class _Call(Generic[T]):
     """One blocking call: a task on the portal loop and a plain lock its caller waits on.
 
-    :meth:`start` runs on the loop (scheduled with ``call_soon_threadsafe``); the task's
-    done-callback settles the call and releases the lock. :meth:`cancel` (any other thread)
+    :meth:`start` runs on the loop (scheduled with ``call_soon_threadsafe``); the task settles
+    the call and releases the lock as its last step. :meth:`cancel` (any other thread)
     settles it as cancelled at once and cancels the task, or stops it from starting.
     """
 
@@ -199,7 +199,7 @@ class _Call(Generic[T]):
         self._loop = loop
         self._done = threading.Lock()
         self._done.acquire()
-        self._task: asyncio.Task[T] | None = None
+        self._task: asyncio.Task[None] | None = None
         self._result: T | None = None
         self._error: BaseException | None = None
         self._settled = False
@@ -209,8 +209,22 @@ class _Call(Generic[T]):
         if self._settled:
             self._coroutine.close()
             return
-        self._task = self._loop.create_task(self._coroutine)
-        self._task.add_done_callback(self._finished)
+        self._task = self._loop.create_task(self._drive())
+
+    async def _drive(self) -> None:
+        # Settled from inside the task's last step, not from a done-callback: that would cost
+        # the caller one more turn of the loop before it wakes up.
+        try:
+            result = await self._coroutine
+        except asyncio.CancelledError:
+            self._settle(None, concurrent.futures.CancelledError())
+            raise  # the task ends cancelled, as the loop's shutdown expects
+        except BaseException as exc:
+            self._settle(None, exc)
+            if not isinstance(exc, Exception):
+                raise  # KeyboardInterrupt, SystemExit: the loop must see them too
+        else:
+            self._settle(result, None)
 
     def wait(self) -> T:
         """In the caller's thread: block until settled; return the result or raise."""
@@ -232,14 +246,6 @@ class _Call(Generic[T]):
     def _cancel_task(self) -> None:
         if self._task is not None:
             self._task.cancel()
-
-    def _finished(self, task: asyncio.Task[T]) -> None:
-        if task.cancelled():
-            self._settle(None, concurrent.futures.CancelledError())
-        elif (error := task.exception()) is not None:
-            self._settle(None, error)
-        else:
-            self._settle(task.result(), None)
 
     def _settle(self, result: T | None, error: BaseException | None) -> bool:
         with _SETTLE:
