@@ -40,7 +40,7 @@ import time
 from collections.abc import Awaitable, Callable, Hashable
 from typing import TypeVar
 
-__all__ = ["AdaptiveLimiter", "Permit", "acquire_permit", "limited"]
+__all__ = ["AdaptiveLimiter", "Permit", "acquire_permit", "limited", "permit_requested"]
 
 R = TypeVar("R")
 
@@ -209,6 +209,11 @@ class Permit:
         if not self._released:
             self._released = True
             self._limiter._release(self, status)
+
+
+def permit_requested() -> bool:
+    """Whether this task's requests go through an adaptive limiter (:func:`acquire_permit`)."""
+    return _CURRENT.get() is not None
 
 
 async def acquire_permit() -> Permit | None:

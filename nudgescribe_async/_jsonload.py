@@ -16,12 +16,18 @@ from ._redact import excerpt_raw
 __all__ = ["loads"]
 
 
-def loads(data: bytes | bytearray | memoryview | str, *, url: str | None = None) -> Any:
-    """Parse JSON with orjson; malformed input raises ResponseDecodeError with an excerpt."""
+def loads(data: bytes | bytearray | memoryview | str, *, url: object = None) -> Any:
+    """Parse JSON with orjson; malformed input raises ResponseDecodeError with an excerpt.
+
+    ``url`` (a ``str`` or a ``yarl.URL``, turned into text only for the error) names the source.
+    """
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raw = data if isinstance(data, str) else bytes(data)
         raise ResponseDecodeError(
-            f"response is not valid JSON: {exc}", path="$", excerpt=excerpt_raw(raw), url=url
+            f"response is not valid JSON: {exc}",
+            path="$",
+            excerpt=excerpt_raw(raw),
+            url=None if url is None else str(url),
         ) from exc

@@ -22,7 +22,7 @@ import aiohttp
 from multidict import CIMultiDict
 from yarl import URL
 
-from ._adaptive import acquire_permit
+from ._adaptive import acquire_permit, permit_requested
 from ._config import ClientConfig, to_client_timeout
 from ._connection import Connection
 from ._endpoints import normalise_path
@@ -59,6 +59,8 @@ install_log_filter(log)  # no secret value in any record of this logger
 USER_AGENT = f"nudgescribe-python/{__version__}"
 RETRY_COUNT_HEADER = "x-nudgescribe-retry-count"
 _URL_CACHE_SIZE = 256
+#: What every request says about itself; copied, then the call's own headers are added.
+_BASE_HEADERS = CIMultiDict({"User-Agent": USER_AGENT, "Accept": "application/json"})
 
 
 class RequestAuth(Protocol):
@@ -205,9 +207,7 @@ class Transport:
     async def _headers(
         self, auth: RequestAuth | None, extra: Mapping[str, str | Secret], attempt: int
     ) -> _Headers:
-        headers = _Headers()
-        headers["User-Agent"] = USER_AGENT
-        headers["Accept"] = "application/json"
+        headers = _Headers(_BASE_HEADERS)
         if auth is not None:
             await auth.apply(headers)
         if attempt:
@@ -229,7 +229,7 @@ class Transport:
         # permit, and its status steers the limit; retry backoff is slept without one.
         if self.config.rate_limiter is not None:
             await self.config.rate_limiter.acquire()
-        permit = await acquire_permit()
+        permit = await acquire_permit() if permit_requested() else None
         if permit is None:
             return await self._send_once(method, url, spec, body, headers, timeout)
         status = None
@@ -254,9 +254,10 @@ class Transport:
             data = _form_data(spec)
         elif body is not None:
             headers.setdefault("Content-Type", "application/json")
-        started = time.perf_counter()
-        if log.isEnabledFor(logging.DEBUG):
+        debug = log.isEnabledFor(logging.DEBUG)
+        if debug:
             log.debug("%s %s headers=%s", method, url, redact_headers(headers))
+            started = time.perf_counter()
         session = self.connection.session()
         limit = self.config.max_response_bytes
         try:
@@ -293,7 +294,7 @@ class Transport:
                 "raise the client's max_response_bytes if this is expected",
                 url=str(url),
             ) from None
-        if log.isEnabledFor(logging.DEBUG):
+        if debug:
             log.debug(
                 "%s %s -> %d in %.1f ms (request_id=%s)",
                 method,
@@ -305,7 +306,7 @@ class Transport:
         return response
 
     def _decode_success(self, method: str, url: URL, response: Response) -> Any:
-        data = loads(response.raw, url=str(url)) if response.raw else {}
+        data = loads(response.raw, url=url) if response.raw else {}
         if type(data) is dict and data.get("success") is False:
             # A 2xx that says it failed: an error, never a model that looks successful.
             error = status_error(
