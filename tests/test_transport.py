@@ -186,12 +186,14 @@ async def test_connection_refused_is_retried_even_for_creates(no_backoff: None) 
 async def test_non_json_success_raises_decode_error(
     mock_api: aioresponses, mock_client: AsyncNudgescribe
 ) -> None:
-    """A 200 whose body is not JSON raises ResponseDecodeError with an excerpt."""
+    """A 200 whose body is not JSON raises ResponseDecodeError with an excerpt and the URL."""
     mock_api.post(AUTH_URL, payload=auth_payload())
     mock_api.post(CG_URL, body="<html>gateway</html>", content_type="text/html")
     with pytest.raises(ns.ResponseDecodeError) as info:
         await mock_client.request("POST", "/v1/cg", json={})
     assert "<html>gateway" in info.value.excerpt
+    assert info.value.url == str(CG_URL)
+    assert str(CG_URL) in str(info.value)
 
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
