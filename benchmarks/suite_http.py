@@ -2,7 +2,8 @@
 
 The reference server runs in a child process (see ``_common.server_process``). Measures:
 
-* ``get_page`` (100 customers, sequential) vs hand-written aiohttp + ``orjson.loads``;
+* ``get_page`` (100 customers, sequential) vs hand-written aiohttp + ``orjson.loads``; reported
+  alongside: the same hand-written call followed by the SDK's decoder (the decoder's share);
 * ``customers.list`` at 16 in flight, 200 pages of 100 with 20 ms server latency, vs
   hand-written aiohttp + orjson with a semaphore of 16 (same pages);
 * ``customers.list`` at 1/4/16/64 in flight vs the ideal ``pages * latency / concurrency``;
@@ -26,6 +27,8 @@ from _measure import Result, ainterleave, medians, ms, ratio_of_medians
 
 from nudgescribe_async import AsyncNudgescribe
 from nudgescribe_async._auth import Token
+from nudgescribe_async._convert import structure_response
+from nudgescribe_async.models import CustomerPage
 
 _CLIENT_KEYS = ("api_key", "email", "api_secret", "api_code", "base_url")
 PAGE_SIZE = 100
@@ -89,6 +92,13 @@ async def _per_call(info: dict[str, Any], rounds: int, calls: int) -> list[Resul
                 resp.raise_for_status()
                 assert len(orjson.loads(await resp.read())["customers"]) == PAGE_SIZE
 
+        async def raw_page_decoded() -> None:
+            # Hand-written aiohttp plus the SDK's decoder alone: the decode's share of the gap.
+            async with session.post(f"{base}/v1/customer", data=page_body, headers=headers) as resp:
+                resp.raise_for_status()
+                page = structure_response(orjson.loads(await resp.read()), CustomerPage)
+                assert len(page.customers) == PAGE_SIZE
+
         async def sdk_page() -> None:
             page = await client.customers.get_page(group_id, 1, page_size=PAGE_SIZE)
             assert len(page.customers) == PAGE_SIZE
@@ -108,13 +118,14 @@ async def _per_call(info: dict[str, Any], rounds: int, calls: int) -> list[Resul
 
             return body
 
-        for call in (raw_page, sdk_page, httpx_groups, sdk_groups):
+        for call in (raw_page, raw_page_decoded, sdk_page, httpx_groups, sdk_groups):
             await repeat(call)()  # warm up: token, connections
         samples = await ainterleave(
             rounds,
             {
                 "sdk get_page": repeat(sdk_page),
                 "raw aiohttp page": repeat(raw_page),
+                "raw aiohttp page + SDK decoder": repeat(raw_page_decoded),
                 "sdk customer_groups.list": repeat(sdk_groups),
                 "httpx customer_groups": repeat(httpx_groups),
             },
@@ -127,6 +138,13 @@ async def _per_call(info: dict[str, Any], rounds: int, calls: int) -> list[Resul
             1.30,
             2.5,
             details={"median_us_per_call": per_call, "rounds": rounds, "calls": calls},
+        ),
+        Result(
+            "raw aiohttp + orjson + the SDK's decoder (no SDK call) vs raw aiohttp + orjson",
+            ratio_of_medians(samples, "raw aiohttp page + SDK decoder", "raw aiohttp page"),
+            None,
+            None,
+            details={"median_us_per_call": per_call},
         ),
         Result(
             "SDK customer_groups.list vs httpx.AsyncClient + orjson, per call",
