@@ -6,17 +6,20 @@ import cattrs and every model: those load with the first resource (see ``_client
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from ._errors import ResponseDecodeError
 from ._redact import excerpt_raw
 
+if TYPE_CHECKING:
+    from yarl import URL
+
 __all__ = ["loads"]
 
 
-def loads(data: bytes | bytearray | memoryview | str, *, url: object = None) -> Any:
+def loads(data: bytes | bytearray | memoryview | str, *, url: str | URL | None = None) -> Any:
     """Parse JSON with orjson; malformed input raises ResponseDecodeError with an excerpt.
 
     ``url`` (a ``str`` or a ``yarl.URL``, turned into text only for the error) names the source.

@@ -255,6 +255,7 @@ class Transport:
         elif body is not None:
             headers.setdefault("Content-Type", "application/json")
         debug = log.isEnabledFor(logging.DEBUG)
+        started = 0.0
         if debug:
             log.debug("%s %s headers=%s", method, url, redact_headers(headers))
             started = time.perf_counter()

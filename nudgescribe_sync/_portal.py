@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import inspect
 import itertools
 import os
@@ -146,7 +147,10 @@ class Portal:
             self._stopped = True
         portal, thread = self._portal, self._thread
         if portal is not None:
-            portal.call(portal.stop, True)  # cancel_remaining: close() must not wait on calls
+            # cancel_remaining: close() must not wait on calls. The portal is not running when
+            # its loop already died (a call raised SystemExit there): only the sweep is left.
+            with contextlib.suppress(RuntimeError):
+                portal.call(portal.stop, True)
         if thread is not None:
             thread.join()
         # A call that raced with stop() may have been queued after the loop's last turn.
@@ -188,8 +192,9 @@ class _Call(Generic[T]):
     """One blocking call: a task on the portal loop and a plain lock its caller waits on.
 
     :meth:`start` runs on the loop (scheduled with ``call_soon_threadsafe``); the task settles
-    the call and releases the lock as its last step. :meth:`cancel` (any other thread)
-    settles it as cancelled at once and cancels the task, or stops it from starting.
+    the call and releases the lock as its last step (a done-callback settles a task that was
+    cancelled before it ever ran). :meth:`cancel` (any other thread) settles it as cancelled
+    at once and cancels the task, or stops it from starting.
     """
 
     __slots__ = ("_coroutine", "_done", "_error", "_loop", "_result", "_settled", "_task")
@@ -210,10 +215,11 @@ class _Call(Generic[T]):
             self._coroutine.close()
             return
         self._task = self._loop.create_task(self._drive())
+        self._task.add_done_callback(self._finished)
 
     async def _drive(self) -> None:
-        # Settled from inside the task's last step, not from a done-callback: that would cost
-        # the caller one more turn of the loop before it wakes up.
+        # Settled from inside the task's last step: a done-callback alone would cost the
+        # caller one more turn of the loop before it wakes up.
         try:
             result = await self._coroutine
         except asyncio.CancelledError:
@@ -222,9 +228,19 @@ class _Call(Generic[T]):
         except BaseException as exc:
             self._settle(None, exc)
             if not isinstance(exc, Exception):
-                raise  # KeyboardInterrupt, SystemExit: the loop must see them too
+                raise  # KeyboardInterrupt, SystemExit and the like: the loop sees them too
         else:
             self._settle(result, None)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        # The fallback for a task cancelled before its first step (a loop shutting down, a
+        # cancel() racing with start()): _drive() never ran, so settle here and close the
+        # coroutine it never awaited. Otherwise a no-op, apart from reading the task's
+        # exception (a BaseException _drive re-raised), which the caller already has.
+        if not task.cancelled():
+            task.exception()
+        self._settle(None, concurrent.futures.CancelledError())  # no-op once settled
+        self._coroutine.close()  # no-op once awaited to the end
 
     def wait(self) -> T:
         """In the caller's thread: block until settled; return the result or raise."""

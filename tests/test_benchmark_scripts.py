@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+# They start the reference server in child processes: CI runs them once, in the first pass.
+pytestmark = pytest.mark.processes
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from nudgescribe_async._convert import converter, make_converter
 from nudgescribe_async._decode_errors import walk
-from nudgescribe_async.models import Model
+from nudgescribe_async.models import EMPTY_EXTRA, Model
 
 REFERENCE = make_converter(fast=False)
 
@@ -138,6 +138,7 @@ def _canonical(value: Any) -> Any:
         return (
             type(value).__name__,
             tuple((a.name, _canonical(getattr(value, a.name))) for a in attrs.fields(type(value))),
+            getattr(value, "extra", None) is EMPTY_EXTRA,  # the shared empty one, or a copy
         )
     if isinstance(value, list):
         return ("list", [_canonical(v) for v in value])
@@ -162,9 +163,20 @@ def test_fast_hooks_agree_with_detailed_path(cls: type[Model], data: st.DataObje
     assert _outcome(converter, payload, cls) == _outcome(REFERENCE, payload, cls)
 
 
+def test_an_envelope_key_alone_leaves_the_shared_empty_extra() -> None:
+    """A model object holding only its own keys and an envelope key ("success") gets the shared
+    empty ``extra`` on both paths, like one without it."""
+    from nudgescribe_async.models import Customer
+
+    body = {**_CUSTOMER, "success": True}
+    for conv in (converter, REFERENCE):
+        assert conv.structure(body, Customer).extra is EMPTY_EXTRA
+        assert conv.structure({"customer_id": "c", "success": True}, Customer).extra is EMPTY_EXTRA
+
+
 def test_extra_mapping_is_read_only_and_shared_when_empty() -> None:
     """Fast decoding keeps unknown keys read-only in ``extra`` and shares the empty one."""
-    from nudgescribe_async.models import EMPTY_EXTRA, CustomerPage
+    from nudgescribe_async.models import CustomerPage
 
     page = converter.structure(
         {"page": 1, "customers": [{"customer_id": "c", "tier": 3}]}, CustomerPage

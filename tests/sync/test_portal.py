@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import gc
+import inspect
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
 
-from nudgescribe_sync._portal import Portal, PortalThreadError
+from nudgescribe_sync._portal import Portal, PortalThreadError, _Call
 
 
 @pytest.fixture
@@ -119,3 +122,88 @@ def test_calls_racing_stop_all_return() -> None:
         thread.join(timeout=5)
     assert not any(thread.is_alive() for thread in threads)
     assert len(outcomes) == 8
+
+
+def test_call_cancelled_before_its_first_step_is_settled_and_closed() -> None:
+    """A call whose task is cancelled before it ever ran wakes its caller, and its coroutine is
+    closed rather than left never awaited."""
+    loop = asyncio.new_event_loop()
+    try:
+
+        async def answer() -> int:
+            return 1
+
+        coroutine = answer()
+        call: _Call[int] = _Call(coroutine, loop)
+        call.start()
+        assert call._task is not None
+        call._task.cancel()
+        loop.run_until_complete(asyncio.wait([call._task]))
+        with pytest.raises(concurrent.futures.CancelledError):
+            call.wait()
+        assert inspect.getcoroutinestate(coroutine) == inspect.CORO_CLOSED
+    finally:
+        loop.close()
+
+
+class _Halt(BaseException):
+    """A BaseException that is not an Exception, raised by a call on the loop."""
+
+
+def test_base_exception_reaches_the_caller_and_leaves_nothing_unretrieved() -> None:
+    """A BaseException raised by a call reaches its caller; the loop reports no task exception
+    that was never retrieved."""
+    loop = asyncio.new_event_loop()
+    reports: list[dict[str, object]] = []
+    loop.set_exception_handler(lambda _loop, context: reports.append(context))
+    try:
+
+        async def halt() -> None:
+            raise _Halt
+
+        call: _Call[None] = _Call(halt(), loop)
+        call.start()
+        loop.run_until_complete(asyncio.sleep(0.01))
+        with pytest.raises(_Halt):
+            call.wait()
+        del call
+        gc.collect()
+    finally:
+        loop.close()
+    assert reports == []
+
+
+def test_a_call_that_kills_the_loop_wakes_the_other_callers() -> None:
+    """When a call raises SystemExit on the loop, a call another thread is waiting on is woken
+    with CancelledError, and stop() still returns."""
+    dying = Portal("portal-dying")
+    dying.start()
+    outcome: list[BaseException | str] = []
+
+    async def other() -> str:
+        await asyncio.sleep(0)
+        return "answered"
+
+    def other_thread() -> None:
+        try:
+            outcome.append(dying.call(other))
+        except BaseException as exc:
+            outcome.append(exc)
+
+    async def exit_on_the_loop() -> None:
+        thread.start()
+        deadline = time.monotonic() + 5
+        while not dying._pending and time.monotonic() < deadline:
+            # Blocking the loop on purpose: the other call is queued behind this one.
+            time.sleep(0.01)  # noqa: ASYNC251
+        await asyncio.sleep(0)  # its task is created now; its first step comes after ours
+        raise SystemExit(3)
+
+    thread = threading.Thread(target=other_thread)
+    with pytest.raises(SystemExit):
+        dying.call(exit_on_the_loop)
+    thread.join(timeout=5)
+    assert not thread.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], concurrent.futures.CancelledError)
+    dying.stop()
+    assert dying.thread is not None and not dying.thread.is_alive()
