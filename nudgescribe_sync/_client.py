@@ -10,6 +10,7 @@ runtime, because the parent's loop thread does not exist there.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import sys
 import threading
@@ -89,10 +90,17 @@ class _Runtime:
             self.closed = True
         if self.pid != os.getpid():
             return  # a forked child that never used the client owns nothing to close
+        refused: BaseException | None = None
         try:
             self.portal.call(self.root.aclose)
+        except (RuntimeError, concurrent.futures.CancelledError) as exc:
+            refused = exc
         finally:
-            self.portal.stop()
+            self.portal.stop()  # joins the loop thread
+        # A call that ended the loop (SystemExit raised on it) took the session with it:
+        # nothing was left to close but the thread.
+        if refused is not None and self.portal.failure is None:
+            raise refused
 
     def reset_lock_after_fork(self) -> None:
         """Give a forked child a fresh lock (another parent thread may have held this one)."""

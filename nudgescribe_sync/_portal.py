@@ -75,11 +75,17 @@ class Portal:
         self._failure: BaseException | None = None
         self._stop_lock = threading.Lock()
         self._stopped = False
+        self._ended = False  # the loop thread has finished (stop(), or a call killed the loop)
 
     @property
     def running(self) -> bool:
         """Whether the loop thread is up and :meth:`stop` has not been called."""
-        return self._portal is not None and not self._stopped
+        return self._portal is not None and not self._stopped and not self._ended
+
+    @property
+    def failure(self) -> BaseException | None:
+        """What ended the loop thread other than :meth:`stop` (a call's ``SystemExit``)."""
+        return self._failure
 
     @property
     def thread(self) -> threading.Thread | None:
@@ -121,6 +127,11 @@ class Portal:
             loop = self._loop
             if loop is None or self._stopped:
                 raise RuntimeError("this Nudgescribe client is closed")
+            if self._ended:
+                raise RuntimeError(
+                    "this Nudgescribe client is closed: a call stopped its event loop "
+                    f"({self._failure!r})"
+                )
             coroutine = _as_coroutine(func())
             call = _Call(coroutine, loop)
             try:
@@ -163,9 +174,15 @@ class Portal:
             import anyio
 
             anyio.run(self._serve, backend="asyncio")
-        except BaseException as exc:  # reported to start(); nothing else can see it
+        except BaseException as exc:  # reported to start() and to later calls
             self._failure = exc
         finally:
+            # Calls queued on the loop after its last turn would wait forever: wake them, and
+            # refuse new ones (also when a call's SystemExit ended the loop without stop()).
+            with self._stop_lock:
+                self._ended = True
+            for call in list(self._pending):
+                call.cancel()
             self._ready.set()
 
     async def _serve(self) -> None:
@@ -180,7 +197,12 @@ class Portal:
 
     def __repr__(self) -> str:
         """Name and state, e.g. ``Portal('nudgescribe-portal-1', running)``."""
-        state = "running" if self.running else ("stopped" if self._stopped else "new")
+        if self.running:
+            state = "running"
+        elif self._stopped:
+            state = "stopped"
+        else:
+            state = "ended" if self._ended else "new"
         return f"Portal({self.name!r}, {state})"
 
 

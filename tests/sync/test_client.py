@@ -299,3 +299,21 @@ def test_forked_child_gets_a_fresh_portal(
     # Parent and child each authenticated: the child did not reuse the parent's client.
     assert threaded_server.count("/v1/auth", "POST") == 2
     assert threaded_server.count("/v1/cg") == 3
+
+
+def test_close_after_a_call_stopped_the_loop_does_not_raise() -> None:
+    """A client whose event loop was stopped by a call (SystemExit raised on it) closes quietly:
+    its thread is gone and later calls say the client is closed."""
+    client = Nudgescribe(**TEST_CREDENTIALS, base_url="http://127.0.0.1:9")
+
+    async def exit_on_the_loop() -> None:
+        raise SystemExit(3)
+
+    with pytest.raises(SystemExit):
+        client._run(exit_on_the_loop)
+    client.close()
+    gc.collect()
+    thread = client._runtime.portal.thread
+    assert thread is not None and not thread.is_alive()
+    with pytest.raises(RuntimeError, match="closed"):
+        client.customer_groups.list("ws_1")
