@@ -128,9 +128,9 @@ class Portal:
             if loop is None or self._stopped:
                 raise RuntimeError("this Nudgescribe client is closed")
             if self._ended:
+                ended_by = type(self._failure).__name__  # the type only: no user text
                 raise RuntimeError(
-                    "this Nudgescribe client is closed: a call stopped its event loop "
-                    f"({self._failure!r})"
+                    f"this Nudgescribe client is closed: a call stopped its event loop ({ended_by})"
                 )
             coroutine = _as_coroutine(func())
             call = _Call(coroutine, loop)

@@ -175,7 +175,7 @@ def test_base_exception_reaches_the_caller_and_leaves_nothing_unretrieved() -> N
 
 def test_a_call_that_kills_the_loop_wakes_the_other_callers() -> None:
     """When a call raises SystemExit on the loop, a call another thread is waiting on is woken
-    with CancelledError, and stop() still returns."""
+    with CancelledError, later calls are refused, and stop() still returns."""
     dying = Portal("portal-dying")
     dying.start()
     outcome: list[BaseException | str] = []
@@ -205,5 +205,10 @@ def test_a_call_that_kills_the_loop_wakes_the_other_callers() -> None:
     thread.join(timeout=5)
     assert not thread.is_alive()
     assert len(outcome) == 1 and isinstance(outcome[0], concurrent.futures.CancelledError)
+    assert dying.thread is not None
+    dying.thread.join(timeout=5)
+    assert not dying.running and isinstance(dying.failure, SystemExit)
+    with pytest.raises(RuntimeError, match=r"stopped its event loop \(SystemExit\)"):
+        dying.call(other)
     dying.stop()
     assert dying.thread is not None and not dying.thread.is_alive()
