@@ -163,10 +163,7 @@ class Portal:
             with contextlib.suppress(RuntimeError):
                 portal.call(portal.stop, True)
         if thread is not None:
-            thread.join()
-        # A call that raced with stop() may have been queued after the loop's last turn.
-        for call in list(self._pending):
-            call.cancel()
+            thread.join()  # the thread's last act wakes calls queued after the loop's last turn
 
     def _run_loop(self) -> None:
         try:
