@@ -40,7 +40,7 @@ import time
 from collections.abc import Awaitable, Callable, Hashable
 from typing import TypeVar
 
-__all__ = ["AdaptiveLimiter", "Permit", "acquire_permit", "limited", "permit_requested"]
+__all__ = ["AdaptiveLimiter", "Permit", "acquire_permit", "limited"]
 
 R = TypeVar("R")
 
@@ -211,18 +211,14 @@ class Permit:
             self._limiter._release(self, status)
 
 
-def permit_requested() -> bool:
-    """Whether this task's requests go through an adaptive limiter (:func:`acquire_permit`)."""
-    return _CURRENT.get() is not None
-
-
-async def acquire_permit() -> Permit | None:
-    """A permit from the limiter this task's requests go through; ``None`` without one."""
+def acquire_permit() -> Awaitable[Permit] | None:
+    """The wait for a permit from the limiter this task's requests go through, or ``None``
+    without one (then there is nothing to await: no coroutine is made on the hot path)."""
     current = _CURRENT.get()
     if current is None:
         return None
     limiter, group, priority = current
-    return await limiter.acquire(priority, group)
+    return limiter.acquire(priority, group)
 
 
 def limited(

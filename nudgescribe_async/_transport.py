@@ -22,7 +22,7 @@ import aiohttp
 from multidict import CIMultiDict
 from yarl import URL
 
-from ._adaptive import acquire_permit, permit_requested
+from ._adaptive import acquire_permit
 from ._config import ClientConfig, to_client_timeout
 from ._connection import Connection
 from ._endpoints import normalise_path
@@ -229,9 +229,10 @@ class Transport:
         # permit, and its status steers the limit; retry backoff is slept without one.
         if self.config.rate_limiter is not None:
             await self.config.rate_limiter.acquire()
-        permit = await acquire_permit() if permit_requested() else None
-        if permit is None:
+        waiting = acquire_permit()
+        if waiting is None:
             return await self._send_once(method, url, spec, body, headers, timeout)
+        permit = await waiting
         status = None
         try:
             response = await self._send_once(method, url, spec, body, headers, timeout)

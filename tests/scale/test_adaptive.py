@@ -220,8 +220,9 @@ async def test_pagers_sharing_a_limiter_take_turns() -> None:
     order: list[int] = []
 
     async def fetch(number: int) -> int:
-        permit = await acquire_permit()
-        assert permit is not None
+        waiting = acquire_permit()
+        assert waiting is not None
+        permit = await waiting
         order.append(number)
         permit.release(200)
         return number
